@@ -1,0 +1,249 @@
+"""The ``loanwatch`` command. Presentation only: every action is a call to ``loanwatch.api``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from loanwatch.api import Loanwatch, PlayerNotFound
+from loanwatch.ingest.errors import IngestError
+from loanwatch.ingest.pipeline import IngestSummary
+from loanwatch.portfolio.names import display_name
+from loanwatch.tracking.timeline import SpellTimeline
+
+app = typer.Typer(help="Follow a club's players on loan from real match data.", no_args_is_help=True)
+portfolio_app = typer.Typer(help="The club's loan spells and watchlists.", no_args_is_help=True)
+app.add_typer(portfolio_app, name="portfolio")
+
+console = Console()
+err_console = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="LOANWATCH_STORE",
+        help="A SQLite file path or a database URL. Default: loanwatch.db in the current folder.",
+    ),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Only what was known on this date (YYYY-MM-DD).")
+]
+
+
+def _open(store: str | None) -> Loanwatch:
+    return Loanwatch(store)
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    with Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[file]}"),
+        console=err_console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(label, total=None, file="")
+
+        def update(name: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, file=name)
+
+        yield update
+
+
+def _print_summary(summary: IngestSummary, store: Loanwatch) -> None:
+    table = Table(title="Ingest summary", show_header=False)
+    for key, value in summary.as_dict().items():
+        table.add_row(key, f"{value:,}")
+    console.print(table)
+    for err in summary.errors:
+        err_console.print(f"[red]rejected[/red] {err.path}: {err.problem}")
+    console.print(f"Store: {store.location}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    provider: Annotated[
+        str, typer.Option(help="wyscout (folders of the public data set), or any format kloppy reads.")
+    ] = "wyscout",
+    metadata: Annotated[
+        Path | None, typer.Option(help="The lineup / match sheet file that goes with an event file.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Ingest match files, match sheets, players and teams. Files already ingested are skipped."""
+    lw = _open(store)
+    if provider == "wyscout":
+        with _progress("Ingesting") as update:
+            summary = lw.ingest(paths, update)
+    else:
+        summary = IngestSummary()
+        for p in paths:
+            try:
+                one = lw.ingest_file(p, provider, metadata)
+            except IngestError as err:
+                summary.rejected += 1
+                summary.errors.append(err)
+                continue
+            for key, value in one.as_dict().items():
+                setattr(summary, key, getattr(summary, key) + value)
+            summary.errors.extend(one.errors)
+    _print_summary(summary, lw)
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+@portfolio_app.command("import")
+def portfolio_import(
+    file: Annotated[Path, typer.Argument(help="The loan list: CSV or XLSX.")],
+    store: StoreOption = None,
+) -> None:
+    """Import a loan list as the club keeps it; lists what could not be matched."""
+    lw = _open(store)
+    try:
+        result = lw.import_portfolio(file)
+    except (OSError, ValueError) as err:
+        err_console.print(f"[red]error[/red] {file}: {err}")
+        raise typer.Exit(2) from None
+    console.print(f"Imported {len(result.imported)} loan spells from {file}")
+    for problem in result.problems:
+        err_console.print(f"[yellow]not imported[/yellow] {problem}")
+    if result.problems:
+        raise typer.Exit(1)
+
+
+@portfolio_app.command("list")
+def portfolio_list(store: StoreOption = None) -> None:
+    """The loan spells with their terms."""
+    lw = _open(store)
+    table = Table(title="Loan spells")
+    for col in ("Player", "Host club", "Competition", "From", "To", "Type", "Fee (EUR)", "Trigger"):
+        table.add_column(col)
+    for s in lw.loan_spells():
+        fee = s["obligation_fee_eur"] or s["option_fee_eur"]
+        table.add_row(
+            s["player_name"],
+            s["host_club_name"],
+            s["competition_name"],
+            str(s["start_date"]),
+            str(s["end_date"]),
+            s["loan_type"].replace("_", " "),
+            f"{fee:,}" if fee else "",
+            s["obligation_trigger"],
+        )
+    console.print(table)
+
+
+def _timeline_table(timeline: SpellTimeline) -> Table:
+    spell = timeline.spell
+    title = f"{spell['host_club_name']} ({spell['start_date']} - {spell['end_date']})"
+    table = Table(title=title)
+    for col in ("Date", "Opponent", "Result", "Status", "Min", "G", "A", "Shots", "Passes"):
+        table.add_column(col, justify="right" if col not in ("Date", "Opponent", "Status") else "left")
+    for line in timeline.lines:
+        table.add_row(
+            line.kickoff.strftime("%Y-%m-%d"),
+            f"{line.opponent} ({'H' if line.home else 'A'})",
+            line.result,
+            line.status.value.replace("_", " "),
+            f"{line.minutes:.0f}",
+            str(line.goals),
+            str(line.assists),
+            str(line.shots),
+            f"{line.passes_accurate}/{line.passes}",
+        )
+    return table
+
+
+@app.command()
+def player(
+    name: Annotated[str, typer.Argument(help="The player's name, as you write it.")],
+    as_of: AsOfOption = None,
+    store: StoreOption = None,
+) -> None:
+    """The player's appearances during each loan spell."""
+    lw = _open(store)
+    try:
+        who = lw.find_player(name)
+        timelines = lw.player_timelines(name, _as_of(as_of))
+    except PlayerNotFound as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"[bold]{display_name(who)}[/bold]  born {who['birth_date'] or '?'}  {who['role']}")
+    if not timelines:
+        console.print("No loan spell for this player in the portfolio.")
+    for timeline in timelines:
+        if not timeline.has_data:
+            console.print(
+                f"{timeline.spell['host_club_name']}: no match data ingested for this club in "
+                f"{timeline.spell['competition_name'] or 'its competition'} during the spell."
+            )
+            continue
+        console.print(_timeline_table(timeline))
+        console.print(
+            f"{timeline.appearances} appearances ({timeline.starts} starts), "
+            f"{timeline.minutes:.0f} of {timeline.available_minutes:.0f} minutes, "
+            f"{timeline.goals} goals, {timeline.assists} assists"
+        )
+
+
+@app.command()
+def report(
+    name: Annotated[str, typer.Argument(help="The player's name.")],
+    out: Annotated[Path, typer.Option(help="Folder to write the report in.")] = Path("reports"),
+    as_of: AsOfOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the player's report (HTML, with a minutes-per-match chart)."""
+    lw = _open(store)
+    try:
+        path = lw.report(name, out, _as_of(as_of))
+    except PlayerNotFound as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Report written: {path}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder to write the reports in.")] = Path("reports"),
+    store: StoreOption = None,
+) -> None:
+    """Ingest the shipped Serie A 2017/18 sample, import the example loan list, report on every loanee."""
+    started = datetime.now()
+    lw = _open(store)
+    console.print(f"Store: {lw.location}")
+    with _progress("Ingesting the sample") as update:
+        result = lw.demo(out, update)
+    _print_summary(result["ingest"], lw)
+    console.print(f"Portfolio: {len(result['portfolio'].imported)} loan spells imported")
+    for problem in result["portfolio"].problems:
+        err_console.print(f"[yellow]not imported[/yellow] {problem}")
+    for path in result["reports"]:
+        console.print(f"Report: {path}")
+    console.print(f"Done in {(datetime.now() - started).total_seconds():.1f} s")
+
+
+if __name__ == "__main__":
+    app()

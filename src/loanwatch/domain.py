@@ -1,0 +1,188 @@
+"""The small domain model every stage shares.
+
+Readers (``loanwatch.ingest``) turn provider files into these objects; the store persists them;
+metrics, tracking and reports read them back. Nothing here does I/O.
+
+Coordinates are metres on a 105 x 68 pitch, origin at the bottom-left corner, the acting team
+attacking left to right (the SPADL convention), whatever the provider's own system.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+PITCH_LENGTH = 105.0
+PITCH_WIDTH = 68.0
+
+
+class AppearanceStatus(str, enum.Enum):
+    STARTED = "started"
+    CAME_ON = "came_on"
+    UNUSED = "unused"
+    NOT_IN_SQUAD = "not_in_squad"
+    NO_DATA = "no_data"  # the host club played, but we hold no match data for it
+
+
+class EventKind:
+    PASS = "pass"
+    SHOT = "shot"
+
+
+class Provider(str, enum.Enum):
+    WYSCOUT = "wyscout"
+    STATSBOMB = "statsbomb"
+    OPTA = "opta"
+    SPORTEC = "sportec"
+
+
+@dataclass(frozen=True)
+class Competition:
+    provider: str
+    provider_id: str
+    name: str
+    area: str = ""
+
+
+@dataclass(frozen=True)
+class Club:
+    provider: str
+    provider_id: str
+    name: str
+    official_name: str = ""
+    area: str = ""
+
+
+@dataclass(frozen=True)
+class Player:
+    provider: str
+    provider_id: str
+    short_name: str
+    first_name: str = ""
+    last_name: str = ""
+    birth_date: date | None = None
+    foot: str = ""
+    height_cm: int | None = None
+    role: str = ""  # the provider's coarse role: GK, DF, MD, FW
+    nationality: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One on-ball event, as the provider describes it, in canonical coordinates."""
+
+    provider_event_id: str
+    period: int
+    second: float  # seconds since the start of the period
+    team_id: str  # provider club id
+    player_id: str | None
+    type: str  # provider's event type name (Pass, Shot, Duel, ...)
+    subtype: str
+    kind: str  # canonical kind across providers: pass, shot, or the provider type in lower case
+    outcome: bool | None  # accurate / successful, when the provider says
+    x: float | None
+    y: float | None
+    end_x: float | None
+    end_y: float | None
+    is_goal: bool = False  # a goal scored by team_id (own goals are not goals of the shooter)
+    is_own_goal: bool = False  # the player put the ball in his own net
+    is_assist: bool = False
+    on_target: bool = False  # a shot that would have gone in without the keeper
+    body_part: str = ""  # foot, head, other
+    tags: tuple[int | str, ...] = ()  # the provider's qualifiers, kept verbatim
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One player on a club's match sheet."""
+
+    player_id: str
+    starter: bool
+    red_card_minute: int | None = None
+    yellow_cards: int = 0
+
+
+@dataclass(frozen=True)
+class Substitution:
+    minute: int  # match clock minute as the provider gives it (46 = start of second half)
+    player_in: str
+    player_out: str
+
+
+@dataclass(frozen=True)
+class TeamSheet:
+    club_id: str
+    side: str  # home / away
+    score: int
+    entries: tuple[SheetEntry, ...]
+    substitutions: tuple[Substitution, ...]
+
+
+@dataclass(frozen=True)
+class MatchSheet:
+    provider: str
+    match_id: str
+    competition_id: str
+    season_id: str
+    kickoff: datetime
+    gameweek: int | None
+    home: TeamSheet
+    away: TeamSheet
+    venue: str = ""
+    duration: str = "Regular"  # Regular, ExtraTime, Penalties
+
+
+@dataclass(frozen=True)
+class Appearance:
+    player_id: str
+    club_id: str
+    status: AppearanceStatus
+    minute_on: float | None
+    minute_off: float | None
+    minutes_played: float
+    position: str = ""
+    goals: int = 0
+    own_goals: int = 0
+    assists: int = 0
+    shots: int = 0
+    shots_on_target: int = 0
+    passes: int = 0
+    passes_accurate: int = 0
+    yellow_cards: int = 0
+    red_card: bool = False
+
+
+@dataclass
+class MatchRecord:
+    """Everything one match file yields: what the store writes in one transaction."""
+
+    sheet: MatchSheet
+    period_minutes: dict[int, float]  # real length of each period played, from the events
+    events: list[Event]
+    players: list[Player]
+    clubs: list[Club]
+    competition: Competition
+    appearances: list[Appearance] = field(default_factory=list)
+
+    @property
+    def length_minutes(self) -> float:
+        return sum(self.period_minutes.values())
+
+
+class LoanType(str, enum.Enum):
+    DRY = "dry_loan"
+    WITH_OPTION = "loan_with_option"
+    WITH_OBLIGATION = "loan_with_obligation"
+    LOAN_BACK = "loan_back"
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    loan_type: LoanType
+    option_fee_eur: int | None = None
+    obligation_fee_eur: int | None = None
+    obligation_trigger: str = ""  # the contract's words, e.g. "10 appearances"
+    trigger_appearances: int | None = None  # parsed from the trigger when it counts appearances
+    recall_clause: str = ""
+    notes: str = ""

@@ -1,0 +1,255 @@
+"""Ingest: provider files in, matches with appearances and events in the store.
+
+Incremental and idempotent: a file already ingested is skipped by content (sha256), a changed file
+replaces its match, the same content delivered under another name is skipped as a duplicate.
+Each match is written in one transaction with its source file, so a crash at any point leaves
+the store consistent and a rerun completes. A bad file is rejected with a message naming it;
+the good files of the same run still land.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from loanwatch.domain import AppearanceStatus, Club, Competition, Event, MatchRecord, MatchSheet, Player
+from loanwatch.ingest import wyscout
+from loanwatch.ingest.errors import IngestError
+from loanwatch.ingest.minutes import match_appearances
+from loanwatch.metrics.boxscore import goals_by_club, with_box_score
+from loanwatch.store.repository import SourceFile, Store
+
+Progress = Callable[[str, int, int], None]  # (file name, done, total)
+
+TOURNAMENTS = {"102", "28"}  # Wyscout ids of the Euro and the World Cup: seasons named by year
+
+
+@dataclass
+class IngestSummary:
+    matches: int = 0
+    events: int = 0
+    players: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "matches": self.matches,
+            "events": self.events,
+            "players": self.players,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+        }
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    path: Path
+    kind: str  # teams, players, sheets, match
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if not (name.endswith(".json") or name.endswith(".json.gz")):
+        return None
+    stem = name.removesuffix(".gz").removesuffix(".json")
+    if stem == "teams":
+        return "teams"
+    if stem == "players":
+        return "players"
+    if stem.startswith("matches_") or stem == "matches":
+        return "sheets"
+    if stem in ("competitions", "coaches", "referees", "eventid2name", "tags2name"):
+        return None
+    return "match"
+
+
+_ORDER = {"teams": 0, "players": 1, "sheets": 2, "match": 3}
+
+
+def discover(paths: Iterable[Path]) -> list[FoundFile]:
+    """Wyscout files under the given paths, reference files first so matches can be read against them."""
+    found: list[FoundFile] = []
+    for root in paths:
+        candidates = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for p in candidates:
+            if p.is_file() and (kind := _kind(p)) is not None:
+                found.append(FoundFile(p, kind))
+    return sorted(found, key=lambda f: (_ORDER[f.kind], str(f.path)))
+
+
+class Ingestor:
+    """One ingest run over Wyscout files."""
+
+    def __init__(self, store: Store, progress: Progress | None = None) -> None:
+        self.store = store
+        self.progress = progress
+        self.summary = IngestSummary()
+        self._sheets: dict[str, bytes] = {}
+
+    def run(self, paths: Iterable[Path]) -> IngestSummary:
+        paths = list(paths)
+        files = discover(paths)
+        missing = [p for p in paths if not p.exists()]
+        for p in missing:
+            self._reject_unrecorded(IngestError(p, "no such file or folder"))
+        run_id = self.store.begin_run(", ".join(str(p) for p in paths))
+        seen = self.store.ingested_files()
+        hashes = self.store.ingested_hashes()
+        for done, found in enumerate(files, start=1):
+            if self.progress:
+                self.progress(found.path.name, done - 1, len(files))
+            path = found.path
+            key = str(path.resolve())
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                self._reject_unrecorded(IngestError(path, f"cannot read ({exc.strerror})"))
+                continue
+            sha = hashlib.sha256(raw).hexdigest()
+            source = SourceFile(key, sha, len(raw), wyscout.PROVIDER, found.kind)
+            before = seen.get(key)
+            if before is not None and before == (sha, "ingested"):
+                self.summary.skipped += 1
+                continue
+            if sha in hashes and hashes[sha] != key:
+                self.summary.skipped += 1  # the same content delivered under another name
+                continue
+            try:
+                content = gzip.decompress(raw) if path.name.endswith(".gz") else raw
+            except (OSError, EOFError, zlib.error) as exc:
+                self._reject(source, run_id, IngestError(path, f"truncated or corrupt gzip file ({exc})"))
+                continue
+            try:
+                self._ingest_one(found.kind, path, content, source, run_id)
+                hashes[sha] = key
+            except IngestError as err:
+                self._reject(source, run_id, err)
+        if self.progress:
+            self.progress("", len(files), len(files))
+        self.store.finish_run(run_id, self.summary.as_dict())
+        return self.summary
+
+    # -- one file -----------------------------------------------------------------------------
+
+    def _ingest_one(self, kind: str, path: Path, content: bytes, source: SourceFile, run_id: int) -> None:
+        if kind == "teams":
+            clubs = wyscout.read_teams(path, content)
+            self.store.save_reference([], clubs, source, run_id)
+        elif kind == "players":
+            players = wyscout.read_players(path, content)
+            self.store.save_reference(players, [], source, run_id)
+            self.summary.players += len(players)
+        elif kind == "sheets":
+            sheets = self._index_sheets(path, content)
+            self.store.save_sheets(wyscout.PROVIDER, sheets, source, run_id)
+        else:
+            record = self._read_match(path, content)
+            self.store.write_match(
+                record, source, run_id, tournament=record.sheet.competition_id in TOURNAMENTS
+            )
+            self.summary.matches += 1
+            self.summary.events += len(record.events)
+
+    def _index_sheets(self, path: Path, content: bytes) -> dict[str, bytes]:
+        try:
+            doc = orjson.loads(content)
+        except orjson.JSONDecodeError as exc:
+            raise IngestError(path, f"not valid JSON ({exc})") from None
+        if not isinstance(doc, list) or not all(isinstance(m, dict) and "teamsData" in m for m in doc):
+            raise IngestError(path, "not a Wyscout match sheet file (expected a list of matches with teamsData)")
+        sheets = {}
+        for m in doc:
+            wyscout.sheet_from_json(path, m)  # validate every sheet before keeping any
+            sheets[str(m["wyId"])] = orjson.dumps(m)
+        self._sheets.update(sheets)
+        return sheets
+
+    def _sheet(self, path: Path, match_id: str) -> MatchSheet:
+        raw = self._sheets.get(match_id) or self.store.match_sheet(wyscout.PROVIDER, match_id)
+        if raw is None:
+            raise IngestError(
+                path, f"no match sheet for match {match_id}: ingest the matches_*.json file that lists it"
+            )
+        return wyscout.sheet_from_json(path, orjson.loads(raw))
+
+    def _read_match(self, path: Path, content: bytes) -> MatchRecord:
+        parsed = wyscout.WyscoutMatchFile(path, content)
+        sheet = self._sheet(path, parsed.match_id)
+        return build_record(
+            path,
+            sheet,
+            wyscout.competition(sheet.competition_id),
+            parsed.period_minutes,
+            parsed.events,
+            parsed.players,
+            parsed.clubs,
+            self.store.known_player_ids(),
+        )
+
+    def _reject(self, source: SourceFile, run_id: int, err: IngestError) -> None:
+        self.store.record_rejected(source, run_id, err.problem)
+        self._reject_unrecorded(err)
+
+    def _reject_unrecorded(self, err: IngestError) -> None:
+        self.summary.rejected += 1
+        self.summary.errors.append(err)
+
+
+def build_record(
+    path: Path,
+    sheet: MatchSheet,
+    competition: Competition,
+    period_minutes: dict[int, float],
+    events: list[Event],
+    players: list[Player],
+    clubs: list[Club],
+    known_players: set[tuple[str, str]],
+) -> MatchRecord:
+    """Join events to their sheet, derive appearances, and check the result against the sheet."""
+    provider = sheet.provider
+    club_ids = {sheet.home.club_id, sheet.away.club_id}
+    if {c.provider_id for c in clubs} != club_ids:
+        raise IngestError(path, f"match {sheet.match_id}: the clubs in the file do not match its sheet")
+    on_sheet = {e.player_id for team in (sheet.home, sheet.away) for e in team.entries}
+    acting = {e.player_id for e in events if e.player_id}
+    if missing := sorted(acting - on_sheet):
+        raise IngestError(
+            path, f"match {sheet.match_id}: players {', '.join(missing)} have events but are not on the match sheet"
+        )
+    in_file = {p.provider_id for p in players}
+    # The real data has a few players on a sheet that no players file describes: keep them under
+    # their provider id rather than lose the match (the name can be filled in by a later delivery).
+    players = players + [
+        Player(provider=provider, provider_id=pid, short_name=f"{provider} player {pid}")
+        for pid in sorted(on_sheet - in_file)
+        if (provider, pid) not in known_players
+    ]
+    roles = {p.provider_id: p.role for p in players}
+    appearances = with_box_score(match_appearances(sheet, period_minutes, roles), events)
+    length = sum(period_minutes.values())
+    for a in appearances:
+        if a.minutes_played > length + 1e-6:
+            raise IngestError(path, f"match {sheet.match_id}: player {a.player_id} plays longer than the match")
+    scored = goals_by_club(events, (sheet.home.club_id, sheet.away.club_id))
+    expected = {sheet.home.club_id: sheet.home.score, sheet.away.club_id: sheet.away.score}
+    if scored != expected:
+        raise IngestError(
+            path, f"match {sheet.match_id}: goals in the events {scored} differ from the sheet's score {expected}"
+        )
+    return MatchRecord(
+        sheet=sheet,
+        period_minutes=period_minutes,
+        events=events,
+        players=players,
+        clubs=clubs,
+        competition=competition,
+        appearances=[a for a in appearances if a.status != AppearanceStatus.NOT_IN_SQUAD],
+    )

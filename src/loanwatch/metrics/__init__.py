@@ -1,0 +1,1 @@
+"""Numbers computed from events and appearances. Pure functions: no I/O."""

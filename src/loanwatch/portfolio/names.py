@@ -1,0 +1,81 @@
+"""Finding a player from a name as people write it: accents, short names, birth date for ties."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_FOLD = str.maketrans(
+    {"ß": "ss", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "æ": "ae", "Æ": "ae",
+     "œ": "oe", "Œ": "oe", "ı": "i", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "\u00ad": ""}
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalize_name(name: str) -> str:
+    """'Şenol Radu' -> 'senol radu'; 'K. Mbappé' -> 'k mbappe'."""
+    text = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def display_name(player: Mapping[str, Any]) -> str:
+    """First and last name when known (Riccardo Orsolini), else the provider's short name."""
+    first, last = player.get("first_name") or "", player.get("last_name") or ""
+    full = f"{first} {last}".strip()
+    return full or player.get("short_name") or ""
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    player: Mapping[str, Any]
+    score: int  # 3 full name, 2 every word of the query in the name, 1 initial and surname
+
+
+def _score(query: str, player: Mapping[str, Any]) -> int:
+    q = normalize_name(query)
+    if not q:
+        return 0
+    first = normalize_name(player.get("first_name") or "")
+    last = normalize_name(player.get("last_name") or "")
+    short = normalize_name(player.get("short_name") or "")
+    full = f"{first} {last}".strip()
+    if q in (full, short) or (last and q == last):
+        return 3
+    q_words = set(q.split())
+    name_words = set(full.split()) | set(short.split())
+    if q_words and q_words <= name_words and (not last or set(last.split()) & q_words):
+        return 2
+    # "R. Orsolini" against Riccardo Orsolini, or "Orsolini Riccardo"
+    words = q.split()
+    if len(words) >= 2 and last and first:
+        initials = {w for w in words if len(w) == 1}
+        rest = " ".join(w for w in words if len(w) > 1)
+        if rest == last and initials and all(first.startswith(i) for i in initials):
+            return 1
+    return 0
+
+
+def find_players(
+    query: str, players: Iterable[Mapping[str, Any]], birth_date: date | None = None
+) -> list[NameMatch]:
+    """The best-scoring players for a name; a birth date, when given, must agree."""
+    scored = []
+    for p in players:
+        s = _score(query, p)
+        if s and (birth_date is None or p.get("birth_date") in (None, birth_date)):
+            scored.append(NameMatch(p, s))
+    if not scored:
+        return []
+    best = max(m.score for m in scored)
+    top = [m for m in scored if m.score == best]
+    if birth_date is not None and len(top) > 1:
+        exact = [m for m in top if m.player.get("birth_date") == birth_date]
+        if exact:
+            return exact
+    return top

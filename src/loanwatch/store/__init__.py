@@ -1,0 +1,6 @@
+"""The store: one database (a SQLite file by default, PostgreSQL for a shared deployment)."""
+
+from loanwatch.store.engine import DEFAULT_STORE_FILE, open_engine, resolve_store_url
+from loanwatch.store.repository import Store
+
+__all__ = ["DEFAULT_STORE_FILE", "Store", "open_engine", "resolve_store_url"]

@@ -1,0 +1,452 @@
+"""Reading and writing the store. Each match is written in one transaction with its source file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+
+from loanwatch.domain import Club, Competition, MatchRecord, Player
+from loanwatch.store import schema as t
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    sha256: str
+    size: int
+    provider: str
+    kind: str
+
+
+def season_name(kickoff: datetime, tournament: bool) -> str:
+    if tournament:
+        return str(kickoff.year)
+    start = kickoff.year if kickoff.month >= 7 else kickoff.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+class Store:
+    """The one way the rest of loanwatch reads and writes the database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._player_ids: dict[tuple[str, str], int] = {}
+        self._club_ids: dict[tuple[str, str], int] = {}
+
+    # -- ingest bookkeeping -------------------------------------------------------------------
+
+    def begin_run(self, source: str) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(insert(t.ingest_runs).values(started_at=datetime.now(), source=source))
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.ingest_runs)
+                .where(t.ingest_runs.c.id == run_id)
+                .values(finished_at=datetime.now(), summary=json.dumps(summary))
+            )
+
+    def ingested_files(self) -> dict[str, tuple[str, str]]:
+        """path -> (sha256, status) for every file seen before."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.source_files.c.path, t.source_files.c.sha256, t.source_files.c.status))
+            return {r.path: (r.sha256, r.status) for r in rows}
+
+    def ingested_hashes(self) -> dict[str, str]:
+        """sha256 -> path of every file ingested, to skip the same content delivered twice."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.source_files.c.sha256, t.source_files.c.path).where(
+                    t.source_files.c.status == "ingested"
+                )
+            )
+            return {r.sha256: r.path for r in rows}
+
+    def _record_file(
+        self, conn: Connection, source: SourceFile, run_id: int, status: str, error: str | None = None
+    ) -> int:
+        values = {
+            "sha256": source.sha256,
+            "size": source.size,
+            "provider": source.provider,
+            "kind": source.kind,
+            "status": status,
+            "error": error,
+            "run_id": run_id,
+            "ingested_at": datetime.now(),
+        }
+        existing = conn.execute(
+            select(t.source_files.c.id).where(t.source_files.c.path == source.path)
+        ).scalar()
+        if existing is not None:
+            conn.execute(update(t.source_files).where(t.source_files.c.id == existing).values(**values))
+            return int(existing)
+        result = conn.execute(insert(t.source_files).values(path=source.path, **values))
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def record_rejected(self, source: SourceFile, run_id: int, error: str) -> None:
+        with self.engine.begin() as conn:
+            self._record_file(conn, source, run_id, "rejected", error)
+
+    def record_ingested(self, source: SourceFile, run_id: int) -> None:
+        with self.engine.begin() as conn:
+            self._record_file(conn, source, run_id, "ingested")
+
+    # -- reference data -----------------------------------------------------------------------
+
+    def _load_id_caches(self, conn: Connection) -> None:
+        if not self._player_ids:
+            for r in conn.execute(select(t.players.c.id, t.players.c.provider, t.players.c.provider_id)):
+                self._player_ids[(r.provider, r.provider_id)] = r.id
+        if not self._club_ids:
+            for r in conn.execute(select(t.clubs.c.id, t.clubs.c.provider, t.clubs.c.provider_id)):
+                self._club_ids[(r.provider, r.provider_id)] = r.id
+
+    def upsert_players(self, conn: Connection, players: Iterable[Player], *, refresh: bool = False) -> None:
+        """Insert players not yet known; with ``refresh``, also update the known ones."""
+        self._load_id_caches(conn)
+        fresh: dict[tuple[str, str], dict[str, Any]] = {}
+        for p in players:
+            key = (p.provider, p.provider_id)
+            row = {
+                "provider": p.provider,
+                "provider_id": p.provider_id,
+                "short_name": p.short_name,
+                "first_name": p.first_name,
+                "last_name": p.last_name,
+                "birth_date": p.birth_date,
+                "foot": p.foot,
+                "height_cm": p.height_cm,
+                "role": p.role,
+                "nationality": p.nationality,
+            }
+            if key in self._player_ids:
+                if refresh:
+                    conn.execute(update(t.players).where(t.players.c.id == self._player_ids[key]).values(**row))
+            else:
+                fresh[key] = row
+        if fresh:
+            conn.execute(insert(t.players), list(fresh.values()))
+            self._player_ids.clear()
+            self._load_id_caches(conn)
+
+    def upsert_clubs(self, conn: Connection, clubs: Iterable[Club], *, refresh: bool = False) -> None:
+        self._load_id_caches(conn)
+        fresh: dict[tuple[str, str], dict[str, Any]] = {}
+        for c in clubs:
+            key = (c.provider, c.provider_id)
+            row = {
+                "provider": c.provider,
+                "provider_id": c.provider_id,
+                "name": c.name,
+                "official_name": c.official_name,
+                "area": c.area,
+            }
+            if key in self._club_ids:
+                if refresh:
+                    conn.execute(update(t.clubs).where(t.clubs.c.id == self._club_ids[key]).values(**row))
+            else:
+                fresh[key] = row
+        if fresh:
+            conn.execute(insert(t.clubs), list(fresh.values()))
+            self._club_ids.clear()
+            self._load_id_caches(conn)
+
+    def save_reference(self, players: Sequence[Player], clubs: Sequence[Club], source: SourceFile, run_id: int) -> None:
+        with self.engine.begin() as conn:
+            self.upsert_clubs(conn, clubs, refresh=True)
+            self.upsert_players(conn, players, refresh=True)
+            self._record_file(conn, source, run_id, "ingested")
+
+    def save_sheets(self, provider: str, sheets: dict[str, bytes], source: SourceFile, run_id: int) -> None:
+        """Keep each match's sheet verbatim: a match file that arrives later is read against it."""
+        with self.engine.begin() as conn:
+            file_id = self._record_file(conn, source, run_id, "ingested")
+            known = {
+                r.provider_match_id: r.id
+                for r in conn.execute(
+                    select(t.match_sheets.c.id, t.match_sheets.c.provider_match_id).where(
+                        t.match_sheets.c.provider == provider
+                    )
+                )
+            }
+            fresh = []
+            for match_id, raw in sheets.items():
+                text = raw.decode("utf-8")
+                if match_id in known:
+                    conn.execute(
+                        update(t.match_sheets)
+                        .where(t.match_sheets.c.id == known[match_id])
+                        .values(sheet=text, source_file_id=file_id)
+                    )
+                else:
+                    fresh.append(
+                        {"provider": provider, "provider_match_id": match_id, "source_file_id": file_id, "sheet": text}
+                    )
+            if fresh:
+                conn.execute(insert(t.match_sheets), fresh)
+
+    def match_sheet(self, provider: str, match_id: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            text = conn.execute(
+                select(t.match_sheets.c.sheet).where(
+                    t.match_sheets.c.provider == provider, t.match_sheets.c.provider_match_id == match_id
+                )
+            ).scalar()
+        return text.encode("utf-8") if text is not None else None
+
+    def known_player_ids(self) -> set[tuple[str, str]]:
+        with self.engine.connect() as conn:
+            self._load_id_caches(conn)
+        return set(self._player_ids)
+
+    def _season_id(self, conn: Connection, comp: Competition, season_provider_id: str, name: str) -> int:
+        comp_id = conn.execute(
+            select(t.competitions.c.id).where(
+                t.competitions.c.provider == comp.provider, t.competitions.c.provider_id == comp.provider_id
+            )
+        ).scalar()
+        if comp_id is None:
+            comp_id = conn.execute(
+                insert(t.competitions).values(
+                    provider=comp.provider, provider_id=comp.provider_id, name=comp.name, area=comp.area
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+        season_id = conn.execute(
+            select(t.seasons.c.id).where(
+                t.seasons.c.competition_id == comp_id, t.seasons.c.provider_id == season_provider_id
+            )
+        ).scalar()
+        if season_id is None:
+            season_id = conn.execute(
+                insert(t.seasons).values(competition_id=comp_id, provider_id=season_provider_id, name=name)
+            ).inserted_primary_key[0]  # type: ignore[index]
+        return int(season_id)
+
+    # -- matches ------------------------------------------------------------------------------
+
+    def write_match(self, record: MatchRecord, source: SourceFile, run_id: int, *, tournament: bool) -> int:
+        """Write a match, its appearances and events, and its source file, in one transaction.
+
+        A match already in the store (the same provider id, from a changed file) is replaced.
+        """
+        sheet = record.sheet
+        provider = sheet.provider
+        with self.engine.begin() as conn:
+            self.upsert_clubs(conn, record.clubs)
+            self.upsert_players(conn, record.players)
+            club_ids = {c.provider_id: self._club_ids[(c.provider, c.provider_id)] for c in record.clubs}
+            player_ids = {pid: i for (prov, pid), i in self._player_ids.items() if prov == provider}
+            season_id = self._season_id(
+                conn, record.competition, sheet.season_id, season_name(sheet.kickoff, tournament)
+            )
+            file_id = self._record_file(conn, source, run_id, "ingested")
+            old = conn.execute(
+                select(t.matches.c.id).where(
+                    t.matches.c.provider == provider, t.matches.c.provider_id == sheet.match_id
+                )
+            ).scalar()
+            if old is not None:
+                conn.execute(delete(t.events).where(t.events.c.match_id == old))
+                conn.execute(delete(t.appearances).where(t.appearances.c.match_id == old))
+                conn.execute(delete(t.matches).where(t.matches.c.id == old))
+            match_id = int(
+                conn.execute(
+                    insert(t.matches).values(
+                        provider=provider,
+                        provider_id=sheet.match_id,
+                        season_id=season_id,
+                        kickoff=sheet.kickoff,
+                        gameweek=sheet.gameweek,
+                        home_club_id=club_ids[sheet.home.club_id],
+                        away_club_id=club_ids[sheet.away.club_id],
+                        home_score=sheet.home.score,
+                        away_score=sheet.away.score,
+                        duration=sheet.duration,
+                        length_minutes=record.length_minutes,
+                        period_minutes=json.dumps(record.period_minutes),
+                        venue=sheet.venue,
+                        source_file_id=file_id,
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+            )
+            conn.execute(
+                insert(t.appearances),
+                [
+                    {
+                        "match_id": match_id,
+                        "player_id": player_ids[a.player_id],
+                        "club_id": club_ids[a.club_id],
+                        "status": a.status.value,
+                        "minute_on": a.minute_on,
+                        "minute_off": a.minute_off,
+                        "minutes_played": a.minutes_played,
+                        "position": a.position,
+                        "goals": a.goals,
+                        "own_goals": a.own_goals,
+                        "assists": a.assists,
+                        "shots": a.shots,
+                        "shots_on_target": a.shots_on_target,
+                        "passes": a.passes,
+                        "passes_accurate": a.passes_accurate,
+                        "yellow_cards": a.yellow_cards,
+                        "red_card": a.red_card,
+                    }
+                    for a in record.appearances
+                ],
+            )
+            if record.events:
+                # The DBAPI's executemany on plain tuples: this is the bulk of the store's writes.
+                cols = ", ".join(c.name for c in t.events.columns)
+                marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in t.events.columns)
+                conn.exec_driver_sql(
+                    f"INSERT INTO events ({cols}) VALUES ({marks})",
+                    [
+                        (
+                            match_id,
+                            seq,
+                            e.provider_event_id,
+                            e.period,
+                            e.second,
+                            club_ids[e.team_id],
+                            player_ids.get(e.player_id) if e.player_id else None,
+                            e.type,
+                            e.subtype,
+                            e.kind,
+                            e.outcome,
+                            e.x,
+                            e.y,
+                            e.end_x,
+                            e.end_y,
+                            e.is_goal,
+                            e.is_own_goal,
+                            e.is_assist,
+                            e.on_target,
+                            e.body_part,
+                            " ".join(str(tag) for tag in e.tags),
+                        )
+                        for seq, e in enumerate(record.events)
+                    ],
+                )
+        return match_id
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                name: int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
+                for name, table in (
+                    ("matches", t.matches),
+                    ("events", t.events),
+                    ("players", t.players),
+                    ("clubs", t.clubs),
+                    ("appearances", t.appearances),
+                    ("loan_spells", t.loan_spells),
+                )
+            }
+
+    def all_players(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.players))]
+
+    def all_clubs(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.clubs))]
+
+    def competitions(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.competitions))]
+
+    def clubs_in_competition(self, competition_id: int) -> set[int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.matches.c.home_club_id, t.matches.c.away_club_id)
+                .join(t.seasons, t.seasons.c.id == t.matches.c.season_id)
+                .where(t.seasons.c.competition_id == competition_id)
+            )
+            return {c for r in rows for c in r}
+
+    def club_matches(self, club_id: int, start: date, end: date) -> list[dict[str, Any]]:
+        """The club's matches between two dates (inclusive), with competition and opponent."""
+        home = t.clubs.alias("home")
+        away = t.clubs.alias("away")
+        q = (
+            select(
+                t.matches.c.id,
+                t.matches.c.kickoff,
+                t.matches.c.home_club_id,
+                t.matches.c.away_club_id,
+                t.matches.c.home_score,
+                t.matches.c.away_score,
+                t.matches.c.length_minutes,
+                home.c.name.label("home_name"),
+                away.c.name.label("away_name"),
+                t.competitions.c.name.label("competition"),
+            )
+            .join(home, home.c.id == t.matches.c.home_club_id)
+            .join(away, away.c.id == t.matches.c.away_club_id)
+            .join(t.seasons, t.seasons.c.id == t.matches.c.season_id)
+            .join(t.competitions, t.competitions.c.id == t.seasons.c.competition_id)
+            .where(
+                or_(t.matches.c.home_club_id == club_id, t.matches.c.away_club_id == club_id),
+                and_(
+                    t.matches.c.kickoff >= datetime.combine(start, datetime.min.time()),
+                    t.matches.c.kickoff <= datetime.combine(end, datetime.max.time()),
+                ),
+            )
+            .order_by(t.matches.c.kickoff)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def player_appearances(self, player_id: int, match_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        if not match_ids:
+            return {}
+        q = select(t.appearances).where(
+            t.appearances.c.player_id == player_id, t.appearances.c.match_id.in_(list(match_ids))
+        )
+        with self.engine.connect() as conn:
+            return {r.match_id: dict(r._mapping) for r in conn.execute(q)}
+
+    def player(self, player_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.players).where(t.players.c.id == player_id)).first()
+            return dict(row._mapping) if row else None
+
+    def club(self, club_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.clubs).where(t.clubs.c.id == club_id)).first()
+            return dict(row._mapping) if row else None
+
+    # -- portfolio ----------------------------------------------------------------------------
+
+    def replace_loan_spells(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert or update loan spells (one player's spell is keyed by its start date)."""
+        with self.engine.begin() as conn:
+            for row in rows:
+                existing = conn.execute(
+                    select(t.loan_spells.c.id).where(
+                        t.loan_spells.c.player_id == row["player_id"],
+                        t.loan_spells.c.start_date == row["start_date"],
+                    )
+                ).scalar()
+                if existing is None:
+                    conn.execute(insert(t.loan_spells).values(**row))
+                else:
+                    conn.execute(update(t.loan_spells).where(t.loan_spells.c.id == existing).values(**row))
+        return len(rows)
+
+    def loan_spells(self, player_id: int | None = None) -> list[dict[str, Any]]:
+        q = select(t.loan_spells).order_by(t.loan_spells.c.player_name, t.loan_spells.c.start_date)
+        if player_id is not None:
+            q = q.where(t.loan_spells.c.player_id == player_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]

@@ -1,0 +1,223 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations in ``store/migrations`` create them.
+
+Every entity has its own integer key; the provider's id is kept beside it, unique per provider,
+never the only key, so other providers and hand-made records fit in beside Wyscout's.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("source", Text, nullable=False),
+    Column("summary", Text),  # JSON: matches, events, players, skipped, rejected
+)
+
+source_files = Table(
+    "source_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),  # match, sheets, players, teams
+    Column("status", String(16), nullable=False),  # ingested, rejected
+    Column("error", Text),
+    Column("run_id", Integer, ForeignKey("ingest_runs.id")),
+    Column("ingested_at", DateTime, nullable=False),
+    UniqueConstraint("path", name="uq_source_files_path"),
+)
+Index("ix_source_files_sha256", source_files.c.sha256)
+
+match_sheets = Table(
+    "match_sheets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(32), nullable=False),
+    Column("provider_match_id", String(64), nullable=False),
+    Column("source_file_id", Integer, ForeignKey("source_files.id"), nullable=False),
+    Column("sheet", Text, nullable=False),  # the provider's own JSON for this match, verbatim
+    UniqueConstraint("provider", "provider_match_id", name="uq_match_sheets_provider"),
+)
+
+competitions = Table(
+    "competitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(32), nullable=False),
+    Column("provider_id", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("area", Text, nullable=False, default=""),
+    UniqueConstraint("provider", "provider_id", name="uq_competitions_provider"),
+)
+
+seasons = Table(
+    "seasons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", Integer, ForeignKey("competitions.id"), nullable=False),
+    Column("provider_id", String(64), nullable=False),
+    Column("name", String(16), nullable=False),  # 2017/18, or 2016 for a tournament
+    UniqueConstraint("competition_id", "provider_id", name="uq_seasons_provider"),
+)
+
+clubs = Table(
+    "clubs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(32), nullable=False),
+    Column("provider_id", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("official_name", Text, nullable=False, default=""),
+    Column("area", Text, nullable=False, default=""),
+    UniqueConstraint("provider", "provider_id", name="uq_clubs_provider"),
+)
+
+players = Table(
+    "players",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(32), nullable=False),
+    Column("provider_id", String(64), nullable=False),
+    Column("short_name", Text, nullable=False),
+    Column("first_name", Text, nullable=False, default=""),
+    Column("last_name", Text, nullable=False, default=""),
+    Column("birth_date", Date),
+    Column("foot", String(16), nullable=False, default=""),
+    Column("height_cm", Integer),
+    Column("role", String(8), nullable=False, default=""),
+    Column("nationality", Text, nullable=False, default=""),
+    UniqueConstraint("provider", "provider_id", name="uq_players_provider"),
+)
+
+matches = Table(
+    "matches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(32), nullable=False),
+    Column("provider_id", String(64), nullable=False),
+    Column("season_id", Integer, ForeignKey("seasons.id"), nullable=False),
+    Column("kickoff", DateTime, nullable=False),
+    Column("gameweek", Integer),
+    Column("home_club_id", Integer, ForeignKey("clubs.id"), nullable=False),
+    Column("away_club_id", Integer, ForeignKey("clubs.id"), nullable=False),
+    Column("home_score", Integer, nullable=False),
+    Column("away_score", Integer, nullable=False),
+    Column("duration", String(16), nullable=False, default="Regular"),
+    Column("length_minutes", Float, nullable=False),
+    Column("period_minutes", Text, nullable=False),  # JSON {period: minutes}
+    Column("venue", Text, nullable=False, default=""),
+    Column("source_file_id", Integer, ForeignKey("source_files.id"), nullable=False),
+    UniqueConstraint("provider", "provider_id", name="uq_matches_provider"),
+)
+Index("ix_matches_kickoff", matches.c.kickoff)
+
+appearances = Table(
+    "appearances",
+    metadata,
+    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
+    Column("club_id", Integer, ForeignKey("clubs.id"), nullable=False),
+    Column("status", String(16), nullable=False),  # started, came_on, unused
+    Column("minute_on", Float),
+    Column("minute_off", Float),
+    Column("minutes_played", Float, nullable=False),
+    Column("position", String(16), nullable=False, default=""),
+    Column("goals", Integer, nullable=False, default=0),
+    Column("own_goals", Integer, nullable=False, default=0),
+    Column("assists", Integer, nullable=False, default=0),
+    Column("shots", Integer, nullable=False, default=0),
+    Column("shots_on_target", Integer, nullable=False, default=0),
+    Column("passes", Integer, nullable=False, default=0),
+    Column("passes_accurate", Integer, nullable=False, default=0),
+    Column("yellow_cards", Integer, nullable=False, default=0),
+    Column("red_card", Boolean, nullable=False, default=False),
+)
+Index("ix_appearances_player", appearances.c.player_id)
+
+events = Table(
+    "events",
+    metadata,
+    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),  # order within the match
+    Column("provider_event_id", String(64), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("second", Float, nullable=False),
+    Column("club_id", Integer, nullable=False),
+    Column("player_id", Integer),
+    Column("type", String(32), nullable=False),
+    Column("subtype", String(48), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("outcome", Boolean),
+    Column("x", Float),
+    Column("y", Float),
+    Column("end_x", Float),
+    Column("end_y", Float),
+    Column("is_goal", Boolean, nullable=False),
+    Column("is_own_goal", Boolean, nullable=False),
+    Column("is_assist", Boolean, nullable=False),
+    Column("on_target", Boolean, nullable=False),
+    Column("body_part", String(16), nullable=False),
+    Column("tags", Text, nullable=False),  # the provider's qualifiers, space separated
+)
+Index("ix_events_player", events.c.player_id)
+
+loan_spells = Table(
+    "loan_spells",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("player_id", Integer, ForeignKey("players.id"), nullable=False),
+    Column("player_name", Text, nullable=False),  # as the club's list writes it
+    Column("parent_club", Text, nullable=False),
+    Column("host_club_id", Integer, ForeignKey("clubs.id")),
+    Column("host_club_name", Text, nullable=False),
+    Column("competition_name", Text, nullable=False, default=""),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("loan_type", String(32), nullable=False),
+    Column("option_fee_eur", Integer),
+    Column("obligation_fee_eur", Integer),
+    Column("obligation_trigger", Text, nullable=False, default=""),
+    Column("trigger_appearances", Integer),
+    Column("recall_clause", Text, nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("source", Text, nullable=False, default=""),  # file and row it came from
+    UniqueConstraint("player_id", "start_date", name="uq_loan_spells_player_start"),
+)
+
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+)
+
+watchlist_players = Table(
+    "watchlist_players",
+    metadata,
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id", ondelete="CASCADE"), primary_key=True),
+    Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
+    Column("note", Text, nullable=False, default=""),
+)

@@ -1,0 +1,57 @@
+"""Shared fixtures: stores built from the real sample data shipped in ``data/``.
+
+The session stores are read-only for tests: a test that changes a store builds its own in tmp_path.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loanwatch.api import SAMPLE_DATA, SAMPLE_PORTFOLIO, Loanwatch
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wyscout-2017-18"
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE_DATA
+
+
+@pytest.fixture(scope="session")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Loanwatch:
+    """The whole shipped sample (Serie A 2017/18, Schalke's Bundesliga matches) in a SQLite store."""
+    store = tmp_path_factory.mktemp("store") / "loanwatch.db"
+    lw = Loanwatch(str(store))
+    summary = lw.ingest([SAMPLE_DATA])
+    assert summary.rejected == 0, summary.errors
+    return lw
+
+
+@pytest.fixture(scope="session")
+def with_portfolio(ingested: Loanwatch) -> Loanwatch:
+    """The sample store with the example loan list imported."""
+    ingested.import_portfolio(SAMPLE_PORTFOLIO)
+    return ingested
+
+
+def copy_sample(dest: Path, match_ids: list[str], competition: str = "Italy") -> Path:
+    """A small real Wyscout folder: reference files, match sheets and the named match files."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("players.json.gz", "teams.json"):
+        shutil.copy(SAMPLE_DATA / name, dest / name)
+    (dest / "matches").mkdir(exist_ok=True)
+    shutil.copy(SAMPLE_DATA / "matches" / f"matches_{competition}.json.gz", dest / "matches")
+    (dest / "events").mkdir(exist_ok=True)
+    for mid in match_ids:
+        shutil.copy(SAMPLE_DATA / "events" / competition / f"{mid}.json.gz", dest / "events" / f"{mid}.json.gz")
+    return dest
+
+
+@pytest.fixture()
+def small_sample(tmp_path: Path) -> Iterator[Path]:
+    """Three real Serie A matches (round 1) with their sheets, players and teams, in tmp_path."""
+    yield copy_sample(tmp_path / "data", ["2575959", "2575960", "2575961"])
