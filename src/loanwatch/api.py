@@ -1,11 +1,11 @@
 """loanwatch's Python API. The CLI (and later the web app) are thin layers over this class.
 
-    from loanwatch.api import Loanwatch
-    lw = Loanwatch("loanwatch.db")
-    lw.ingest(["data/wyscout-2017-18"])
-    lw.import_portfolio("data/portfolios/juventus-2017-18.csv")
-    for timeline in lw.player_timelines("Orsolini"):
-        print(timeline.spell["host_club_name"], timeline.appearances)
+from loanwatch.api import Loanwatch
+lw = Loanwatch("loanwatch.db")
+lw.ingest(["data/wyscout-2017-18"])
+lw.import_portfolio("data/portfolios/juventus-2017-18.csv")
+for timeline in lw.player_timelines("Orsolini"):
+    print(timeline.spell["host_club_name"], timeline.appearances)
 """
 
 from __future__ import annotations
@@ -93,7 +93,9 @@ class Loanwatch:
             if as_of is not None and spell["start_date"] > as_of:
                 continue
             start, end = spell_window(spell, as_of)
-            club_matches = self.store.club_matches(spell["host_club_id"], start, end) if spell["host_club_id"] else []
+            club_matches = (
+                self.store.club_matches(spell["host_club_id"], start, end) if spell["host_club_id"] else []
+            )
             appearances = self.store.player_appearances(player["id"], [m["id"] for m in club_matches])
             timelines.append(spell_timeline(spell, club_matches, appearances))
         return timelines

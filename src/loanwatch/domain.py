@@ -17,7 +17,7 @@ PITCH_LENGTH = 105.0
 PITCH_WIDTH = 68.0
 
 
-class AppearanceStatus(str, enum.Enum):
+class AppearanceStatus(enum.StrEnum):
     STARTED = "started"
     CAME_ON = "came_on"
     UNUSED = "unused"
@@ -30,7 +30,7 @@ class EventKind:
     SHOT = "shot"
 
 
-class Provider(str, enum.Enum):
+class Provider(enum.StrEnum):
     WYSCOUT = "wyscout"
     STATSBOMB = "statsbomb"
     OPTA = "opta"
@@ -170,7 +170,7 @@ class MatchRecord:
         return sum(self.period_minutes.values())
 
 
-class LoanType(str, enum.Enum):
+class LoanType(enum.StrEnum):
     DRY = "dry_loan"
     WITH_OPTION = "loan_with_option"
     WITH_OBLIGATION = "loan_with_obligation"

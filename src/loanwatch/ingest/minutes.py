@@ -87,8 +87,4 @@ def team_appearances(
 def match_appearances(
     sheet: MatchSheet, period_minutes: Mapping[int, float], positions: Mapping[str, str]
 ) -> list[Appearance]:
-    return [
-        a
-        for team in (sheet.home, sheet.away)
-        for a in team_appearances(team, period_minutes, positions)
-    ]
+    return [a for team in (sheet.home, sheet.away) for a in team_appearances(team, period_minutes, positions)]

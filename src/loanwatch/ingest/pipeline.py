@@ -164,7 +164,9 @@ class Ingestor:
         except orjson.JSONDecodeError as exc:
             raise IngestError(path, f"not valid JSON ({exc})") from None
         if not isinstance(doc, list) or not all(isinstance(m, dict) and "teamsData" in m for m in doc):
-            raise IngestError(path, "not a Wyscout match sheet file (expected a list of matches with teamsData)")
+            raise IngestError(
+                path, "not a Wyscout match sheet file (expected a list of matches with teamsData)"
+            )
         sheets = {}
         for m in doc:
             wyscout.sheet_from_json(path, m)  # validate every sheet before keeping any
@@ -222,7 +224,9 @@ def build_record(
     acting = {e.player_id for e in events if e.player_id}
     if missing := sorted(acting - on_sheet):
         raise IngestError(
-            path, f"match {sheet.match_id}: players {', '.join(missing)} have events but are not on the match sheet"
+            path,
+            f"match {sheet.match_id}: players {', '.join(missing)} have events "
+            "but are not on the match sheet",
         )
     in_file = {p.provider_id for p in players}
     # The real data has a few players on a sheet that no players file describes: keep them under
@@ -237,12 +241,15 @@ def build_record(
     length = sum(period_minutes.values())
     for a in appearances:
         if a.minutes_played > length + 1e-6:
-            raise IngestError(path, f"match {sheet.match_id}: player {a.player_id} plays longer than the match")
+            raise IngestError(
+                path, f"match {sheet.match_id}: player {a.player_id} plays longer than the match"
+            )
     scored = goals_by_club(events, (sheet.home.club_id, sheet.away.club_id))
     expected = {sheet.home.club_id: sheet.home.score, sheet.away.club_id: sheet.away.score}
     if scored != expected:
         raise IngestError(
-            path, f"match {sheet.match_id}: goals in the events {scored} differ from the sheet's score {expected}"
+            path,
+            f"match {sheet.match_id}: goals in the events {scored} differ from the sheet's score {expected}",
         )
     return MatchRecord(
         sheet=sheet,

@@ -29,6 +29,7 @@ def with_box_score(appearances: Iterable[Appearance], events: Iterable[Event]) -
             c["own_goals"] += 1
         if e.is_assist:
             c["assists"] += 1
+    empty: Counter[str] = Counter()
     return [
         replace(
             a,
@@ -40,7 +41,7 @@ def with_box_score(appearances: Iterable[Appearance], events: Iterable[Event]) -
             passes=c["passes"],
             passes_accurate=c["passes_accurate"],
         )
-        if (c := counts.get(a.player_id))
+        if (c := counts.get(a.player_id, empty))
         else a
         for a in appearances
     ]

@@ -56,7 +56,9 @@ class Store:
     def ingested_files(self) -> dict[str, tuple[str, str]]:
         """path -> (sha256, status) for every file seen before."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.source_files.c.path, t.source_files.c.sha256, t.source_files.c.status))
+            rows = conn.execute(
+                select(t.source_files.c.path, t.source_files.c.sha256, t.source_files.c.status)
+            )
             return {r.path: (r.sha256, r.status) for r in rows}
 
     def ingested_hashes(self) -> dict[str, str]:
@@ -129,7 +131,9 @@ class Store:
             }
             if key in self._player_ids:
                 if refresh:
-                    conn.execute(update(t.players).where(t.players.c.id == self._player_ids[key]).values(**row))
+                    conn.execute(
+                        update(t.players).where(t.players.c.id == self._player_ids[key]).values(**row)
+                    )
             else:
                 fresh[key] = row
         if fresh:
@@ -159,7 +163,9 @@ class Store:
             self._club_ids.clear()
             self._load_id_caches(conn)
 
-    def save_reference(self, players: Sequence[Player], clubs: Sequence[Club], source: SourceFile, run_id: int) -> None:
+    def save_reference(
+        self, players: Sequence[Player], clubs: Sequence[Club], source: SourceFile, run_id: int
+    ) -> None:
         with self.engine.begin() as conn:
             self.upsert_clubs(conn, clubs, refresh=True)
             self.upsert_players(conn, players, refresh=True)
@@ -188,7 +194,12 @@ class Store:
                     )
                 else:
                     fresh.append(
-                        {"provider": provider, "provider_match_id": match_id, "source_file_id": file_id, "sheet": text}
+                        {
+                            "provider": provider,
+                            "provider_match_id": match_id,
+                            "source_file_id": file_id,
+                            "sheet": text,
+                        }
                     )
             if fresh:
                 conn.execute(insert(t.match_sheets), fresh)
@@ -305,7 +316,9 @@ class Store:
             if record.events:
                 # The DBAPI's executemany on plain tuples: this is the bulk of the store's writes.
                 cols = ", ".join(c.name for c in t.events.columns)
-                marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in t.events.columns)
+                marks = ", ".join(
+                    "?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in t.events.columns
+                )
                 conn.exec_driver_sql(
                     f"INSERT INTO events ({cols}) VALUES ({marks})",
                     [
