@@ -47,7 +47,8 @@ def copy_sample(dest: Path, match_ids: list[str], competition: str = "Italy") ->
     shutil.copy(SAMPLE_DATA / "matches" / f"matches_{competition}.json.gz", dest / "matches")
     (dest / "events").mkdir(exist_ok=True)
     for mid in match_ids:
-        shutil.copy(SAMPLE_DATA / "events" / competition / f"{mid}.json.gz", dest / "events" / f"{mid}.json.gz")
+        name = f"{mid}.json.gz"
+        shutil.copy(SAMPLE_DATA / "events" / competition / name, dest / "events" / name)
     return dest
 
 

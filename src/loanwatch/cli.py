@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -39,7 +41,15 @@ AsOfOption = Annotated[
 ]
 
 
+def _fit_width() -> None:
+    """Piped or captured output gets a wide page: Rich would otherwise wrap tables at 80 columns."""
+    if not sys.stdout.isatty():
+        width = max(int(os.environ.get("COLUMNS") or 0), 160)
+        console.width = err_console.width = width
+
+
 def _open(store: str | None) -> Loanwatch:
+    _fit_width()
     return Loanwatch(store)
 
 
@@ -160,7 +170,11 @@ def _timeline_table(timeline: SpellTimeline) -> Table:
     title = f"{spell['host_club_name']} ({spell['start_date']} - {spell['end_date']})"
     table = Table(title=title)
     for col in ("Date", "Opponent", "Result", "Status", "Min", "G", "A", "Shots", "Passes"):
-        table.add_column(col, justify="right" if col not in ("Date", "Opponent", "Status") else "left")
+        table.add_column(
+            col,
+            justify="right" if col not in ("Date", "Opponent", "Status") else "left",
+            no_wrap=col != "Opponent",  # a status or date split over two lines is misread
+        )
     for line in timeline.lines:
         table.add_row(
             line.kickoff.strftime("%Y-%m-%d"),

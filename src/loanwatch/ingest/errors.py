@@ -12,3 +12,7 @@ class IngestError(Exception):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str]]:
+        # Errors cross from parsing workers to the writing process.
+        return IngestError, (self.path, self.problem)

@@ -8,9 +8,9 @@ who plays the whole match gets the match's real length, and nobody gets more.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from loanwatch.domain import Appearance, AppearanceStatus, MatchSheet, TeamSheet
+from loanwatch.domain import Appearance, AppearanceStatus, Event, MatchSheet, TeamSheet
 
 # Nominal clock minute at which each period starts.
 _PERIOD_CLOCK_START = {1: 0, 2: 45, 3: 90, 4: 105}
@@ -27,11 +27,33 @@ def elapsed_minutes(clock_minute: float, period_minutes: Mapping[int, float]) ->
             period = p
     before = sum(period_minutes[p] for p in periods if p < period)
     offset = max(0.0, clock_minute - _PERIOD_CLOCK_START[period])
+    if period != periods[0] and clock_minute <= _PERIOD_CLOCK_START[period] + 1:
+        # The first minute of a later period (46, 91, 106) is how the provider marks a change made
+        # at the break: it happens at the period's start, not a minute into it.
+        offset = 0.0
     return before + min(offset, period_minutes[period])
 
 
+def first_action_minutes(events: Iterable[Event], period_minutes: Mapping[int, float]) -> dict[str, float]:
+    """When each player first touched the ball, on the real timeline of the match."""
+    starts, elapsed = {}, 0.0
+    for p in sorted(period_minutes):
+        starts[p] = elapsed
+        elapsed += period_minutes[p]
+    first: dict[str, float] = {}
+    for e in events:
+        if e.player_id and e.period in starts:
+            at = starts[e.period] + e.second / 60.0
+            if at < first.get(e.player_id, float("inf")):
+                first[e.player_id] = at
+    return first
+
+
 def team_appearances(
-    team: TeamSheet, period_minutes: Mapping[int, float], positions: Mapping[str, str]
+    team: TeamSheet,
+    period_minutes: Mapping[int, float],
+    positions: Mapping[str, str],
+    first_action: Mapping[str, float] | None = None,
 ) -> list[Appearance]:
     length = sum(period_minutes.values())
     on: dict[str, float] = {}
@@ -39,12 +61,30 @@ def team_appearances(
     for entry in team.entries:
         if entry.starter:
             on[entry.player_id] = 0.0
+    unknown_in: list[float] = []  # substitutions whose incoming player the sheet does not name
     for sub in sorted(team.substitutions, key=lambda s: s.minute):
         at = elapsed_minutes(sub.minute, period_minutes)
         if sub.player_out and sub.player_out in on and sub.player_out not in off:
             off[sub.player_out] = at
         if sub.player_in and sub.player_in not in on:
             on[sub.player_in] = at
+        elif not sub.player_in:
+            unknown_in.append(at)
+    # The real data has substitutions with playerIn 0, and bench players with events but no
+    # substitution at all. A bench player who touched the ball did come on: give him the earliest
+    # unnamed substitution made before his first action, else the minute of that first action.
+    acted = sorted(
+        (first_action[e.player_id], e.player_id)
+        for e in team.entries
+        if first_action and e.player_id not in on and e.player_id in first_action
+    )
+    for first, pid in acted:
+        slot = next((m for m in unknown_in if m <= first + 1e-9), None)
+        if slot is not None:
+            unknown_in.remove(slot)
+            on[pid] = slot
+        else:
+            on[pid] = float(int(first))
     appearances = []
     for entry in team.entries:
         pid = entry.player_id
@@ -85,6 +125,14 @@ def team_appearances(
 
 
 def match_appearances(
-    sheet: MatchSheet, period_minutes: Mapping[int, float], positions: Mapping[str, str]
+    sheet: MatchSheet,
+    period_minutes: Mapping[int, float],
+    positions: Mapping[str, str],
+    events: Iterable[Event] = (),
 ) -> list[Appearance]:
-    return [a for team in (sheet.home, sheet.away) for a in team_appearances(team, period_minutes, positions)]
+    first = first_action_minutes(events, period_minutes)
+    return [
+        a
+        for team in (sheet.home, sheet.away)
+        for a in team_appearances(team, period_minutes, positions, first)
+    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,23 @@ def discover(paths: Iterable[Path]) -> list[FoundFile]:
     return sorted(found, key=lambda f: (_ORDER[f.kind], str(f.path)))
 
 
+def _decompress(path: Path, raw: bytes) -> bytes:
+    if not path.name.endswith(".gz"):
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise IngestError(path, f"truncated or corrupt gzip file ({exc})") from None
+
+
+def parse_match_file(path: Path, raw: bytes) -> wyscout.WyscoutMatchFile | IngestError:
+    """Decompress and read one match file; a bad file's error is returned with it, not raised."""
+    try:
+        return wyscout.WyscoutMatchFile(path, _decompress(path, raw))
+    except IngestError as err:
+        return err
+
+
 class Ingestor:
     """One ingest run over Wyscout files."""
 
@@ -97,39 +114,42 @@ class Ingestor:
     def run(self, paths: Iterable[Path]) -> IngestSummary:
         paths = list(paths)
         files = discover(paths)
-        missing = [p for p in paths if not p.exists()]
-        for p in missing:
-            self._reject_unrecorded(IngestError(p, "no such file or folder"))
+        for p in paths:
+            if not p.exists():
+                self._reject_unrecorded(IngestError(p, "no such file or folder"))
         run_id = self.store.begin_run(", ".join(str(p) for p in paths))
-        seen = self.store.ingested_files()
-        hashes = self.store.ingested_hashes()
-        for done, found in enumerate(files, start=1):
-            if self.progress:
-                self.progress(found.path.name, done - 1, len(files))
-            path = found.path
-            key = str(path.resolve())
-            try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                self._reject_unrecorded(IngestError(path, f"cannot read ({exc.strerror})"))
-                continue
-            sha = hashlib.sha256(raw).hexdigest()
-            source = SourceFile(key, sha, len(raw), wyscout.PROVIDER, found.kind)
-            before = seen.get(key)
-            if before is not None and before == (sha, "ingested"):
-                self.summary.skipped += 1
-                continue
-            if sha in hashes and hashes[sha] != key:
-                self.summary.skipped += 1  # the same content delivered under another name
-                continue
-            try:
-                content = gzip.decompress(raw) if path.name.endswith(".gz") else raw
-            except (OSError, EOFError, zlib.error) as exc:
-                self._reject(source, run_id, IngestError(path, f"truncated or corrupt gzip file ({exc})"))
+        self._seen = self.store.ingested_files()
+        self._hashes = self.store.ingested_hashes()
+        done = 0
+        reference = [f for f in files if f.kind != "match"]
+        matches = [f for f in files if f.kind == "match"]
+        for found in reference:
+            self._tick(found, done, len(files))
+            done += 1
+            if (todo := self._to_ingest(found)) is not None:
+                source, raw = todo
+                try:
+                    content = _decompress(found.path, raw)
+                    self._ingest_reference(found.kind, found.path, content, source, run_id)
+                    self._hashes[source.sha256] = source.path
+                except IngestError as err:
+                    self._reject(source, run_id, err)
+        for found, source, parsed in self._parsed_matches(matches):
+            self._tick(found, done, len(files))
+            done += 1
+            if source.sha256 in self._hashes and self._hashes[source.sha256] != source.path:
+                self.summary.skipped += 1  # the same content twice in this delivery
                 continue
             try:
-                self._ingest_one(found.kind, path, content, source, run_id)
-                hashes[sha] = key
+                if isinstance(parsed, IngestError):
+                    raise parsed
+                record = self._record(found.path, parsed)
+                self.store.write_match(
+                    record, source, run_id, tournament=record.sheet.competition_id in TOURNAMENTS
+                )
+                self.summary.matches += 1
+                self.summary.events += len(record.events)
+                self._hashes[source.sha256] = source.path
             except IngestError as err:
                 self._reject(source, run_id, err)
         if self.progress:
@@ -137,9 +157,43 @@ class Ingestor:
         self.store.finish_run(run_id, self.summary.as_dict())
         return self.summary
 
+    def _tick(self, found: FoundFile, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(found.path.name, done, total)
+
+    def _to_ingest(self, found: FoundFile) -> tuple[SourceFile, bytes] | None:
+        """The file's bytes if it must be ingested; None when it is unchanged, a duplicate or unreadable."""
+        path = found.path
+        key = str(path.resolve())
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self._reject_unrecorded(IngestError(path, f"cannot read ({exc.strerror})"))
+            return None
+        sha = hashlib.sha256(raw).hexdigest()
+        if self._seen.get(key) == (sha, "ingested"):
+            self.summary.skipped += 1
+            return None
+        if sha in self._hashes and self._hashes[sha] != key:
+            self.summary.skipped += 1  # the same content delivered under another name
+            return None
+        return SourceFile(key, sha, len(raw), wyscout.PROVIDER, found.kind), raw
+
+    def _parsed_matches(
+        self, matches: list[FoundFile]
+    ) -> Iterator[tuple[FoundFile, SourceFile, wyscout.WyscoutMatchFile | IngestError]]:
+        # Parsing in worker processes was measured (benchmarks/ingest.py): on 2 cores, pickling
+        # the events across costs what the second core saves, so match files are read here.
+        for found in matches:
+            if (todo := self._to_ingest(found)) is not None:
+                source, raw = todo
+                yield found, source, parse_match_file(found.path, raw)
+
     # -- one file -----------------------------------------------------------------------------
 
-    def _ingest_one(self, kind: str, path: Path, content: bytes, source: SourceFile, run_id: int) -> None:
+    def _ingest_reference(
+        self, kind: str, path: Path, content: bytes, source: SourceFile, run_id: int
+    ) -> None:
         if kind == "teams":
             clubs = wyscout.read_teams(path, content)
             self.store.save_reference([], clubs, source, run_id)
@@ -147,16 +201,9 @@ class Ingestor:
             players = wyscout.read_players(path, content)
             self.store.save_reference(players, [], source, run_id)
             self.summary.players += len(players)
-        elif kind == "sheets":
+        else:
             sheets = self._index_sheets(path, content)
             self.store.save_sheets(wyscout.PROVIDER, sheets, source, run_id)
-        else:
-            record = self._read_match(path, content)
-            self.store.write_match(
-                record, source, run_id, tournament=record.sheet.competition_id in TOURNAMENTS
-            )
-            self.summary.matches += 1
-            self.summary.events += len(record.events)
 
     def _index_sheets(self, path: Path, content: bytes) -> dict[str, bytes]:
         try:
@@ -182,8 +229,7 @@ class Ingestor:
             )
         return wyscout.sheet_from_json(path, orjson.loads(raw))
 
-    def _read_match(self, path: Path, content: bytes) -> MatchRecord:
-        parsed = wyscout.WyscoutMatchFile(path, content)
+    def _record(self, path: Path, parsed: wyscout.WyscoutMatchFile) -> MatchRecord:
         sheet = self._sheet(path, parsed.match_id)
         return build_record(
             path,
@@ -213,7 +259,7 @@ def build_record(
     events: list[Event],
     players: list[Player],
     clubs: list[Club],
-    known_players: set[tuple[str, str]],
+    known_players: Collection[tuple[str, str]],
 ) -> MatchRecord:
     """Join events to their sheet, derive appearances, and check the result against the sheet."""
     provider = sheet.provider
@@ -237,7 +283,7 @@ def build_record(
         if (provider, pid) not in known_players
     ]
     roles = {p.provider_id: p.role for p in players}
-    appearances = with_box_score(match_appearances(sheet, period_minutes, roles), events)
+    appearances = with_box_score(match_appearances(sheet, period_minutes, roles, events), events)
     length = sum(period_minutes.values())
     for a in appearances:
         if a.minutes_played > length + 1e-6:

@@ -14,7 +14,9 @@ def with_box_score(appearances: Iterable[Appearance], events: Iterable[Event]) -
     for e in events:
         if e.player_id is None or e.period == 5:  # shoot-out kicks are not match output
             continue
-        c = counts.setdefault(e.player_id, Counter())
+        c = counts.get(e.player_id)
+        if c is None:
+            c = counts[e.player_id] = Counter()
         if e.kind == EventKind.SHOT:
             c["shots"] += 1
             if e.is_goal or e.on_target:

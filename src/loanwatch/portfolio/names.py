@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
@@ -17,6 +18,8 @@ _FOLD = str.maketrans(
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+# Cached: matching a loan list compares every row with every player of the store (thousands).
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """'Şenol Radu' -> 'senol radu'; 'K. Mbappé' -> 'k mbappe'."""
     text = unicodedata.normalize("NFKD", name.translate(_FOLD))

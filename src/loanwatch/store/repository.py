@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -213,10 +213,12 @@ class Store:
             ).scalar()
         return text.encode("utf-8") if text is not None else None
 
-    def known_player_ids(self) -> set[tuple[str, str]]:
-        with self.engine.connect() as conn:
-            self._load_id_caches(conn)
-        return set(self._player_ids)
+    def known_player_ids(self) -> Collection[tuple[str, str]]:
+        """(provider, provider id) of every player in the store: a live view, not a copy."""
+        if not self._player_ids:
+            with self.engine.connect() as conn:
+                self._load_id_caches(conn)
+        return self._player_ids.keys()
 
     def _season_id(self, conn: Connection, comp: Competition, season_provider_id: str, name: str) -> int:
         comp_id = conn.execute(
@@ -254,7 +256,7 @@ class Store:
             self.upsert_clubs(conn, record.clubs)
             self.upsert_players(conn, record.players)
             club_ids = {c.provider_id: self._club_ids[(c.provider, c.provider_id)] for c in record.clubs}
-            player_ids = {pid: i for (prov, pid), i in self._player_ids.items() if prov == provider}
+            player_ids = self._player_ids
             season_id = self._season_id(
                 conn, record.competition, sheet.season_id, season_name(sheet.kickoff, tournament)
             )
@@ -293,7 +295,7 @@ class Store:
                 [
                     {
                         "match_id": match_id,
-                        "player_id": player_ids[a.player_id],
+                        "player_id": player_ids[(provider, a.player_id)],
                         "club_id": club_ids[a.club_id],
                         "status": a.status.value,
                         "minute_on": a.minute_on,
@@ -329,7 +331,7 @@ class Store:
                             e.period,
                             e.second,
                             club_ids[e.team_id],
-                            player_ids.get(e.player_id) if e.player_id else None,
+                            player_ids.get((provider, e.player_id)) if e.player_id else None,
                             e.type,
                             e.subtype,
                             e.kind,
@@ -343,7 +345,7 @@ class Store:
                             e.is_assist,
                             e.on_target,
                             e.body_part,
-                            " ".join(str(tag) for tag in e.tags),
+                            " ".join(map(str, e.tags)),
                         )
                         for seq, e in enumerate(record.events)
                     ],

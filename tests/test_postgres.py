@@ -1,0 +1,244 @@
+"""The store on a real PostgreSQL server: migrations, ingest, idempotence, same content as SQLite.
+
+The server is the one at ``LOANWATCH_TEST_PG_URL`` (``make test`` starts a throwaway one, see
+scripts/with-postgres.sh). Each module gets a fresh database, dropped at the end. Without the
+variable these tests skip, except under CI (``CI=true``) where they fail.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
+
+from conftest import copy_sample  # tests/ is on sys.path (pytest's rootdir conftest)
+from loanwatch.api import Loanwatch
+from loanwatch.ingest.pipeline import IngestSummary
+from loanwatch.store import schema as t
+
+PG_URL_ENV = "LOANWATCH_TEST_PG_URL"
+MATCH_IDS = ["2575959", "2575960", "2575961"]  # Serie A 2017/18, round 1
+FILES = len(MATCH_IDS) + 3  # the match files, the match sheets, players, teams
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped after the module."""
+    admin_url = os.environ.get(PG_URL_ENV)
+    if not admin_url:
+        why = f"{PG_URL_ENV} is not set: `make test` starts a throwaway PostgreSQL, or point it at a server"
+        if _in_ci():
+            pytest.fail(f"CI=true but {why}", pytrace=False)
+        pytest.skip(why)
+    name = f"loanwatch_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            force = " WITH (FORCE)" if (conn.dialect.server_version_info or (0,)) >= (13,) else ""
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"{force}'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_sample(tmp_path_factory.mktemp("pg") / "data", MATCH_IDS)
+
+
+@pytest.fixture(scope="module")
+def pg_ingest(pg_url: str, sample: Path) -> Iterator[tuple[Loanwatch, IngestSummary]]:
+    """The small sample ingested once into the module's PostgreSQL database (by a first run)."""
+    lw = Loanwatch(pg_url)
+    summary = lw.ingest([sample])
+    yield lw, summary
+    lw.store.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def sqlite_lw(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Loanwatch:
+    """The same files in a SQLite store: what PostgreSQL must agree with."""
+    lw = Loanwatch(str(tmp_path_factory.mktemp("sqlite") / "loanwatch.db"))
+    summary = lw.ingest([sample])
+    assert summary.rejected == 0, summary.errors
+    return lw
+
+
+def snapshot(lw: Loanwatch) -> dict[str, list[tuple[Any, ...]]]:
+    """The store's content keyed by provider ids (never by the store's own integer keys), sorted."""
+    clubs = {r.id: r.provider_id for r in _rows(lw, select(t.clubs.c.id, t.clubs.c.provider_id))}
+    players = {r.id: r.provider_id for r in _rows(lw, select(t.players.c.id, t.players.c.provider_id))}
+    matches = {r.id: r.provider_id for r in _rows(lw, select(t.matches.c.id, t.matches.c.provider_id))}
+    comps = {
+        r.id: r.provider_id for r in _rows(lw, select(t.competitions.c.id, t.competitions.c.provider_id))
+    }
+    seasons = {r.id: r.provider_id for r in _rows(lw, select(t.seasons.c.id, t.seasons.c.provider_id))}
+
+    def without(table: Any, *cols: str) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r._mapping.items() if k not in cols} for r in _rows(lw, select(table))]
+
+    def rows(dicts: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted((tuple(sorted(d.items())) for d in dicts), key=repr)
+
+    out: dict[str, list[tuple[Any, ...]]] = {
+        "clubs": rows(without(t.clubs, "id")),
+        "players": rows(without(t.players, "id")),
+        "competitions": rows(without(t.competitions, "id")),
+        "match_sheets": rows(without(t.match_sheets, "id", "source_file_id")),
+    }
+    out["seasons"] = rows(
+        [{**d, "competition_id": comps[d["competition_id"]]} for d in without(t.seasons, "id")]
+    )
+    out["matches"] = rows(
+        [
+            {
+                **d,
+                "season_id": seasons[d["season_id"]],
+                "home_club_id": clubs[d["home_club_id"]],
+                "away_club_id": clubs[d["away_club_id"]],
+            }
+            for d in without(t.matches, "id", "source_file_id")
+        ]
+    )
+    out["appearances"] = rows(
+        [
+            {
+                **d,
+                "match_id": matches[d["match_id"]],
+                "player_id": players[d["player_id"]],
+                "club_id": clubs[d["club_id"]],
+            }
+            for d in without(t.appearances)
+        ]
+    )
+    out["events"] = rows(
+        [
+            {
+                **d,
+                "match_id": matches[d["match_id"]],
+                "club_id": clubs[d["club_id"]],
+                "player_id": players[d["player_id"]] if d["player_id"] is not None else None,
+            }
+            for d in without(t.events)
+        ]
+    )
+    return out
+
+
+def _rows(lw: Loanwatch, query: Any) -> list[Any]:
+    with lw.store.engine.connect() as conn:
+        return list(conn.execute(query))
+
+
+def goals(lw: Loanwatch) -> dict[str, Any]:
+    """Goals as the reports read them: each match's score, each player's goals, goal events."""
+    m, a, p, e = t.matches, t.appearances, t.players, t.events
+    scores = _rows(lw, select(m.c.provider_id, m.c.home_score, m.c.away_score))
+    scorers = _rows(
+        lw,
+        select(m.c.provider_id, p.c.provider_id, a.c.goals, a.c.own_goals, a.c.assists)
+        .join(m, m.c.id == a.c.match_id)
+        .join(p, p.c.id == a.c.player_id)
+        .where((a.c.goals > 0) | (a.c.own_goals > 0) | (a.c.assists > 0)),
+    )
+    goal_events = _rows(
+        lw,
+        select(m.c.provider_id, e.c.seq, e.c.is_own_goal).join(m, m.c.id == e.c.match_id).where(e.c.is_goal),
+    )
+    return {
+        "scores": sorted(tuple(r) for r in scores),
+        "scorers": sorted(tuple(r) for r in scorers),
+        "goal_events": sorted(tuple(r) for r in goal_events),
+    }
+
+
+# -- tests --------------------------------------------------------------------------------------
+
+
+def test_migrations_create_the_schema(pg_url: str) -> None:
+    lw = Loanwatch(pg_url)  # runs the Alembic migrations on the empty database
+    try:
+        tables = set(inspect(lw.store.engine).get_table_names())
+        assert set(t.metadata.tables) <= tables
+        with lw.store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+        assert lw.store.engine.dialect.name == "postgresql"
+        reopened = Loanwatch(pg_url)  # a second open: the upgrade finds nothing to do
+        assert reopened.store.counts()["matches"] >= 0
+        reopened.store.engine.dispose()
+    finally:
+        lw.store.engine.dispose()
+
+
+def test_ingest_lands_every_match(pg_ingest: tuple[Loanwatch, IngestSummary]) -> None:
+    lw, summary = pg_ingest
+    assert summary.rejected == 0, [str(e) for e in summary.errors]
+    assert summary.matches == len(MATCH_IDS)
+    assert summary.events > 3000
+    counts = lw.store.counts()
+    assert counts["matches"] == len(MATCH_IDS)
+    assert counts["events"] == summary.events
+    assert counts["appearances"] > 0
+
+
+def test_same_counts_and_goals_as_sqlite(
+    pg_ingest: tuple[Loanwatch, IngestSummary], sqlite_lw: Loanwatch
+) -> None:
+    pg, _ = pg_ingest
+    assert pg.store.counts() == sqlite_lw.store.counts()
+    pg_goals, sqlite_goals = goals(pg), goals(sqlite_lw)
+    assert pg_goals == sqlite_goals
+    assert sum(h + a for _, h, a in pg_goals["scores"]) == len(pg_goals["goal_events"]) > 0
+
+
+def test_same_content_as_sqlite(pg_ingest: tuple[Loanwatch, IngestSummary], sqlite_lw: Loanwatch) -> None:
+    pg, _ = pg_ingest
+    pg_snap, sqlite_snap = snapshot(pg), snapshot(sqlite_lw)
+    for table in sqlite_snap:
+        assert len(pg_snap[table]) == len(sqlite_snap[table]), table
+        assert pg_snap[table] == sqlite_snap[table], table
+
+
+def test_second_ingest_skips_everything(pg_ingest: tuple[Loanwatch, IngestSummary], sample: Path) -> None:
+    pg, _ = pg_ingest
+    before = pg.store.counts()
+    again = Loanwatch(pg.url)  # a new process's view: nothing cached
+    try:
+        summary = again.ingest([sample])
+    finally:
+        again.store.engine.dispose()
+    assert summary.as_dict() == {"matches": 0, "events": 0, "players": 0, "skipped": FILES, "rejected": 0}
+    assert pg.store.counts() == before
+
+
+def test_changed_file_replaces_its_match(
+    pg_ingest: tuple[Loanwatch, IngestSummary], sample: Path, tmp_path: Path
+) -> None:
+    """Other bytes for a match already stored (re-compressed here): the match is replaced, not doubled."""
+    pg, _ = pg_ingest
+    before = pg.store.counts()
+    goals_before = goals(pg)
+    original = sample / "events" / f"{MATCH_IDS[0]}.json.gz"
+    changed = tmp_path / "redelivered" / original.name
+    changed.parent.mkdir()
+    changed.write_bytes(gzip.compress(gzip.decompress(original.read_bytes()), compresslevel=1, mtime=0))
+    shutil.copy(sample / "matches" / "matches_Italy.json.gz", changed.parent)
+    summary = pg.ingest([changed.parent])
+    assert summary.rejected == 0, [str(e) for e in summary.errors]
+    assert summary.matches == 1
+    assert pg.store.counts() == before
+    assert goals(pg) == goals_before
