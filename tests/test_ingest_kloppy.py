@@ -258,6 +258,35 @@ def test_edited_fixtures_fail_the_goal_check(tmp_path: Path, provider: str, name
     assert lw.store.counts()["matches"] == 0
 
 
+def test_opta_excerpt_ingests_when_the_user_accepts_the_mismatch(tmp_path: Path) -> None:
+    """The Opta F24 the kloppy wheel ships is a 39-event excerpt: its events cannot add up to the
+    F7's 2-1. Rejected by default; stored, flagged, when the user says the file is an excerpt."""
+    lw = Loanwatch(str(tmp_path / "s.db"))
+    summary = lw.ingest_file(FILES / "opta_f24.xml", "opta", accept_score_mismatch=True)
+    assert summary.matches == 1 and summary.rejected == 0
+    (match,) = _rows(lw, "SELECT home_score, away_score, warnings FROM matches")
+    assert (match.home_score, match.away_score) == (2, 1)  # the match sheet's score is kept
+    assert "differ from the sheet's score" in match.warnings
+    assert lw.store.counts()["events"] == summary.events > 0
+
+
+def test_cli_accept_score_mismatch(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "ingest",
+            str(FILES / "opta_f24.xml"),
+            "--provider",
+            "opta",
+            "--accept-score-mismatch",
+            "--store",
+            str(tmp_path / "cli.db"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Ingest summary" in result.output
+
+
 def test_sportec_without_the_foreign_own_goal_ingests(tmp_path: Path) -> None:
     raw = (FILES / "sportec_events.xml").read_text(encoding="utf-8")
     start = raw.index('<Event Y-Source-Position="37.11" Y-Position="34.05" EventId="182094"')

@@ -51,12 +51,27 @@ class Loanwatch:
         return Ingestor(self.store, progress).run([Path(p) for p in paths])
 
     def ingest_file(
-        self, path: str | Path, provider: str, metadata: str | Path | None = None
+        self,
+        path: str | Path,
+        provider: str,
+        metadata: str | Path | None = None,
+        *,
+        accept_score_mismatch: bool = False,
     ) -> IngestSummary:
-        """Ingest one match of any provider kloppy reads (statsbomb, opta, ...)."""
+        """Ingest one match of any provider kloppy reads (statsbomb, opta, ...).
+
+        ``accept_score_mismatch`` stores a match whose events do not add up to its score (a
+        partial feed), with the mismatch kept as a warning on the match; otherwise it is rejected.
+        """
         from loanwatch.ingest.kloppy_reader import ingest_with_kloppy
 
-        return ingest_with_kloppy(self.store, Path(path), provider, Path(metadata) if metadata else None)
+        return ingest_with_kloppy(
+            self.store,
+            Path(path),
+            provider,
+            Path(metadata) if metadata else None,
+            accept_score_mismatch=accept_score_mismatch,
+        )
 
     # -- portfolio ----------------------------------------------------------------------------
 

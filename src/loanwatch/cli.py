@@ -100,6 +100,13 @@ def ingest(
     metadata: Annotated[
         Path | None, typer.Option(help="The lineup / match sheet file that goes with an event file.")
     ] = None,
+    accept_score_mismatch: Annotated[
+        bool,
+        typer.Option(
+            "--accept-score-mismatch",
+            help="Store a match whose events do not add up to its score (a partial feed), flagged.",
+        ),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
     """Ingest match files, match sheets, players and teams. Files already ingested are skipped."""
@@ -111,7 +118,7 @@ def ingest(
         summary = IngestSummary()
         for p in paths:
             try:
-                one = lw.ingest_file(p, provider, metadata)
+                one = lw.ingest_file(p, provider, metadata, accept_score_mismatch=accept_score_mismatch)
             except IngestError as err:
                 summary.rejected += 1
                 summary.errors.append(err)

@@ -164,6 +164,7 @@ class MatchRecord:
     clubs: list[Club]
     competition: Competition
     appearances: list[Appearance] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # checks the user chose to override
 
     @property
     def length_minutes(self) -> float:

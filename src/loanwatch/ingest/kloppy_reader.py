@@ -696,7 +696,9 @@ def read_match(path: Path, provider: str, metadata: Path, events_raw: bytes, met
 # -- ingest -------------------------------------------------------------------------------------
 
 
-def ingest_with_kloppy(store: Store, path: Path, provider: str, metadata: Path | None) -> IngestSummary:
+def ingest_with_kloppy(
+    store: Store, path: Path, provider: str, metadata: Path | None, *, accept_score_mismatch: bool = False
+) -> IngestSummary:
     """Ingest one match: skipped if the same content is in the store, replaced if it changed.
 
     Raises IngestError, naming the file, when it cannot be ingested; the rejection is also
@@ -753,6 +755,7 @@ def ingest_with_kloppy(store: Store, path: Path, provider: str, metadata: Path |
             match.players,
             match.clubs,
             store.known_player_ids(),
+            accept_score_mismatch=accept_score_mismatch,
         )
     except IngestError as err:
         store.record_rejected(source, run_id, err.problem)

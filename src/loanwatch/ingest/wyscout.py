@@ -286,9 +286,19 @@ def _event(e: Mapping[str, Any], xs: list[float], ys: list[float]) -> Event:
     pos = e.get("positions") or ()
     x = y = end_x = end_y = None
     if pos:
-        x, y = _point(pos[0], xs, ys)
+        p0 = pos[0]
+        px, py = p0.get("x"), p0.get("y")
+        if type(px) is int and type(py) is int and 0 <= px <= 100 and 0 <= py <= 100:
+            x, y = xs[px], ys[py]  # the provider's integer grid: a table lookup
+        else:
+            x, y = _point(p0, xs, ys)
         if len(pos) > 1:
-            end_x, end_y = _point(pos[1], xs, ys)
+            p1 = pos[1]
+            qx, qy = p1.get("x"), p1.get("y")
+            if type(qx) is int and type(qy) is int and 0 <= qx <= 100 and 0 <= qy <= 100:
+                end_x, end_y = xs[qx], ys[qy]
+            else:
+                end_x, end_y = _point(p1, xs, ys)
     name = e.get("eventName") or ""
     subtype = e.get("subEventName") or ""
     kind, passing, can_score = _kind(name, subtype)

@@ -56,7 +56,9 @@ def minutes_chart_svg(timeline: SpellTimeline) -> str:
     ax.set_ylabel("minutes")
     step = max(1, len(lines) // 12)
     ax.set_xticks(xs[::step])
-    ax.set_xticklabels([line.kickoff.strftime("%d %b") for line in lines][::step], fontsize=8)
+    ax.set_xticklabels(
+        [line.kickoff.strftime("%d %b") for line in lines][::step], fontsize=7, rotation=45, ha="right"
+    )
     ax.set_xlim(-0.6, max(len(lines), 1) - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
     handles: list[Patch | Line2D] = [

@@ -287,6 +287,7 @@ class Store:
                         period_minutes=json.dumps(record.period_minutes),
                         venue=sheet.venue,
                         source_file_id=file_id,
+                        warnings="\n".join(record.warnings),
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
             )

@@ -130,6 +130,9 @@ matches = Table(
     Column("period_minutes", Text, nullable=False),  # JSON {period: minutes}
     Column("venue", Text, nullable=False, default=""),
     Column("source_file_id", Integer, ForeignKey("source_files.id"), nullable=False),
+    # Checks that failed and that the user accepted explicitly (an excerpt whose events do not add
+    # up to the score, say): shown wherever the match is used. Empty for a clean match.
+    Column("warnings", Text, nullable=False, server_default=""),
     UniqueConstraint("provider", "provider_id", name="uq_matches_provider"),
 )
 Index("ix_matches_kickoff", matches.c.kickoff)
