@@ -17,7 +17,7 @@ from typing import Any
 
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import Ingestor, IngestSummary, Progress
-from loanwatch.portfolio.names import display_name, find_players
+from loanwatch.portfolio.names import display_name, find_players, normalize_name
 from loanwatch.store import Store, open_engine, resolve_store_url
 from loanwatch.store.engine import describe
 from loanwatch.tracking.timeline import SpellTimeline, spell_timeline, spell_window
@@ -92,7 +92,8 @@ class Loanwatch:
         loanees = {s["player_id"]: s for s in spells}
         matches = [m for m in find_players(name, (self.store.player(pid) or {} for pid in loanees))]
         if not matches:
-            listed = [s for s in spells if name.lower() in s["player_name"].lower()]
+            wanted = normalize_name(name)
+            listed = [s for s in spells if wanted and wanted in normalize_name(s["player_name"])]
             if len({s["player_id"] for s in listed}) == 1:
                 return self.store.player(listed[0]["player_id"]) or {}
             matches = find_players(name, self.store.all_players())

@@ -52,7 +52,7 @@ def minutes_chart_svg(timeline: SpellTimeline) -> str:
                 markersize=5,
                 zorder=3,
             )
-    ax.set_ylim(0, 100)
+    ax.set_ylim(0, max([100.0] + [line.match_minutes + 5 for line in lines]))  # extra time fits
     ax.set_ylabel("minutes")
     step = max(1, len(lines) // 12)
     ax.set_xticks(xs[::step])
