@@ -466,3 +466,163 @@ class Store:
             q = q.where(t.loan_spells.c.player_id == player_id)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
+
+    # -- metrics: SPADL actions, models, action values ----------------------------------------
+
+    ACTION_COLUMNS = (
+        "match_id",
+        "action_id",
+        "original_event_seq",
+        "period_id",
+        "time_seconds",
+        "club_id",
+        "player_id",
+        "start_x",
+        "start_y",
+        "end_x",
+        "end_y",
+        "type_id",
+        "result_id",
+        "bodypart_id",
+    )
+
+    def _bulk_insert(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+    ) -> None:
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(mark for _ in columns)})",
+            list(rows),
+        )
+
+    def save_actions(self, match_ids: Sequence[int], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Replace the SPADL actions of these matches (rows in ACTION_COLUMNS order), in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.actions).where(t.actions.c.match_id.in_(list(match_ids))))
+            self._bulk_insert(conn, "actions", self.ACTION_COLUMNS, rows)
+
+    def actions_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+        """SPADL actions as a pandas DataFrame in socceraction's schema (game_id = match id,
+        team_id = club id), ordered by match and action."""
+        import pandas as pd
+
+        q = select(*(t.actions.c[c] for c in self.ACTION_COLUMNS)).order_by(
+            t.actions.c.match_id, t.actions.c.action_id
+        )
+        if match_ids is not None:
+            q = q.where(t.actions.c.match_id.in_(list(match_ids)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        df = pd.DataFrame.from_records(rows, columns=list(self.ACTION_COLUMNS))
+        return df.rename(columns={"match_id": "game_id", "club_id": "team_id"})
+
+    def matches_with_actions(self) -> set[int]:
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(select(t.actions.c.match_id).distinct())}
+
+    def save_model(
+        self,
+        kind: str,
+        blob: bytes,
+        training_set: dict[str, Any],
+        params: dict[str, Any],
+        quality: dict[str, Any],
+    ) -> int:
+        """Store a trained model as the next version of its kind; returns its id."""
+        with self.engine.begin() as conn:
+            last = conn.execute(select(func.max(t.models.c.version)).where(t.models.c.kind == kind)).scalar()
+            result = conn.execute(
+                insert(t.models).values(
+                    kind=kind,
+                    version=(last or 0) + 1,
+                    trained_at=datetime.now(),
+                    training_set=json.dumps(training_set),
+                    params=json.dumps(params),
+                    quality=json.dumps(quality),
+                    blob=blob,
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def latest_model(self, kind: str) -> dict[str, Any] | None:
+        """The newest version of a kind of model, with its blob and metadata (JSON decoded)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.models).where(t.models.c.kind == kind).order_by(t.models.c.version.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        model = dict(row._mapping)
+        for key in ("training_set", "params", "quality"):
+            model[key] = json.loads(model[key]) if model[key] else {}
+        return model
+
+    def save_action_values(self, model_id: int, rows: Iterable[tuple[int, int, float, float, float]]) -> None:
+        """Replace a model's values: rows of (match_id, action_id, offensive, defensive, value)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.action_values).where(t.action_values.c.model_id == model_id))
+            self._bulk_insert(
+                conn,
+                "action_values",
+                ("model_id", "match_id", "action_id", "offensive", "defensive", "value"),
+                ((model_id, *r) for r in rows),
+            )
+
+    def action_values_frame(self, model_id: int) -> Any:
+        import pandas as pd
+
+        cols = ("match_id", "action_id", "offensive", "defensive", "value")
+        q = (
+            select(*(t.action_values.c[c] for c in cols))
+            .where(t.action_values.c.model_id == model_id)
+            .order_by(t.action_values.c.match_id, t.action_values.c.action_id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame.from_records(rows, columns=list(cols))
+
+    def events_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+        """Stored events as a pandas DataFrame (one row per event, store ids), ordered by match and seq."""
+        import pandas as pd
+
+        cols = [c.name for c in t.events.columns]
+        q = select(t.events).order_by(t.events.c.match_id, t.events.c.seq)
+        if match_ids is not None:
+            q = q.where(t.events.c.match_id.in_(list(match_ids)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame.from_records(rows, columns=cols)
+
+    def matches_frame(self) -> Any:
+        """Every match with its competition and season: the index the metrics work over."""
+        import pandas as pd
+
+        q = (
+            select(
+                t.matches.c.id.label("match_id"),
+                t.matches.c.provider,
+                t.matches.c.provider_id,
+                t.matches.c.kickoff,
+                t.matches.c.home_club_id,
+                t.matches.c.away_club_id,
+                t.matches.c.home_score,
+                t.matches.c.away_score,
+                t.matches.c.length_minutes,
+                t.seasons.c.id.label("season_id"),
+                t.seasons.c.name.label("season"),
+                t.competitions.c.id.label("competition_id"),
+                t.competitions.c.name.label("competition"),
+            )
+            .join(t.seasons, t.seasons.c.id == t.matches.c.season_id)
+            .join(t.competitions, t.competitions.c.id == t.seasons.c.competition_id)
+            .order_by(t.matches.c.kickoff, t.matches.c.id)
+        )
+        with self.engine.connect() as conn:
+            return pd.DataFrame.from_records(conn.execute(q).all(), columns=list(q.selected_columns.keys()))
+
+    def appearances_frame(self) -> Any:
+        import pandas as pd
+
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.appearances)).all()
+        return pd.DataFrame.from_records(rows, columns=[c.name for c in t.appearances.columns])

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -225,4 +226,54 @@ watchlist_players = Table(
     Column("watchlist_id", Integer, ForeignKey("watchlists.id", ondelete="CASCADE"), primary_key=True),
     Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
     Column("note", Text, nullable=False, default=""),
+)
+
+
+# -- metrics (issue 3): SPADL actions, trained models, and the values they give each action --------
+
+actions = Table(
+    "actions",
+    metadata,
+    # SPADL (socceraction's schema), coordinates in loanwatch's canonical metres (domain.py).
+    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("action_id", Integer, primary_key=True),
+    Column("original_event_seq", Integer),  # events.seq of the event it came from
+    Column("period_id", Integer, nullable=False),
+    Column("time_seconds", Float, nullable=False),
+    Column("club_id", Integer, nullable=False),
+    Column("player_id", Integer),
+    Column("start_x", Float, nullable=False),
+    Column("start_y", Float, nullable=False),
+    Column("end_x", Float, nullable=False),
+    Column("end_y", Float, nullable=False),
+    Column("type_id", Integer, nullable=False),
+    Column("result_id", Integer, nullable=False),
+    Column("bodypart_id", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # vaep, xt, xg
+    Column("version", Integer, nullable=False),  # 1, 2, ... per kind
+    Column("trained_at", DateTime, nullable=False),
+    Column("training_set", Text, nullable=False),  # JSON: competitions, seasons, matches used
+    Column("params", Text, nullable=False),  # JSON: the command's options, library versions
+    Column("quality", Text, nullable=False, default=""),  # JSON: held-out scores
+    Column("blob", LargeBinary, nullable=False),  # the fitted model (pickle / arrays)
+    UniqueConstraint("kind", "version", name="uq_models_kind_version"),
+)
+
+action_values = Table(
+    "action_values",
+    metadata,
+    Column("model_id", Integer, ForeignKey("models.id", ondelete="CASCADE"), primary_key=True),
+    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("action_id", Integer, primary_key=True),
+    Column("offensive", Float, nullable=False),  # VAEP offensive; xT gain; xG of a shot
+    Column("defensive", Float, nullable=False),  # VAEP defensive; 0 for xT and xG
+    Column("value", Float, nullable=False),  # offensive + defensive (VAEP), xT gain, or xG
+    sqlite_with_rowid=False,
 )
