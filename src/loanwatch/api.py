@@ -10,7 +10,7 @@ for timeline in lw.player_timelines("Orsolini"):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from loanwatch.ingest.pipeline import Ingestor, IngestSummary, Progress
 from loanwatch.portfolio.names import display_name, find_players, normalize_name
 from loanwatch.store import Store, open_engine, resolve_store_url
 from loanwatch.store.engine import describe
+from loanwatch.store.repository import season_name
 from loanwatch.tracking.timeline import SpellTimeline, spell_timeline, spell_window
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -115,6 +116,78 @@ class Loanwatch:
             appearances = self.store.player_appearances(player["id"], [m["id"] for m in club_matches])
             timelines.append(spell_timeline(spell, club_matches, appearances))
         return timelines
+
+    # -- metrics ------------------------------------------------------------------------------
+
+    def compute_metrics(
+        self, *, retrain: bool = False, step: Callable[[str], None] | None = None
+    ) -> dict[str, Any]:
+        """SPADL actions for new matches, VAEP / xT / xG models trained and versioned, every action rated."""
+        from loanwatch.metrics.compute import compute_all
+
+        return compute_all(self.store, retrain=retrain, step=step)
+
+    def spell_profiles(
+        self, name: str, *, as_of: date | None = None, min_minutes: float = 900, reference: str = "Serie A"
+    ) -> list[dict[str, Any]]:
+        """Per loan spell: per-90 figures and percentiles against the same role in the same
+        competition and season, with the league-strength adjustment (see metrics/league.py)."""
+        from loanwatch.metrics.compute import profiles
+        from loanwatch.metrics.league import adjust
+        from loanwatch.metrics.profile import spell_profile
+
+        player = self.find_player(name)
+        out = []
+        cache: dict[str, Any] = {}
+        for timeline in self.player_timelines(name, as_of):
+            spell = timeline.spell
+            if not timeline.has_data:
+                continue
+            start, end = spell_window(spell, as_of)
+            seasons = sorted({season_name(line.kickoff, tournament=False) for line in timeline.lines})
+            for season in seasons:
+                if season not in cache:
+                    cache[season] = profiles(self.store, season_name=season, min_minutes=min_minutes)
+                p = cache[season]
+                rows = spell_profile(
+                    p.match_stats,
+                    p.matches,
+                    p.roles,
+                    int(player["id"]),
+                    start,
+                    end,
+                    min_minutes=min_minutes,
+                    season=p.season,
+                )
+                if not rows.empty:
+                    out.append(
+                        {"spell": spell, "season": season, "profile": adjust(rows, reference=reference)}
+                    )
+        return out
+
+    def export_metrics(
+        self, season: str, out: str | Path, fmt: str = "csv", *, min_minutes: float = 900
+    ) -> tuple[Path, int]:
+        """Season profiles of every player (per 90, percentiles, roles, names) as CSV or Parquet."""
+        import polars as pl
+
+        from loanwatch.metrics.compute import profiles
+
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"unknown format {fmt!r}: csv or parquet")
+        table = profiles(self.store, season_name=season, min_minutes=min_minutes).season
+        players = {p["id"]: p for p in self.store.all_players()}
+        clubs = {c["id"]: c["name"] for c in self.store.all_clubs()}
+        table.insert(1, "player", [display_name(players.get(int(i), {})) for i in table["player_id"]])
+        table.insert(2, "club", [clubs.get(int(i), "") if i == i else "" for i in table["club_id"]])
+        frame = pl.from_dict({c: table[c].tolist() for c in table.columns})
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "csv":
+            frame.write_csv(path)
+        else:
+            frame.write_parquet(path)
+        return path, frame.height
 
     # -- reports ------------------------------------------------------------------------------
 

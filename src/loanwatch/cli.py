@@ -24,6 +24,14 @@ from loanwatch.tracking.timeline import SpellTimeline
 app = typer.Typer(help="Follow a club's players on loan from real match data.", no_args_is_help=True)
 portfolio_app = typer.Typer(help="The club's loan spells and watchlists.", no_args_is_help=True)
 app.add_typer(portfolio_app, name="portfolio")
+models_app = typer.Typer(
+    help="The VAEP, xT and xG models, trained on the ingested data.", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
+metrics_app = typer.Typer(
+    help="Per-90 figures, percentiles and action values for analysts.", no_args_is_help=True
+)
+app.add_typer(metrics_app, name="metrics")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -201,6 +209,10 @@ def _timeline_table(timeline: SpellTimeline) -> Table:
 def player(
     name: Annotated[str, typer.Argument(help="The player's name, as you write it.")],
     as_of: AsOfOption = None,
+    profile: Annotated[
+        bool, typer.Option("--profile/--no-profile", help="Add per-90 figures and percentiles.")
+    ] = True,
+    min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
     store: StoreOption = None,
 ) -> None:
     """The player's appearances during each loan spell."""
@@ -227,6 +239,107 @@ def player(
             f"{timeline.minutes:.0f} of {timeline.available_minutes:.0f} minutes, "
             f"{timeline.goals} goals, {timeline.assists} assists"
         )
+    if profile and timelines:
+        entries = lw.spell_profiles(name, as_of=_as_of(as_of), min_minutes=min_minutes)
+        if not entries:
+            console.print("No season profile yet: run `loanwatch models train` after ingesting.")
+        for entry in entries:
+            console.print(_profile_table(entry))
+            console.print(f"[dim]{entry['profile'].iloc[0]['adjustment_note']}[/dim]")
+
+
+@models_app.command("train")
+def models_train(
+    retrain: Annotated[
+        bool, typer.Option("--retrain", help="Save new model versions even if nothing changed.")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Compute SPADL actions, train VAEP, xT and xG on every ingested match, rate every action.
+
+    Reproducible: fixed seeds, matches held out by a seeded split; each model is stored with its
+    training set, parameters, library versions and held-out quality, as a new version.
+    """
+    lw = _open(store)
+    result = lw.compute_metrics(retrain=retrain, step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}"))
+    table = Table(title=f"Models ({result['matches']} matches)")
+    for col in ("Model", "Version", "Trained", "Held-out quality"):
+        table.add_column(col)
+    for kind, model in result["models"].items():
+        if model is None:
+            continue
+        q = model["quality"]
+        if kind == "xg":
+            quality = (
+                f"log loss {q['log_loss']:.4f} vs {q['log_loss_baseline']:.4f} constant; "
+                f"Brier {q['brier']:.4f} vs {q['brier_baseline']:.4f}; {q['n_shots']} shots"
+            )
+        elif kind == "vaep":
+            quality = f"AUC scores {q['scores']['auc']:.3f}, concedes {q['concedes']['auc']:.3f}"
+        else:
+            quality = f"{q.get('iterations', '?')} iterations, max xT {q.get('max_xt', float('nan')):.3f}"
+        table.add_row(kind, str(model["version"]), f"{model['trained_at']:%Y-%m-%d %H:%M}", quality)
+    console.print(table)
+
+
+@metrics_app.command("export")
+def metrics_export(
+    season: Annotated[str, typer.Option(help="Season, e.g. 2017/18 (tournaments: 2016).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    out: Annotated[Path | None, typer.Option(help="Output file. Default: metrics-<season>.<format>")] = None,
+    min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
+    store: StoreOption = None,
+) -> None:
+    """Every player's season profile: totals, per 90, percentiles against his role's peers."""
+    lw = _open(store)
+    path = out or Path(f"metrics-{season.replace('/', '-')}.{fmt}")
+    try:
+        written, rows = lw.export_metrics(season, path, fmt, min_minutes=min_minutes)
+    except ValueError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"{rows} player seasons written to {written}")
+
+
+PROFILE_ROWS = (
+    ("goals", "Goals"),
+    ("xg", "xG"),
+    ("xa", "xA"),
+    ("shots", "Shots"),
+    ("key_passes", "Key passes"),
+    ("progressive_passes", "Progressive passes"),
+    ("progressive_carries", "Progressive carries"),
+    ("dribbles", "Dribbles"),
+    ("duels_won", "Duels won"),
+    ("aerials_won", "Aerials won"),
+    ("interceptions", "Interceptions"),
+    ("tackles", "Tackles"),
+    ("recoveries", "Recoveries"),
+    ("vaep", "VAEP"),
+)
+
+
+def _profile_table(entry: dict[str, Any]) -> Table:
+    row = entry["profile"].iloc[0]
+    spell = entry["spell"]
+    title = (
+        f"{spell['host_club_name']} {entry['season']}: {row['role'].replace('_', ' ')}, "
+        f"{row['minutes']:.0f} min; percentiles vs {int(row['peer_group_size'])} "
+        f"{row['role'].replace('_', ' ')}s in {row['competition']}"
+    )
+    table = Table(title=title)
+    for col in ("Per 90", "Value", "Percentile", "Adjusted"):
+        table.add_column(col, justify="left" if col == "Per 90" else "right")
+    for key, label in PROFILE_ROWS:
+        value, pct = row.get(f"{key}_p90"), row.get(f"{key}_pct")
+        adj = row.get(f"{key}_p90_adj")
+        table.add_row(
+            label,
+            "–" if value is None or value != value else f"{value:.2f}",
+            "–" if pct is None or pct != pct else f"{pct:.0f}",
+            "–" if adj is None or adj != adj else f"{adj:.2f}",
+        )
+    return table
 
 
 @app.command()

@@ -1,0 +1,116 @@
+"""The metrics over a whole store: SPADL actions, trained models, action values, player profiles.
+
+The pure computations live in their own modules (``spadl``, ``vaep``, ``xt``, ``xg``, ``roles``,
+``profile``, ``league``); this module only sequences them over what the store holds, so the API,
+the CLI and the benchmark run the same steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from loanwatch.metrics import spadl, vaep, xg
+from loanwatch.metrics.profile import player_match_stats, season_profile
+from loanwatch.metrics.roles import infer_roles
+from loanwatch.store.repository import Store
+
+Step = Callable[[str], None]
+
+
+def compute_all(store: Store, *, retrain: bool = False, step: Step | None = None) -> dict[str, Any]:
+    """Bring every match's actions, the models and the action values up to date.
+
+    Incremental: actions are computed only for matches that have none; VAEP and xT keep their
+    version when trained on the same actions with the same settings; xG is retrained only when
+    asked or when new matches arrived since its training.
+    """
+    say = step or (lambda _msg: None)
+    matches = store.matches_frame()
+    todo = sorted(set(matches["match_id"].astype(int)) - store.matches_with_actions())
+    say(f"SPADL actions for {len(todo)} matches")
+    n_actions = spadl.compute_actions(store, todo) if todo else 0
+    say("VAEP and xT models")
+    trained = vaep.train_and_store(store, force=retrain)
+    say("rating every action (VAEP, xT)")
+    for kind in ("vaep", "xt"):
+        vaep.rate_and_store(store, kind)
+    last_xg = store.latest_model("xg")
+    trained_on = (
+        set(last_xg["training_set"].get("matches", []))
+        | set(last_xg["training_set"].get("holdout_matches", []))
+        if last_xg
+        else set()
+    )
+    if retrain or last_xg is None or trained_on != set(matches["match_id"].astype(int)):
+        say("xG model")
+        xg.train_and_store(store)
+    return {
+        "new_actions": n_actions,
+        "matches": len(matches),
+        "models": {kind: store.latest_model(kind) for kind in ("vaep", "xt", "xg")},
+        "trained": trained,
+    }
+
+
+def action_values(
+    store: Store, actions: pd.DataFrame, match_ids: Sequence[int]
+) -> dict[str, pd.DataFrame | None]:
+    """The latest model's values per kind, for these matches, and xA derived from xG."""
+    wanted = set(int(m) for m in match_ids)
+    values: dict[str, pd.DataFrame | None] = {}
+    for kind in ("vaep", "xt", "xg"):
+        model = store.latest_model(kind)
+        if model is None:
+            values[kind] = None
+            continue
+        frame = store.action_values_frame(int(model["id"]))
+        values[kind] = frame[frame["match_id"].isin(wanted)].reset_index(drop=True)
+    xg_values = values.get("xg")
+    if xg_values is not None:
+        # xA is credited to the pass that set a shot up, in the same shape as the other values.
+        xa = xg.expected_assists(actions, xg_values).rename(columns={"xa": "value"})
+        values["xa"] = xa.assign(offensive=xa["value"], defensive=0.0)[
+            ["match_id", "action_id", "offensive", "defensive", "value"]
+        ]
+    else:
+        values["xa"] = None
+    return values
+
+
+@dataclass(frozen=True)
+class Profiles:
+    """Everything the per-90 views need for a set of matches."""
+
+    matches: pd.DataFrame
+    match_stats: pd.DataFrame
+    roles: pd.DataFrame
+    season: pd.DataFrame  # season_profile: per player, competition and season
+
+
+def profiles(
+    store: Store,
+    *,
+    competition_ids: Sequence[int] | None = None,
+    season_name: str | None = None,
+    min_minutes: float = 900,
+) -> Profiles:
+    """Per-match stats, roles and season profiles for the matches of the given competitions/season."""
+    matches = store.matches_frame()
+    if competition_ids is not None:
+        matches = matches[matches["competition_id"].isin(list(competition_ids))]
+    if season_name is not None:
+        matches = matches[matches["season"] == season_name]
+    ids = [int(m) for m in matches["match_id"]]
+    actions = store.actions_frame(ids)
+    appearances = store.appearances_frame()
+    appearances = appearances[appearances["match_id"].isin(ids)]
+    events = store.events_frame(ids)
+    values = action_values(store, actions, ids)
+    stats = player_match_stats(actions, values, appearances, events, matches=matches)
+    roles = infer_roles(actions, matches, appearances)
+    season = season_profile(stats, matches, roles, min_minutes=min_minutes)
+    return Profiles(matches=matches, match_stats=stats, roles=roles, season=season)

@@ -1,0 +1,107 @@
+"""Metrics as a user reaches them: `models train`, `metrics export`, `player` with a season profile.
+
+A store of the first three real Serie A rounds (30 matches) keeps this fast; the numbers behind
+it are checked against socceraction in test_spadl / test_action_values / test_xg.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from conftest import copy_sample
+from loanwatch.api import SAMPLE_DATA, SAMPLE_PORTFOLIO, Loanwatch
+from loanwatch.cli import app
+
+
+def _first_rounds(rounds: int) -> list[str]:
+    sheets = json.loads(gzip.decompress((SAMPLE_DATA / "matches" / "matches_Italy.json.gz").read_bytes()))
+    return sorted(str(m["wyId"]) for m in sheets if m["gameweek"] <= rounds)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("metrics")
+    folder = copy_sample(root / "data", _first_rounds(3))
+    store = root / "lw.db"
+    lw = Loanwatch(str(store))
+    assert lw.ingest([folder]).matches == 30
+    lw.import_portfolio(SAMPLE_PORTFOLIO)  # Schalke is not in this store: that row is reported, the rest land
+    result = CliRunner().invoke(app, ["models", "train", "--store", str(store)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_models_train_stores_versioned_models_and_rates_every_action(trained: Path) -> None:
+    lw = Loanwatch(str(trained))
+    models = {kind: lw.store.latest_model(kind) for kind in ("vaep", "xt", "xg")}
+    assert all(m is not None and m["version"] == 1 for m in models.values())
+    xg = models["xg"]["quality"]  # type: ignore[index]
+    assert xg["log_loss"] < xg["log_loss_baseline"]  # held-out matches
+    n_actions = len(lw.store.actions_frame())
+    for kind in ("vaep", "xt"):
+        values = lw.store.action_values_frame(int(models[kind]["id"]))  # type: ignore[index]
+        assert len(values) == n_actions  # every action rated
+    # Nothing changed: training again keeps the same versions.
+    result = CliRunner().invoke(app, ["models", "train", "--store", str(trained)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert all(lw.store.latest_model(k)["version"] == 1 for k in ("vaep", "xt", "xg"))  # type: ignore[index]
+    assert "log loss" in result.output and "vs" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_metrics_export(trained: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"season.{fmt}"
+    result = CliRunner().invoke(
+        app,
+        [
+            "metrics",
+            "export",
+            "--season",
+            "2017/18",
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            "--min-minutes",
+            "180",
+            "--store",
+            str(trained),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    frame = pl.read_csv(out) if fmt == "csv" else pl.read_parquet(out)
+    assert frame.height > 300  # every player who appeared in 30 matches
+    for col in ("player", "club", "role", "minutes", "xg_p90", "vaep_p90", "xg_pct", "peer_group_size"):
+        assert col in frame.columns
+    pct = frame["xg_pct"].drop_nulls()
+    assert pct.min() >= 0 and pct.max() <= 100
+    # per 90 is total * 90 / minutes
+    row = frame.filter(pl.col("minutes") > 0).row(0, named=True)
+    assert row["shots_p90"] == pytest.approx(row["shots"] * 90 / row["minutes"])
+    # Names as people write them, in the file too.
+    assert not frame.filter(pl.col("player").str.contains(r"\\u")).height
+
+
+def test_player_shows_a_season_profile(trained: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["player", "Caldara", "--min-minutes", "180", "--store", str(trained)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Atalanta 2017/18" in result.output and "percentiles vs" in result.output
+    for label in ("xG", "xA", "Progressive passes", "VAEP", "Aerials won"):
+        assert label in result.output
+    assert "Adjusted to Serie A level" in result.output
+
+
+def test_export_rejects_an_unknown_format(trained: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["metrics", "export", "--season", "2017/18", "--format", "xls", "--store", str(trained)]
+    )
+    assert result.exit_code == 2
+    assert "csv or parquet" in result.output
