@@ -46,8 +46,9 @@ def test_passes_shots_goals_per_player(ingested: Loanwatch, competition: str, ma
         kloppy_ids = {str(e.event_id) for e in dataset.events}
         dropped = conn.execute(
             text(
-                "SELECT p.provider_id, e.provider_event_id FROM events e JOIN players p ON p.id = e.player_id "
-                "JOIN matches m ON m.id = e.match_id WHERE m.provider_id = :mid AND e.kind = 'pass'"
+                "SELECT p.provider_id, e.provider_event_id FROM events e "
+                "JOIN players p ON p.id = e.player_id JOIN matches m ON m.id = e.match_id "
+                "WHERE m.provider_id = :mid AND e.kind = 'pass'"
             ),
             {"mid": match_id},
         ).all()
