@@ -105,3 +105,13 @@ def test_export_rejects_an_unknown_format(trained: Path, tmp_path: Path) -> None
     )
     assert result.exit_code == 2
     assert "csv or parquet" in result.output
+
+
+def test_report_carries_the_season_profile(trained: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["report", "Caldara", "--out", str(tmp_path), "--store", str(trained)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "mattia-caldara.html").read_text(encoding="utf-8")
+    assert "Season profile 2017/18" in html and "League-adjusted" in html and "Progressive passes" in html
+    assert "Pappalardo" in html  # the data source is cited

@@ -195,7 +195,10 @@ class Loanwatch:
         from loanwatch.reports.html import write_player_report
 
         player = self.find_player(name)
-        return write_player_report(player, self.player_timelines(name, as_of), Path(out_dir))
+        # The season profile needs the trained models (`loanwatch models train`); without them the
+        # report shows availability and the box score only.
+        profiles = self.spell_profiles(name, as_of=as_of) if self.store.latest_model("vaep") else []
+        return write_player_report(player, self.player_timelines(name, as_of), Path(out_dir), profiles)
 
     def demo(self, out_dir: str | Path = "reports", progress: Progress | None = None) -> dict[str, Any]:
         """Ingest the shipped sample, import the example loan list, write a report per loanee."""

@@ -55,7 +55,6 @@ from typing import Any, cast
 
 import pandas as pd
 from socceraction.spadl import config as spadl
-from socceraction.spadl.utils import play_left_to_right
 
 GOALKEEPER = "goalkeeper"
 CENTRE_BACK = "centre_back"
@@ -133,13 +132,25 @@ def left_to_right(actions: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     ``actions`` come in socceraction's convention (``game_id``, ``team_id``, away-team actions in the
     home team's direction); ``matches`` gives ``match_id`` and ``home_club_id``.
     """
-    home = matches.set_index("match_id")["home_club_id"]
-    parts = [
-        play_left_to_right(group, int(home.loc[gid])) for gid, group in actions.groupby("game_id", sort=False)
-    ]
-    if not parts:
-        return actions.copy()
-    return pd.concat(parts).sort_index()
+    # socceraction.spadl.utils.play_left_to_right for every game at once: an away team's actions
+    # are mirrored (x -> length - x, y -> width - y), the same arithmetic on the same columns.
+    out = actions.copy()
+    if out.empty:
+        return out
+    home = out["game_id"].map(matches.set_index("match_id")["home_club_id"])
+    if home.isna().any():
+        missing = sorted(set(out.loc[home.isna(), "game_id"]))[:5]
+        raise KeyError(f"no home club for matches {missing}")
+    away = (out["team_id"] != home).to_numpy()
+    if away.any():
+        for col, size in (
+            ("start_x", spadl.field_length),
+            ("end_x", spadl.field_length),
+            ("start_y", spadl.field_width),
+            ("end_y", spadl.field_width),
+        ):
+            out.loc[away, col] = size - actions[col].to_numpy()[away]
+    return out if out.index.is_monotonic_increasing else out.sort_index()
 
 
 def classify(dx: float, w: float) -> str:

@@ -34,11 +34,63 @@ def report_filename(player: Mapping[str, Any]) -> str:
     return f"{slug}.html"
 
 
-def render_player_report(player: Mapping[str, Any], timelines: Sequence[SpellTimeline]) -> str:
+PROFILE_METRICS = (
+    ("goals", "Goals"),
+    ("xg", "xG"),
+    ("xa", "xA"),
+    ("shots", "Shots"),
+    ("key_passes", "Key passes"),
+    ("progressive_passes", "Progressive passes"),
+    ("progressive_carries", "Progressive carries"),
+    ("dribbles", "Dribbles"),
+    ("duels_won", "Duels won"),
+    ("aerials_won", "Aerials won"),
+    ("interceptions", "Interceptions"),
+    ("tackles", "Tackles"),
+    ("recoveries", "Recoveries"),
+    ("vaep", "VAEP"),
+)
+
+
+def _number(value: Any, digits: int) -> str:
+    return "–" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def _profile_rows(entry: Mapping[str, Any]) -> dict[str, Any]:
+    row = entry["profile"].iloc[0]
+    return {
+        "season": entry["season"],
+        "competition": row["competition"],
+        "role": str(row["role"]).replace("_", " "),
+        "minutes": _number(row["minutes"], 0),
+        "peers": int(row["peer_group_size"]),
+        "qualified": bool(row["qualified"]),
+        "note": row["adjustment_note"],
+        "rows": [
+            (
+                label,
+                _number(row.get(f"{key}_p90"), 2),
+                _number(row.get(f"{key}_pct"), 0),
+                _number(row.get(f"{key}_p90_adj"), 2),
+            )
+            for key, label in PROFILE_METRICS
+        ],
+    }
+
+
+def render_player_report(
+    player: Mapping[str, Any],
+    timelines: Sequence[SpellTimeline],
+    profiles: Sequence[Mapping[str, Any]] = (),
+) -> str:
+    by_spell: dict[int, list[dict[str, Any]]] = {}
+    for entry in profiles:
+        by_spell.setdefault(int(entry["spell"]["id"]), []).append(_profile_rows(entry))
     spells = [
         {
             "timeline": t,
             "chart": Markup(minutes_chart_svg(t)) if t.has_data else None,  # noqa: S704 - our own SVG
+            "profiles": by_spell.get(int(t.spell["id"]), []),
         }
         for t in timelines
     ]
@@ -52,8 +104,13 @@ def render_player_report(player: Mapping[str, Any], timelines: Sequence[SpellTim
     )
 
 
-def write_player_report(player: Mapping[str, Any], timelines: Sequence[SpellTimeline], out_dir: Path) -> Path:
+def write_player_report(
+    player: Mapping[str, Any],
+    timelines: Sequence[SpellTimeline],
+    out_dir: Path,
+    profiles: Sequence[Mapping[str, Any]] = (),
+) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / report_filename(player)
-    path.write_text(render_player_report(player, timelines), encoding="utf-8")
+    path.write_text(render_player_report(player, timelines, profiles), encoding="utf-8")
     return path
