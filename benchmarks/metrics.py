@@ -18,8 +18,9 @@ count against another's (peak memory is the child's own peak RSS,
 2. loanwatch metrics ("everything"): ``metrics.compute.compute_all(store)`` -- SPADL actions for
    every match, VAEP + xT training (VAEP with its held-out quality), rating every action with
    VAEP and xT, xG training (model selection by grouped CV) and rating -- then
-   ``compute.profiles(store, competition_ids=[c], season_name=s)`` for every competition and
-   season (per-match stats, roles, season profiles with percentiles);
+   ``compute.season_profiles(store)``: ``compute.profiles(store, competition_ids=[c],
+   season_name=s)`` for every competition and season (per-match stats, roles, season profiles
+   with percentiles), the models' values read once for all;
 3. loanwatch VAEP rating: the same work as the plain pipeline below, on the store the metrics
    phase left: ``vaep.rate_vaep`` of every stored action with the stored VAEP model
    (features + probabilities + formula for all matches at once);
@@ -130,26 +131,19 @@ def phase_metrics(store_path: str) -> dict[str, Any]:
         steps.append((message, time.perf_counter()))
 
     summary = compute.compute_all(store, step=step)
-    steps.append(("profiles", time.perf_counter()))
-    matches = store.matches_frame()
-    seasons = (
-        matches.groupby(["competition_id", "competition", "season"]).size().reset_index(name="matches")
-    )
-    profile_rows = []
-    for row in seasons.itertuples(index=False):
-        t = time.perf_counter()
-        p = compute.profiles(store, competition_ids=[int(row.competition_id)], season_name=str(row.season))
-        profile_rows.append(
-            {
-                "competition": row.competition,
-                "season": row.season,
-                "matches": int(row.matches),
-                "player_matches": int(len(p.match_stats)),
-                "players": int(len(p.season)),
-                "qualified": int(p.season["qualified"].sum()),
-                "seconds": time.perf_counter() - t,
-            }
-        )
+    steps.append(("profiles of every competition and season", time.perf_counter()))
+    per_season = compute.season_profiles(store)
+    profile_rows = [
+        {
+            "competition": str(p.matches["competition"].iloc[0]),
+            "season": season,
+            "matches": int(len(p.matches)),
+            "player_matches": int(len(p.match_stats)),
+            "players": int(len(p.season)),
+            "qualified": int(p.season["qualified"].sum()),
+        }
+        for (_, season), p in per_season.items()
+    ]
     end = time.perf_counter()
     bounds = [*steps, ("end", end)]
     sub = [(msg, b[1] - a[1]) for (msg, _), a, b in zip(steps, steps, bounds[1:], strict=True)]
@@ -193,7 +187,10 @@ def phase_vaep_rating(store_path: str) -> dict[str, Any]:
     )
     diff = (
         float(
-            abs(stored[["offensive", "defensive", "value"]].to_numpy() - values[["offensive", "defensive", "value"]].to_numpy()).max()
+            abs(
+                stored[["offensive", "defensive", "value"]].to_numpy()
+                - values[["offensive", "defensive", "value"]].to_numpy()
+            ).max()
         )
         if same and len(values)
         else float("nan")
@@ -229,9 +226,13 @@ def phase_plain(store_path: str, sample: int) -> dict[str, Any]:
     info = matches.set_index("match_id")
     # Per-game frames cut before the clock starts: socceraction gets each game's actions as a
     # frame indexed 0..n-1, as its loaders give them.
-    bounds = np.flatnonzero(np.r_[True, actions["game_id"].to_numpy()[1:] != actions["game_id"].to_numpy()[:-1]])
+    bounds = np.flatnonzero(
+        np.r_[True, actions["game_id"].to_numpy()[1:] != actions["game_id"].to_numpy()[:-1]]
+    )
     starts = dict(zip(actions["game_id"].to_numpy()[bounds].tolist(), bounds.tolist(), strict=True))
-    ends = dict(zip(actions["game_id"].to_numpy()[bounds].tolist(), [*bounds[1:].tolist(), len(actions)], strict=True))
+    ends = dict(
+        zip(actions["game_id"].to_numpy()[bounds].tolist(), [*bounds[1:].tolist(), len(actions)], strict=True)
+    )
     games = [
         (
             pd.Series(
@@ -264,7 +265,11 @@ def phase_plain(store_path: str, sample: int) -> dict[str, Any]:
         and (stored["action_id"].to_numpy() == keys["action_id"].to_numpy()).all()
     )
     diffs = {}
-    for ours, col in (("offensive", "offensive_value"), ("defensive", "defensive_value"), ("value", "vaep_value")):
+    for ours, col in (
+        ("offensive", "offensive_value"),
+        ("defensive", "defensive_value"),
+        ("value", "vaep_value"),
+    ):
         diffs[ours] = (
             float(np.nanmax(np.abs(stored[ours].to_numpy() - theirs[col].to_numpy(dtype=float))))
             if same and len(theirs)
@@ -411,7 +416,8 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
     removed = fresh_copy(source, work)
     note = ", ".join(f"{v:,} {k}" for k, v in removed.items() if k != "matches" and v)
     print(
-        f"  fresh copy: {removed['matches']:,} matches" + (f" (removed {note} from the copy)" if note else ""),
+        f"  fresh copy: {removed['matches']:,} matches"
+        + (f" (removed {note} from the copy)" if note else ""),
         flush=True,
     )
     print("  loanwatch metrics: compute_all + profiles of every competition/season ...", flush=True)
@@ -460,7 +466,9 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
         ]
     )
     rows.append(["  store read (not in seconds)", f"{ours['read_seconds']:.1f}", "", "", ""])
-    extrapolated = f" (x{scale:.1f}, from {plain['matches']})" if plain["matches"] < plain["all_matches"] else ""
+    extrapolated = (
+        f" (x{scale:.1f}, from {plain['matches']})" if plain["matches"] < plain["all_matches"] else ""
+    )
     rows.append(
         [
             f"plain socceraction per match{extrapolated}",
@@ -477,7 +485,7 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
     print()
     print(
         table(
-            ["competition", "season", "matches", "player-matches", "players", "qualified", "seconds"],
+            ["competition", "season", "matches", "player-matches", "players", "qualified"],
             [
                 [
                     p["competition"],
@@ -486,7 +494,6 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
                     f"{p['player_matches']:,}",
                     f"{p['players']:,}",
                     f"{p['qualified']:,}",
-                    f"{p['seconds']:.1f}",
                 ]
                 for p in metrics["profiles"]
             ],
@@ -508,7 +515,8 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
                 if label in q
             )
         elif kind == "xg":
-            detail = f"held-out log loss {q.get('log_loss', float('nan')):.4f} (baseline {q.get('log_loss_baseline', float('nan')):.4f})"
+            loss, base = q.get("log_loss", float("nan")), q.get("log_loss_baseline", float("nan"))
+            detail = f"held-out log loss {loss:.4f} (baseline {base:.4f})"
         else:
             detail = ""
         print(f"  {kind} model id {model['id']} v{model['version']}" + (f": {detail}" if detail else ""))
@@ -523,13 +531,16 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
     print(f"  plain / loanwatch VAEP rating (same work; the 5x target): {ratio_same:.1f}x")
     print(f"  plain / loanwatch everything (VAEP, xT, xG, SPADL, 3 trainings, profiles): {ratio_all:.1f}x")
     print(
-        f"  max |socceraction - stored loanwatch| over {plain['actions']:,} actions of {plain['matches']} matches: "
+        f"  max |socceraction - stored loanwatch| over {plain['actions']:,} actions "
+        f"of {plain['matches']} matches: "
         + ", ".join(f"{k} {v:.2e}" for k, v in plain["max_diff"].items())
         + f"; loanwatch re-rating vs stored: {ours['max_diff_vs_stored']:.2e}"
     )
 
     peak = max(metrics["peak_mb"], ours["peak_mb"])
-    everything_all = metrics["matches"] == plain["all_matches"] == ours["matches"] and values["vaep"] == ours["actions"]
+    everything_all = (
+        metrics["matches"] == plain["all_matches"] == ours["matches"] and values["vaep"] == ours["actions"]
+    )
     checks = [
         (
             "every match has actions and VAEP values",
@@ -542,7 +553,11 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
             f"{metrics['process_seconds']:.1f} s",
         ),
         ("peak memory < 4 GB (loanwatch phases)", peak < TARGET_PEAK_MB, f"{peak:.0f} MB"),
-        (">= 5x faster than plain socceraction (same work)", ratio_same >= TARGET_RATIO, f"{ratio_same:.1f}x"),
+        (
+            ">= 5x faster than plain socceraction (same work)",
+            ratio_same >= TARGET_RATIO,
+            f"{ratio_same:.1f}x",
+        ),
         (
             "identical values (max abs diff <= 1e-6)",
             plain["same_actions"] and plain["nan_values"] == 0 and diff <= TARGET_MAX_DIFF,

@@ -7,7 +7,7 @@ the CLI and the benchmark run the same steps.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,29 +56,43 @@ def compute_all(store: Store, *, retrain: bool = False, step: Step | None = None
     }
 
 
-def action_values(
-    store: Store, actions: pd.DataFrame, match_ids: Sequence[int]
-) -> dict[str, pd.DataFrame | None]:
-    """The latest model's values per kind, for these matches, and xA derived from xG."""
-    wanted = set(int(m) for m in match_ids)
-    values: dict[str, pd.DataFrame | None] = {}
+def model_values(store: Store) -> dict[str, pd.DataFrame | None]:
+    """Every action value of the latest model of each kind (vaep, xt, xg), one read per kind.
+
+    Pass the result to :func:`action_values` / :func:`profiles` as ``values`` to share the read
+    between several sets of matches (e.g. every competition and season)."""
+    out: dict[str, pd.DataFrame | None] = {}
     for kind in ("vaep", "xt", "xg"):
         model = store.latest_model(kind)
-        if model is None:
-            values[kind] = None
-            continue
-        frame = store.action_values_frame(int(model["id"]))
-        values[kind] = frame[frame["match_id"].isin(wanted)].reset_index(drop=True)
-    xg_values = values.get("xg")
+        out[kind] = None if model is None else store.action_values_frame(int(model["id"]))
+    return out
+
+
+def action_values(
+    store: Store,
+    actions: pd.DataFrame,
+    match_ids: Sequence[int],
+    values: Mapping[str, pd.DataFrame | None] | None = None,
+) -> dict[str, pd.DataFrame | None]:
+    """The latest model's values per kind, for these matches, and xA derived from xG.
+
+    ``values``: :func:`model_values` of the store, when already read (read here otherwise)."""
+    wanted = set(int(m) for m in match_ids)
+    every = model_values(store) if values is None else values
+    out: dict[str, pd.DataFrame | None] = {}
+    for kind in ("vaep", "xt", "xg"):
+        frame = every.get(kind)
+        out[kind] = None if frame is None else frame[frame["match_id"].isin(wanted)].reset_index(drop=True)
+    xg_values = out.get("xg")
     if xg_values is not None:
         # xA is credited to the pass that set a shot up, in the same shape as the other values.
         xa = xg.expected_assists(actions, xg_values).rename(columns={"xa": "value"})
-        values["xa"] = xa.assign(offensive=xa["value"], defensive=0.0)[
+        out["xa"] = xa.assign(offensive=xa["value"], defensive=0.0)[
             ["match_id", "action_id", "offensive", "defensive", "value"]
         ]
     else:
-        values["xa"] = None
-    return values
+        out["xa"] = None
+    return out
 
 
 @dataclass(frozen=True)
@@ -97,20 +111,50 @@ def profiles(
     competition_ids: Sequence[int] | None = None,
     season_name: str | None = None,
     min_minutes: float = 900,
+    values: Mapping[str, pd.DataFrame | None] | None = None,
+    matches: pd.DataFrame | None = None,
+    appearances: pd.DataFrame | None = None,
 ) -> Profiles:
-    """Per-match stats, roles and season profiles for the matches of the given competitions/season."""
-    matches = store.matches_frame()
+    """Per-match stats, roles and season profiles for the matches of the given competitions/season.
+
+    ``values`` (:func:`model_values`), ``matches`` (``Store.matches_frame``) and ``appearances``
+    (``Store.appearances_frame``): the store's, when already read for another call (see
+    :func:`season_profiles`); read here otherwise."""
+    matches = store.matches_frame() if matches is None else matches
     if competition_ids is not None:
         matches = matches[matches["competition_id"].isin(list(competition_ids))]
     if season_name is not None:
         matches = matches[matches["season"] == season_name]
     ids = [int(m) for m in matches["match_id"]]
     actions = store.actions_frame(ids)
-    appearances = store.appearances_frame()
+    appearances = store.appearances_frame() if appearances is None else appearances
     appearances = appearances[appearances["match_id"].isin(ids)]
     events = store.events_frame(ids)
-    values = action_values(store, actions, ids)
-    stats = player_match_stats(actions, values, appearances, events, matches=matches)
+    stats = player_match_stats(
+        actions, action_values(store, actions, ids, values), appearances, events, matches=matches
+    )
     roles = infer_roles(actions, matches, appearances)
     season = season_profile(stats, matches, roles, min_minutes=min_minutes)
     return Profiles(matches=matches, match_stats=stats, roles=roles, season=season)
+
+
+def season_profiles(store: Store, *, min_minutes: float = 900) -> dict[tuple[int, str], Profiles]:
+    """:func:`profiles` of every competition and season in the store, keyed by (competition id,
+    season name); the models' values, the matches and the appearances are read once for all."""
+    matches = store.matches_frame()
+    values = model_values(store)
+    appearances = store.appearances_frame()
+    out: dict[tuple[int, str], Profiles] = {}
+    for competition_id, season in sorted(
+        {(int(c), str(s)) for c, s in zip(matches["competition_id"], matches["season"], strict=True)}
+    ):
+        out[(competition_id, season)] = profiles(
+            store,
+            competition_ids=[competition_id],
+            season_name=season,
+            min_minutes=min_minutes,
+            values=values,
+            matches=matches,
+            appearances=appearances,
+        )
+    return out

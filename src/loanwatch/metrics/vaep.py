@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -100,6 +101,26 @@ TREE_PARAMS: dict[str, Any] = {
 # small fit 20x slower (6.7 s against 0.3 s). With column-wise histograms the model is the same for
 # any number of threads (checked), so this only trades speed.
 N_JOBS = 1
+# Big fits and predictions (a season or more of actions) do use the cores: each of the 100 trees
+# then builds histograms over millions of rows, so the threads have long stretches of work and the
+# spin-waiting above does not matter (the whole set's VAEP training: 77 s on one thread, see
+# benchmarks/metrics.py). The fitted model and the predictions are the same for any number of
+# threads (deterministic, column-wise histograms: LightGBM's ``deterministic`` contract, and
+# checked on the real data); the classifiers keep ``n_jobs = N_JOBS`` for whoever predicts with them.
+BIG_ROWS = 200_000
+MAX_JOBS = 2
+
+
+def _threads(n_rows: int) -> int:
+    if n_rows < BIG_ROWS:
+        return N_JOBS
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(N_JOBS, min(MAX_JOBS, cores))
+
+
 VALUE_COLUMNS = ["match_id", "action_id", "offensive", "defensive", "value"]
 
 
@@ -388,10 +409,11 @@ def library_versions() -> dict[str, str]:
 def _fit(x: sp.csr_matrix, y: npt.NDArray[np.bool_], cols: list[str], seed: int) -> Any:
     import lightgbm
 
-    model = lightgbm.LGBMClassifier(**TREE_PARAMS, random_state=seed, n_jobs=N_JOBS)
+    model = lightgbm.LGBMClassifier(**TREE_PARAMS, random_state=seed, n_jobs=_threads(x.shape[0]))
     # Feature names so that socceraction's VAEP.rate, which passes a named frame, is checked
     # against the same columns.
-    return model.fit(x, y, feature_name=cols)
+    model.fit(x, y, feature_name=cols)
+    return model.set_params(n_jobs=N_JOBS)  # predictions: one thread unless asked (_probabilities)
 
 
 def train_vaep(
@@ -426,9 +448,10 @@ def _probabilities(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     # The booster's prediction is predict_proba(...)[:, 1] without scikit-learn's input checks.
     m = model.classifiers()
+    threads = _threads(x.shape[0])
     return (
-        np.asarray(m["scores"].booster_.predict(x, num_threads=N_JOBS), dtype=np.float64),
-        np.asarray(m["concedes"].booster_.predict(x, num_threads=N_JOBS), dtype=np.float64),
+        np.asarray(m["scores"].booster_.predict(x, num_threads=threads), dtype=np.float64),
+        np.asarray(m["concedes"].booster_.predict(x, num_threads=threads), dtype=np.float64),
     )
 
 
