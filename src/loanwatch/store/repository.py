@@ -626,3 +626,124 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(select(t.appearances)).all()
         return pd.DataFrame.from_records(rows, columns=[c.name for c in t.appearances.columns])
+
+    # -- per-match stats, alerts, scout notes -------------------------------------------------
+
+    def save_player_match_stats(self, frame: Any) -> None:
+        """Replace the per-match stats of the matches in ``frame`` (columns of player_match_stats)."""
+        cols = [c.name for c in t.player_match_stats.columns]
+        frame = frame[cols].astype(object).where(frame[cols].notna(), None)
+        ids = sorted({int(m) for m in frame["match_id"]})
+        with self.engine.begin() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(delete(t.player_match_stats).where(t.player_match_stats.c.match_id.in_(chunk)))
+            self._bulk_insert(conn, "player_match_stats", cols, frame.itertuples(index=False, name=None))
+
+    def player_match_stats_frame(
+        self, match_ids: Sequence[int] | None = None, player_ids: Sequence[int] | None = None
+    ) -> Any:
+        import pandas as pd
+
+        q = select(t.player_match_stats)
+        if match_ids is not None:
+            q = q.where(t.player_match_stats.c.match_id.in_(list(match_ids)))
+        if player_ids is not None:
+            q = q.where(t.player_match_stats.c.player_id.in_(list(player_ids)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame.from_records(rows, columns=[c.name for c in t.player_match_stats.columns])
+
+    def upsert_alert(self, alert: dict[str, Any]) -> tuple[int, bool]:
+        """Record an alert unless the same situation (``key``) is known; returns (id, is_new).
+        A known alert keeps its status: a dismissed one stays dismissed."""
+        with self.engine.begin() as conn:
+            existing = conn.execute(select(t.alerts.c.id).where(t.alerts.c.key == alert["key"])).scalar()
+            if existing is not None:
+                return int(existing), False
+            result = conn.execute(insert(t.alerts).values(status="open", **alert))
+            return int(result.inserted_primary_key[0]), True  # type: ignore[index]
+
+    def alerts(self, *, status: str | None = None, player_id: int | None = None) -> list[dict[str, Any]]:
+        q = select(t.alerts).order_by(t.alerts.c.raised_on, t.alerts.c.id)
+        if status is not None:
+            q = q.where(t.alerts.c.status == status)
+        if player_id is not None:
+            q = q.where(t.alerts.c.player_id == player_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def dismiss_alert(self, alert_id: int, who: str, why: str) -> bool:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(t.alerts)
+                .where(t.alerts.c.id == alert_id)
+                .values(status="dismissed", dismissed_by=who, dismissed_at=datetime.now(), dismiss_reason=why)
+            )
+            return bool(result.rowcount)
+
+    def add_scout_note(self, player_id: int, author: str, written_on: date, text: str) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                insert(t.scout_notes).values(
+                    player_id=player_id, author=author, written_on=written_on, text=text
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def scout_notes(self, player_id: int, as_of: date | None = None) -> list[dict[str, Any]]:
+        q = (
+            select(t.scout_notes)
+            .where(t.scout_notes.c.player_id == player_id)
+            .order_by(t.scout_notes.c.written_on)
+        )
+        if as_of is not None:
+            q = q.where(t.scout_notes.c.written_on <= as_of)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def add_to_watchlist(self, watchlist: str, player_id: int, note: str = "") -> None:
+        with self.engine.begin() as conn:
+            wl = conn.execute(select(t.watchlists.c.id).where(t.watchlists.c.name == watchlist)).scalar()
+            if wl is None:
+                wl = conn.execute(insert(t.watchlists).values(name=watchlist)).inserted_primary_key[0]  # type: ignore[index]
+            known = conn.execute(
+                select(t.watchlist_players.c.player_id).where(
+                    t.watchlist_players.c.watchlist_id == wl, t.watchlist_players.c.player_id == player_id
+                )
+            ).scalar()
+            if known is None:
+                conn.execute(
+                    insert(t.watchlist_players).values(watchlist_id=wl, player_id=player_id, note=note)
+                )
+
+    def watchlist_players(self, watchlist: str | None = None) -> list[dict[str, Any]]:
+        q = select(
+            t.watchlists.c.name.label("watchlist"),
+            t.watchlist_players.c.player_id,
+            t.watchlist_players.c.note,
+        ).join(t.watchlists, t.watchlists.c.id == t.watchlist_players.c.watchlist_id)
+        if watchlist is not None:
+            q = q.where(t.watchlists.c.name == watchlist)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def player_clubs_between(self, player_id: int, start: date, end: date) -> list[dict[str, Any]]:
+        """Clubs the player appeared on a sheet for between two dates, with first and last match."""
+        q = (
+            select(
+                t.appearances.c.club_id,
+                func.min(t.matches.c.kickoff).label("first"),
+                func.max(t.matches.c.kickoff).label("last"),
+            )
+            .join(t.matches, t.matches.c.id == t.appearances.c.match_id)
+            .where(
+                t.appearances.c.player_id == player_id,
+                t.matches.c.kickoff >= datetime.combine(start, datetime.min.time()),
+                t.matches.c.kickoff <= datetime.combine(end, datetime.max.time()),
+            )
+            .group_by(t.appearances.c.club_id)
+            .order_by("first")
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]

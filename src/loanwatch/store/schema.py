@@ -277,3 +277,73 @@ action_values = Table(
     Column("value", Float, nullable=False),  # offensive + defensive (VAEP), xT gain, or xG
     sqlite_with_rowid=False,
 )
+
+
+player_match_stats = Table(
+    "player_match_stats",
+    metadata,
+    # What each player did in each match (metrics/profile.py's definitions) and the role he played
+    # there (metrics/roles.py): written by `loanwatch models train`, read by timelines and profiles.
+    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
+    Column("club_id", Integer),
+    Column("minutes", Float),
+    *(
+        Column(name, Float)
+        for name in (
+            "goals",
+            "assists",
+            "shots",
+            "key_passes",
+            "progressive_passes",
+            "progressive_carries",
+            "dribbles",
+            "tackles",
+            "interceptions",
+            "recoveries",
+            "duels_won",
+            "aerials_won",
+            "xg",
+            "xa",
+            "vaep",
+            "vaep_offensive",
+            "vaep_defensive",
+            "xt",
+        )
+    ),
+    Column("role", String(32)),
+    Column("role_confidence", Float),
+    sqlite_with_rowid=False,
+)
+Index("ix_player_match_stats_player", player_match_stats.c.player_id)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    # Alerts raised for loanees and watched players. `key` identifies one situation (kind, player,
+    # spell, anchor) so that a replay or a rerun finds it again instead of raising it twice.
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("player_id", Integer, ForeignKey("players.id"), nullable=False),
+    Column("spell_id", Integer, ForeignKey("loan_spells.id", ondelete="CASCADE")),
+    Column("kind", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),  # info, warning, critical
+    Column("raised_on", Date, nullable=False),  # the as-of date it was first seen
+    Column("match_id", Integer, ForeignKey("matches.id")),  # the match that triggered it, if any
+    Column("title", Text, nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON: the figures behind it
+    Column("status", String(16), nullable=False, default="open"),  # open, dismissed
+    Column("dismissed_by", Text),
+    Column("dismissed_at", DateTime),
+    Column("dismiss_reason", Text),
+)
+
+scout_notes = Table(
+    "scout_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("player_id", Integer, ForeignKey("players.id"), nullable=False),
+    Column("author", Text, nullable=False),
+    Column("written_on", Date, nullable=False),
+    Column("text", Text, nullable=False),
+)
