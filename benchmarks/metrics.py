@@ -130,9 +130,8 @@ def phase_metrics(store_path: str) -> dict[str, Any]:
     def step(message: str) -> None:
         steps.append((message, time.perf_counter()))
 
-    summary = compute.compute_all(store, step=step)
-    steps.append(("profiles of every competition and season", time.perf_counter()))
-    per_season = compute.season_profiles(store)
+    summary = compute.compute_all(store, step=step)  # its last step: profiles of every season, stored
+    per_season = summary["profiles"]
     profile_rows = [
         {
             "competition": str(p.matches["competition"].iloc[0]),

@@ -48,9 +48,10 @@ def compute_all(store: Store, *, retrain: bool = False, step: Step | None = None
     if retrain or last_xg is None or trained_on != set(matches["match_id"].astype(int)):
         say("xG model")
         xg.train_and_store(store)
-    say("per-match stats and roles of every player")
-    persist_match_stats(store)
+    say("per-match stats, roles and season profiles of every player")
+    per_season = persist_match_stats(store)
     return {
+        "profiles": per_season,
         "new_actions": n_actions,
         "matches": len(matches),
         "models": {kind: store.latest_model(kind) for kind in ("vaep", "xt", "xg")},
@@ -162,14 +163,14 @@ def season_profiles(store: Store, *, min_minutes: float = 900) -> dict[tuple[int
     return out
 
 
-def persist_match_stats(store: Store) -> int:
-    """Store every player's per-match stats and role (player_match_stats), for timelines and profiles."""
-    rows = 0
-    for prof in season_profiles(store).values():
+def persist_match_stats(store: Store) -> dict[tuple[int, str], Profiles]:
+    """Store every player's per-match stats and role (player_match_stats), for timelines and
+    profiles; returns the season profiles computed on the way."""
+    per_season = season_profiles(store)
+    for prof in per_season.values():
         roles = prof.roles[["match_id", "player_id", "role", "confidence"]].rename(
             columns={"confidence": "role_confidence"}
         )
         frame = prof.match_stats.merge(roles, on=["match_id", "player_id"], how="left")
         store.save_player_match_stats(frame)
-        rows += len(frame)
-    return rows
+    return per_season
