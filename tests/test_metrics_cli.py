@@ -10,6 +10,7 @@ import gzip
 import json
 from pathlib import Path
 
+import pandas as pd
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -115,3 +116,16 @@ def test_report_carries_the_season_profile(trained: Path, tmp_path: Path) -> Non
     html = (tmp_path / "mattia-caldara.html").read_text(encoding="utf-8")
     assert "Season profile 2017/18" in html and "League-adjusted" in html and "Progressive passes" in html
     assert "Pappalardo" in html  # the data source is cited
+
+
+def test_stored_profiles_equal_the_recomputed_ones(trained: Path) -> None:
+    from loanwatch.metrics.compute import profiles, stored_profiles
+
+    lw = Loanwatch(str(trained))
+    fresh = profiles(lw.store, season_name="2017/18", min_minutes=180).season
+    stored = stored_profiles(lw.store, season_name="2017/18", min_minutes=180)
+    assert stored is not None
+    keys = ["player_id", "competition_id"]
+    a = fresh.sort_values(keys).reset_index(drop=True)
+    b = stored.season.sort_values(keys).reset_index(drop=True)[a.columns]
+    pd.testing.assert_frame_equal(a, b, check_dtype=False, check_exact=False, rtol=1e-9)

@@ -132,7 +132,7 @@ class Loanwatch:
     ) -> list[dict[str, Any]]:
         """Per loan spell: per-90 figures and percentiles against the same role in the same
         competition and season, with the league-strength adjustment (see metrics/league.py)."""
-        from loanwatch.metrics.compute import profiles
+        from loanwatch.metrics.compute import profiles, stored_profiles
         from loanwatch.metrics.league import adjust
         from loanwatch.metrics.profile import spell_profile
 
@@ -147,7 +147,9 @@ class Loanwatch:
             seasons = sorted({season_name(line.kickoff, tournament=False) for line in timeline.lines})
             for season in seasons:
                 if season not in cache:
-                    cache[season] = profiles(self.store, season_name=season, min_minutes=min_minutes)
+                    cache[season] = stored_profiles(
+                        self.store, season_name=season, min_minutes=min_minutes
+                    ) or profiles(self.store, season_name=season, min_minutes=min_minutes)
                 p = cache[season]
                 rows = spell_profile(
                     p.match_stats,
@@ -171,11 +173,12 @@ class Loanwatch:
         """Season profiles of every player (per 90, percentiles, roles, names) as CSV or Parquet."""
         import polars as pl
 
-        from loanwatch.metrics.compute import profiles
+        from loanwatch.metrics.compute import profiles, stored_profiles
 
         if fmt not in ("csv", "parquet"):
             raise ValueError(f"unknown format {fmt!r}: csv or parquet")
-        table = profiles(self.store, season_name=season, min_minutes=min_minutes).season
+        stored = stored_profiles(self.store, season_name=season, min_minutes=min_minutes)
+        table = (stored or profiles(self.store, season_name=season, min_minutes=min_minutes)).season
         players = {p["id"]: p for p in self.store.all_players()}
         clubs = {c["id"]: c["name"] for c in self.store.all_clubs()}
         table.insert(1, "player", [display_name(players.get(int(i), {})) for i in table["player_id"]])

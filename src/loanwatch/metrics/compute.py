@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from loanwatch.metrics import spadl, vaep, xg
-from loanwatch.metrics.profile import player_match_stats, season_profile
+from loanwatch.metrics.profile import MATCH_STATS_COLUMNS, player_match_stats, season_profile
 from loanwatch.metrics.roles import infer_roles
 from loanwatch.store.repository import Store
 
@@ -174,3 +174,19 @@ def persist_match_stats(store: Store) -> dict[tuple[int, str], Profiles]:
         frame = prof.match_stats.merge(roles, on=["match_id", "player_id"], how="left")
         store.save_player_match_stats(frame)
     return per_season
+
+
+def stored_profiles(store: Store, *, season_name: str, min_minutes: float = 900) -> Profiles | None:
+    """:func:`profiles` from the per-match stats and roles that `models train` stored: a read and
+    an aggregation instead of recomputing from the actions. None when nothing is stored yet."""
+    matches = store.matches_frame()
+    matches = matches[matches["season"] == season_name]
+    stored = store.player_match_stats_frame([int(m) for m in matches["match_id"]])
+    if stored.empty:
+        return None
+    stats = stored[MATCH_STATS_COLUMNS].astype({c: float for c in MATCH_STATS_COLUMNS[3:]})
+    roles = stored[["match_id", "player_id", "role", "role_confidence"]].rename(
+        columns={"role_confidence": "confidence"}
+    )
+    season = season_profile(stats, matches, roles, min_minutes=min_minutes)
+    return Profiles(matches=matches, match_stats=stats, roles=roles, season=season)
