@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench bench-reports system-deps clean
 
 # Installs once; again only when pyproject.toml changes (or `make -B venv`).
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
+	if [ "$${CI:-}" = true ]; then scripts/system-deps.sh; fi  # Pango, poppler, Java for the reports
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $(STAMP)
@@ -22,6 +23,7 @@ demo: venv
 # The test suite on 2 workers, beside a throwaway PostgreSQL (scripts/with-postgres.sh starts and
 # stops it; without PostgreSQL its tests skip, except under CI=true where they fail).
 test: venv
+	if [ "$${CI:-}" = true ]; then scripts/system-deps.sh; fi
 	scripts/with-postgres.sh $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # Both linters run; fails if either does.
@@ -34,6 +36,14 @@ lint: venv
 # The ingest benchmark over the 380 Serie A matches (about 3 minutes, kloppy included).
 bench: venv
 	$(BIN)/python benchmarks/ingest.py
+
+# One player's PDF, the example portfolio and a 30-player digest (targets: 2 s, 30 s).
+bench-reports: venv
+	$(BIN)/python benchmarks/reports.py
+
+# apt packages the reports need (Pango for WeasyPrint, poppler, Java for the HTML validator).
+system-deps:
+	scripts/system-deps.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -21,7 +21,7 @@ from loanwatch.portfolio.names import display_name, find_players, normalize_name
 from loanwatch.store import Store, open_engine, resolve_store_url
 from loanwatch.store.engine import describe
 from loanwatch.store.repository import season_name
-from loanwatch.tracking.timeline import SpellTimeline, spell_timeline, spell_window
+from loanwatch.tracking.timeline import SpellTimeline, spell_window
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = REPO_ROOT / "data" / "wyscout-2017-18"
@@ -103,19 +103,9 @@ class Loanwatch:
         return dict(matches[0].player)
 
     def player_timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]:
-        """The player's loan spells, each match by match (only matches played by ``as_of``)."""
-        player = self.find_player(name)
-        timelines = []
-        for spell in self.store.loan_spells(player["id"]):
-            if as_of is not None and spell["start_date"] > as_of:
-                continue
-            start, end = spell_window(spell, as_of)
-            club_matches = (
-                self.store.club_matches(spell["host_club_id"], start, end) if spell["host_club_id"] else []
-            )
-            appearances = self.store.player_appearances(player["id"], [m["id"] for m in club_matches])
-            timelines.append(spell_timeline(spell, club_matches, appearances))
-        return timelines
+        """The player's loan spells, each match by match (only matches played by ``as_of``), with
+        xG, xA, VAEP and the role per match when the models are trained. Same as :meth:`timelines`."""
+        return self.timelines(name, as_of)
 
     # -- metrics ------------------------------------------------------------------------------
 
@@ -192,16 +182,172 @@ class Loanwatch:
             frame.write_parquet(path)
         return path, frame.height
 
+    # -- tracking -----------------------------------------------------------------------------
+    # Careers as of any date: timelines with per-match output, trends, alerts, the weekly digest,
+    # watchlists and scout notes (loanwatch.tracking; the store reads are in tracking/service.py).
+
+    def configure_alerts(
+        self, path: str | Path | None = None, overrides: dict[str, Any] | None = None
+    ) -> Any:
+        """Use a club's alert settings (a TOML file over tracking/alerts.toml, and/or overrides such
+        as ``{"out_of_squad": {"matches": 2}}``) for this instance's alerts and digests."""
+        from loanwatch.tracking.config import load_config
+
+        config = load_config(path)
+        self._alert_config = config.with_overrides(overrides) if overrides else config
+        return self._alert_config
+
+    def _tracker(self) -> Any:
+        from loanwatch.tracking.config import load_config
+        from loanwatch.tracking.service import Tracker
+
+        config = getattr(self, "_alert_config", None) or load_config()
+        return Tracker(self.store, config)
+
+    def timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]:
+        """The player's loan spells match by match, with xG, xA, VAEP and the role played per match
+        when the models are trained (``loanwatch models train``); availability and minutes otherwise."""
+        return list(self._tracker().timelines(int(self.find_player(name)["id"]), as_of))
+
+    def career(self, name: str, as_of: date | None = None) -> dict[str, Any]:
+        """One career: every spell (timeline, last 5 / last 10 / season / previous spell windows,
+        trigger progress) and the moves between them (a January recall and new loan)."""
+        from loanwatch.tracking.service import career
+
+        return career(self._tracker(), int(self.find_player(name)["id"]), as_of)
+
+    def player_alerts(self, name: str, as_of: date | None = None) -> list[dict[str, Any]]:
+        """The player's alerts live on ``as_of``: dicts with kind, severity, title, evidence (a
+        dict), raised_on, status (open / dismissed, or new when not yet stored). Reads only."""
+        from loanwatch.tracking.service import alert_dict
+
+        tracker = self._tracker()
+        player_id = int(self.find_player(name)["id"])
+        day = as_of or tracker.default_as_of()
+        stored = tracker.stored_by_key(player_id)
+        return [alert_dict(a, stored.get(a.key), day) for a in tracker.live_alerts(day, [player_id])]
+
+    def form(self, name: str, as_of: date | None = None) -> dict[str, Any]:
+        """The trend verdict (breakout / slump / steady / not enough minutes / no data) for the
+        player's current spell, with its numbers and ``words`` explaining it (tracking/trends.py)."""
+        from loanwatch.tracking.service import form
+
+        return form(self._tracker(), int(self.find_player(name)["id"]), as_of)
+
+    def refresh_alerts(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        """Compute every alert live on ``as_of`` and store the new ones (raised_on = as_of)."""
+        from loanwatch.tracking.service import refresh_alerts
+
+        tracker = self._tracker()
+        return list(refresh_alerts(tracker, as_of or tracker.default_as_of()))
+
+    def alerts(self, as_of: date | None = None, *, include_all: bool = False) -> list[dict[str, Any]]:
+        """Open alerts live on ``as_of`` (refreshed first); ``include_all``: every stored alert
+        raised by then, dismissed and past ones included."""
+        from loanwatch.tracking.service import stored_dict
+
+        rows = self.refresh_alerts(as_of)
+        if not include_all:
+            return [r for r in rows if r["status"] == "open"]
+        day = as_of or self._tracker().default_as_of()
+        return [stored_dict(r) for r in self.store.alerts() if r["raised_on"] <= day]
+
+    def digest(self, week: str | None = None, as_of: date | None = None) -> Any:
+        """The weekly digest (``week`` as 2018-W03, or the week of ``as_of``): per loanee and
+        watched player, the week's matches and what changed, alerts first. Stores new alerts."""
+        from loanwatch.tracking.service import digest
+
+        return digest(self._tracker(), week, as_of)
+
+    def dismiss_alert(self, alert_id: int, by: str, reason: str) -> bool:
+        """Dismiss an alert, with who and why; it stays dismissed when it is computed again."""
+        if not by.strip() or not reason.strip():
+            raise ValueError("a dismissal needs who dismissed it and why")
+        return self.store.dismiss_alert(alert_id, by.strip(), reason.strip())
+
+    def watch(self, name: str, watchlist: str, note: str = "") -> dict[str, Any]:
+        """Add a player (a young talent the club does not own) to a watchlist."""
+        player = self.find_player(name)
+        self.store.add_to_watchlist(watchlist, int(player["id"]), note)
+        return player
+
+    def watchlist(self, watchlist: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
+        """Watched players with the same timelines as loanees (their clubs this season by as_of)."""
+        tracker = self._tracker()
+        day = as_of or tracker.default_as_of()
+        out = []
+        for row in self.store.watchlist_players(watchlist):
+            pid = int(row["player_id"])
+            spells = tracker.watched_spells(pid, day)
+            out.append(
+                {
+                    "watchlist": row["watchlist"],
+                    "note": row["note"],
+                    "player": tracker.player(pid),
+                    "timelines": [tracker.timeline(s, day) for s in spells],
+                    "notes": self.store.scout_notes(pid, day),
+                }
+            )
+        return out
+
+    def add_note(self, name: str, author: str, text: str, written_on: date | None = None) -> int:
+        """A scout's note on a player (loanee or watched), dated."""
+        player = self.find_player(name)
+        return self.store.add_scout_note(int(player["id"]), author, written_on or date.today(), text)
+
     # -- reports ------------------------------------------------------------------------------
 
-    def report(self, name: str, out_dir: str | Path = "reports", as_of: date | None = None) -> Path:
-        from loanwatch.reports.html import write_player_report
+    def report(
+        self,
+        name: str,
+        out_dir: str | Path = "reports",
+        as_of: date | None = None,
+        *,
+        lang: str = "en",
+        fmt: str = "html",
+        edition: str = "coach",
+        min_minutes: float = 900,
+    ) -> Path:
+        """Write the player's report: ``lang`` it / en / fr, ``fmt`` html / pdf, ``edition`` coach
+        (no fees or contract terms) or director. The season profile, shot and action maps need
+        the trained models (`loanwatch models train`); without them the report says so."""
+        from loanwatch.reports.data import player_report_data
+        from loanwatch.reports.i18n import check_lang
+        from loanwatch.reports.render import check_format, write_player_report
 
-        player = self.find_player(name)
-        # The season profile needs the trained models (`loanwatch models train`); without them the
-        # report shows availability and the box score only.
-        profiles = self.spell_profiles(name, as_of=as_of) if self.store.latest_model("vaep") else []
-        return write_player_report(player, self.player_timelines(name, as_of), Path(out_dir), profiles)
+        check_lang(lang)
+        check_format(fmt)
+        data = player_report_data(
+            self, name, as_of=as_of, edition=edition, lang=lang, min_minutes=min_minutes
+        )
+        return write_player_report(data, Path(out_dir), lang, fmt)
+
+    def loanee_names(self) -> list[str]:
+        """Every player of the portfolio, once, as reports name them."""
+        ids = dict.fromkeys(s["player_id"] for s in self.store.loan_spells())
+        return [display_name(self.store.player(pid) or {}) for pid in ids]
+
+    def report_all(
+        self,
+        out_dir: str | Path = "reports",
+        as_of: date | None = None,
+        *,
+        lang: str = "en",
+        fmt: str = "html",
+        edition: str = "coach",
+        min_minutes: float = 900,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> list[Path]:
+        """:meth:`report` for every loanee; ``progress(name, done, total)`` after each one."""
+        names = self.loanee_names()
+        paths = []
+        for done, who in enumerate(names, 1):
+            paths.append(
+                self.report(who, out_dir, as_of, lang=lang, fmt=fmt, edition=edition, min_minutes=min_minutes)
+            )
+            if progress is not None:
+                progress(who, done, len(names))
+        return paths
 
     def demo(self, out_dir: str | Path = "reports", progress: Progress | None = None) -> dict[str, Any]:
         """Ingest the shipped sample, import the example loan list, write a report per loanee."""

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from loanwatch import cli_tracking
 from loanwatch.api import Loanwatch, PlayerNotFound
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import IngestSummary
@@ -32,6 +33,10 @@ metrics_app = typer.Typer(
     help="Per-90 figures, percentiles and action values for analysts.", no_args_is_help=True
 )
 app.add_typer(metrics_app, name="metrics")
+app.command()(cli_tracking.digest)
+app.add_typer(cli_tracking.alerts_app, name="alerts")
+app.add_typer(cli_tracking.watchlist_app, name="watchlist")
+app.add_typer(cli_tracking.notes_app, name="notes")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -344,15 +349,36 @@ def _profile_table(entry: dict[str, Any]) -> Table:
 
 @app.command()
 def report(
-    name: Annotated[str, typer.Argument(help="The player's name.")],
+    name: Annotated[str | None, typer.Argument(help="The player's name (or --all).")] = None,
     out: Annotated[Path, typer.Option(help="Folder to write the report in.")] = Path("reports"),
     as_of: AsOfOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="it, en or fr.")] = "en",
+    fmt: Annotated[str, typer.Option("--format", help="pdf or html.")] = "html",
+    edition: Annotated[
+        str, typer.Option("--edition", help="coach (no fees or contract terms) or director.")
+    ] = "coach",
+    every: Annotated[bool, typer.Option("--all", help="Every player of the portfolio.")] = False,
+    min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
     store: StoreOption = None,
 ) -> None:
-    """Write the player's report (HTML, with a minutes-per-match chart)."""
+    """Write the player's report (A4 PDF or HTML, in Italian, English or French), or --all of them."""
+    if lang not in ("it", "en", "fr"):
+        raise typer.BadParameter(f"{lang!r}: it, en or fr", param_hint="--lang")
+    if fmt not in ("pdf", "html"):
+        raise typer.BadParameter(f"{fmt!r}: pdf or html", param_hint="--format")
+    if edition not in ("coach", "director"):
+        raise typer.BadParameter(f"{edition!r}: coach or director", param_hint="--edition")
+    if (name is None) == (not every):
+        raise typer.BadParameter("give a player's name or --all, not both")
     lw = _open(store)
+    options: dict[str, Any] = {"lang": lang, "fmt": fmt, "edition": edition, "min_minutes": min_minutes}
+    if every:
+        with _progress("Reports") as update:
+            paths = lw.report_all(out, _as_of(as_of), progress=update, **options)
+        console.print(f"{len(paths)} reports written to {out}")
+        return
     try:
-        path = lw.report(name, out, _as_of(as_of))
+        path = lw.report(str(name), out, _as_of(as_of), **options)
     except PlayerNotFound as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None

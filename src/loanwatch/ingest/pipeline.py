@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -111,6 +112,7 @@ class Ingestor:
         self.progress = progress
         self.summary = IngestSummary()
         self._sheets: dict[str, bytes] = {}
+        self._fixtures: list[dict[str, Any]] = []
 
     def run(self, paths: Iterable[Path]) -> IngestSummary:
         # A match file becomes ~100,000 short-lived objects with no reference cycles; the cyclic
@@ -215,6 +217,7 @@ class Ingestor:
         else:
             sheets = self._index_sheets(path, content)
             self.store.save_sheets(wyscout.PROVIDER, sheets, source, run_id)
+            self.store.save_fixtures(wyscout.PROVIDER, self._fixtures)
 
     def _index_sheets(self, path: Path, content: bytes) -> dict[str, bytes]:
         try:
@@ -226,9 +229,21 @@ class Ingestor:
                 path, "not a Wyscout match sheet file (expected a list of matches with teamsData)"
             )
         sheets = {}
+        self._fixtures = []
         for m in doc:
-            wyscout.sheet_from_json(path, m)  # validate every sheet before keeping any
-            sheets[str(m["wyId"])] = orjson.dumps(m)
+            sheet = wyscout.sheet_from_json(path, m)  # validate every sheet before keeping any
+            sheets[sheet.match_id] = orjson.dumps(m)
+            self._fixtures.append(
+                {
+                    "provider_match_id": sheet.match_id,
+                    "kickoff": sheet.kickoff,
+                    "competition_name": wyscout.competition(sheet.competition_id).name,
+                    "home_club_pid": sheet.home.club_id,
+                    "away_club_pid": sheet.away.club_id,
+                    "home_score": sheet.home.score,
+                    "away_score": sheet.away.score,
+                }
+            )
         self._sheets.update(sheets)
         return sheets
 

@@ -1,75 +1,288 @@
-"""Charts for reports, rendered to inline SVG (no files to lose, crisp in HTML and PDF)."""
+"""Charts for reports: matplotlib and mplsoccer figures as PNG data URIs (one file, HTML or PDF).
+
+Every chart takes its words from the caller (already translated) and its numbers as plain data;
+nothing here reads the store. PNG at 180 dpi: sharp on paper, and a PDF reader lists each chart
+as an image (the tests check they are all there).
+"""
 
 from __future__ import annotations
 
+import base64
 import io
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display: reports are rendered headless
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from loanwatch.domain import AppearanceStatus  # noqa: E402
-from loanwatch.tracking.timeline import SpellTimeline  # noqa: E402
-
+DPI = 180
+FONT = "DejaVu Sans"
+INK = "#1d2b3a"
+ACCENT = "#1f4e79"
+GOAL_COLOUR = "#c0392b"
+PITCH_LINES = "#8a97a5"
 STATUS_COLOURS = {
-    AppearanceStatus.STARTED: "#1f4e79",
-    AppearanceStatus.CAME_ON: "#6fa8dc",
-    AppearanceStatus.UNUSED: "#b7b7b7",
-    AppearanceStatus.NOT_IN_SQUAD: "#c0392b",
+    "started": "#1f4e79",
+    "came_on": "#6fa8dc",
+    "unused": "#b7b7b7",
+    "not_in_squad": "#c0392b",
+    "no_data": "#eeeeee",
 }
-STATUS_LABELS = {
-    AppearanceStatus.STARTED: "started",
-    AppearanceStatus.CAME_ON: "came on",
-    AppearanceStatus.UNUSED: "unused substitute",
-    AppearanceStatus.NOT_IN_SQUAD: "not in squad",
-}
+PIZZA_GROUP_COLOURS = {"attack": "#1f4e79", "possession": "#3d85c6", "defence": "#7a9e3b"}
+
+plt.rcParams.update({"font.family": FONT, "font.size": 8, "svg.fonttype": "path"})
 
 
-def minutes_chart_svg(timeline: SpellTimeline) -> str:
-    """Minutes per match across the spell: a bar per match, coloured by availability."""
-    lines = timeline.lines
-    fig, ax = plt.subplots(figsize=(9, 2.8), dpi=100)
+def _png(fig: Figure) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, facecolor="white", bbox_inches="tight", pad_inches=0.04)
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def minutes_timeline(
+    lines: Sequence[Mapping[str, Any]],
+    status_labels: Mapping[str, str],
+    ylabel: str,
+    day: Callable[[Any], str],
+) -> str:
+    """Minutes per match of the host club across the spell, coloured by the player's status.
+
+    ``lines``: dicts with ``kickoff``, ``status``, ``minutes``, ``match_minutes``; grey behind each
+    bar is the match's full length."""
+    fig, ax = plt.subplots(figsize=(7.2, 1.95))
     xs = list(range(len(lines)))
-    ax.bar(xs, [line.match_minutes for line in lines], color="#eeeeee", width=0.8, zorder=1)
+    ax.bar(xs, [ln["match_minutes"] for ln in lines], color="#eeeeee", width=0.8, zorder=1)
     ax.bar(
         xs,
-        [line.minutes for line in lines],
-        color=[STATUS_COLOURS[line.status] for line in lines],
+        [ln["minutes"] for ln in lines],
+        color=[STATUS_COLOURS[ln["status"]] for ln in lines],
         width=0.8,
         zorder=2,
     )
-    for x, line in zip(xs, lines, strict=True):
-        if line.status in (AppearanceStatus.UNUSED, AppearanceStatus.NOT_IN_SQUAD):
+    for x, ln in zip(xs, lines, strict=True):
+        if ln["status"] in ("unused", "not_in_squad"):
             ax.plot(
                 x,
-                3,
-                marker="x" if line.status == AppearanceStatus.NOT_IN_SQUAD else "o",
-                color=STATUS_COLOURS[line.status],
-                markersize=5,
+                4,
+                marker="x" if ln["status"] == "not_in_squad" else "o",
+                color=STATUS_COLOURS[ln["status"]],
+                markersize=4,
                 zorder=3,
             )
-    ax.set_ylim(0, max([100.0] + [line.match_minutes + 5 for line in lines]))  # extra time fits
-    ax.set_ylabel("minutes")
-    step = max(1, len(lines) // 12)
+    ax.set_ylim(0, max([100.0] + [ln["match_minutes"] + 5 for ln in lines]))
+    ax.set_ylabel(ylabel)
+    step = max(1, len(lines) // 14)
     ax.set_xticks(xs[::step])
-    ax.set_xticklabels(
-        [line.kickoff.strftime("%d %b") for line in lines][::step], fontsize=7, rotation=45, ha="right"
-    )
+    ax.set_xticklabels([day(ln["kickoff"]) for ln in lines][::step], fontsize=6.5, rotation=45, ha="right")
     ax.set_xlim(-0.6, max(len(lines), 1) - 0.4)
     ax.spines[["top", "right"]].set_visible(False)
     handles: list[Patch | Line2D] = [
-        Patch(color=c, label=STATUS_LABELS[s]) for s, c in STATUS_COLOURS.items()
+        Patch(color=STATUS_COLOURS[s], label=status_labels[s])
+        for s in ("started", "came_on", "unused", "not_in_squad")
     ]
     ax.legend(
-        handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.22), ncol=4, frameon=False, fontsize=8
+        handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=7
     )
     fig.tight_layout()
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg")
-    plt.close(fig)
-    svg = buf.getvalue()
-    return svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inlined in HTML
+    return _png(fig)
+
+
+def percentile_pizza(slices: Sequence[tuple[str, float, str]], legend: Mapping[str, str]) -> str:
+    """Percentile pizza (mplsoccer ``PyPizza``): one slice per metric, its length the percentile.
+
+    ``slices``: (label, percentile 0-100, group) with group attack / possession / defence."""
+    from mplsoccer import PyPizza
+
+    labels = [s[0] for s in slices]
+    values = [round(float(s[1])) for s in slices]
+    colours = [PIZZA_GROUP_COLOURS[s[2]] for s in slices]
+    baker = PyPizza(
+        params=labels,
+        background_color="#ffffff",
+        straight_line_color="#d9d9d9",
+        straight_line_lw=1,
+        last_circle_color="#9aa5b1",
+        last_circle_lw=1,
+        other_circle_lw=0.6,
+        other_circle_color="#e5e5e5",
+        other_circle_ls="-",
+        inner_circle_size=14,
+    )
+    fig, ax = baker.make_pizza(
+        values,
+        figsize=(4.1, 4.1),
+        color_blank_space="same",
+        blank_alpha=0.12,
+        slice_colors=colours,
+        value_colors=["#ffffff"] * len(values),
+        value_bck_colors=colours,
+        param_location=112,
+        kwargs_slices={"edgecolor": "#ffffff", "zorder": 2, "linewidth": 1},
+        kwargs_params={"color": INK, "fontsize": 6.8, "va": "center"},
+        kwargs_values={
+            "color": "#ffffff",
+            "fontsize": 7.5,
+            "zorder": 3,
+            "bbox": {"edgecolor": "#ffffff", "boxstyle": "round,pad=0.2", "lw": 1},
+        },
+    )
+    fig.legend(
+        handles=[Patch(color=PIZZA_GROUP_COLOURS[g], label=legend[g]) for g in PIZZA_GROUP_COLOURS],
+        loc="lower center",
+        ncol=3,
+        frameon=False,
+        fontsize=7.5,
+    )
+    fig.subplots_adjust(left=0.14, right=0.86, top=0.88, bottom=0.14)
+    return _png(fig)
+
+
+def _pitch(half: bool, vertical: bool) -> Any:
+    from mplsoccer import Pitch, VerticalPitch
+
+    cls = VerticalPitch if vertical else Pitch
+    return cls(
+        pitch_type="custom",
+        pitch_length=105,
+        pitch_width=68,
+        half=half,
+        line_color=PITCH_LINES,
+        linewidth=1,
+        pad_bottom=-8 if half else 0.5,
+        pad_top=2,
+    )
+
+
+def shot_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> str:
+    """The player's shots on the attacking half (SPADL coordinates, attacking left to right),
+    marker area proportional to the stored xG; goals filled red, other shots hollow."""
+    pitch = _pitch(half=True, vertical=True)
+    fig, ax = pitch.draw(figsize=(3.6, 3.3))
+    goals = [s for s in shots if s["goal"]]
+    misses = [s for s in shots if not s["goal"]]
+
+    def size(s: Mapping[str, Any]) -> float:
+        xg = s["xg"] if s["xg"] == s["xg"] and s["xg"] is not None else 0.05
+        return 20 + 700 * float(xg)
+
+    if misses:
+        pitch.scatter(
+            [s["x"] for s in misses],
+            [s["y"] for s in misses],
+            s=[size(s) for s in misses],
+            facecolors="none",
+            edgecolors=ACCENT,
+            linewidths=1.1,
+            ax=ax,
+            zorder=3,
+        )
+    if goals:
+        pitch.scatter(
+            [s["x"] for s in goals],
+            [s["y"] for s in goals],
+            s=[size(s) for s in goals],
+            c=GOAL_COLOUR,
+            edgecolors="#ffffff",
+            linewidths=0.8,
+            ax=ax,
+            zorder=4,
+        )
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor=GOAL_COLOUR,
+            markeredgecolor="#fff",
+            label=labels["goal"],
+        ),
+        Line2D(
+            [], [], marker="o", ls="", markerfacecolor="none", markeredgecolor=ACCENT, label=labels["shot"]
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor="none",
+            markeredgecolor="#777",
+            markersize=3,
+            label="xG 0.05",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markerfacecolor="none",
+            markeredgecolor="#777",
+            markersize=11,
+            label="xG 0.50",
+        ),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=4,
+        frameon=False,
+        fontsize=6,
+        bbox_to_anchor=(0.5, 0.0),
+        handletextpad=0.2,
+        columnspacing=0.8,
+    )
+    ax.set_title(labels["title"], fontsize=8, color=INK)
+    return _png(fig)
+
+
+def action_map(actions: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> str:
+    """Where the player had the ball and defended: a heat grid of all his on-ball actions and
+    markers for his tackles and interceptions (attacking left to right)."""
+    import numpy as np
+
+    pitch = _pitch(half=False, vertical=False)
+    fig, ax = pitch.draw(figsize=(4.2, 3.3))
+    xs = np.array([a["x"] for a in actions], dtype=float)
+    ys = np.array([a["y"] for a in actions], dtype=float)
+    if len(xs):
+        stats = pitch.bin_statistic(xs, ys, statistic="count", bins=(6, 4), normalize=True)
+        pitch.heatmap(stats, ax=ax, cmap="Blues", edgecolor="#ffffff", lw=0.5, alpha=0.85, zorder=1)
+    defensive = [a for a in actions if a["defensive"]]
+    if defensive:
+        pitch.scatter(
+            [a["x"] for a in defensive],
+            [a["y"] for a in defensive],
+            marker="^",
+            s=14,
+            c="#e67e22",
+            edgecolors="#ffffff",
+            linewidths=0.4,
+            ax=ax,
+            zorder=3,
+        )
+    pitch.arrows(40, -4, 65, -4, ax=ax, color=INK, width=1, headwidth=4, headlength=4, clip_on=False)
+    ax.text(52.5, -6.5, labels["attack"], ha="center", va="top", fontsize=6.5, color=INK)
+    handles = [
+        Patch(color="#6fa8dc", label=labels["touches"]),
+        Line2D(
+            [],
+            [],
+            marker="^",
+            ls="",
+            markerfacecolor="#e67e22",
+            markeredgecolor="#fff",
+            label=labels["defensive"],
+        ),
+    ]
+    ax.legend(
+        handles=handles, loc="upper center", ncol=2, frameon=False, fontsize=6.5, bbox_to_anchor=(0.5, 1.1)
+    )
+    ax.set_title(labels["title"], fontsize=8, color=INK, pad=16)
+    return _png(fig)

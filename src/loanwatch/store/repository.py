@@ -747,3 +747,85 @@ class Store:
         )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
+
+    # -- fixtures (from match sheets) ---------------------------------------------------------
+
+    def save_fixtures(self, provider: str, fixtures: Sequence[dict[str, Any]]) -> int:
+        """Upsert fixtures (provider_match_id, kickoff, competition_name, home/away provider club
+        ids and scores); fixtures whose clubs are unknown to the store are skipped."""
+        with self.engine.begin() as conn:
+            self._load_id_caches(conn)
+            known = {
+                r.provider_match_id: r.id
+                for r in conn.execute(
+                    select(t.fixtures.c.id, t.fixtures.c.provider_match_id).where(
+                        t.fixtures.c.provider == provider
+                    )
+                )
+            }
+            written = 0
+            for f in fixtures:
+                home = self._club_ids.get((provider, f["home_club_pid"]))
+                away = self._club_ids.get((provider, f["away_club_pid"]))
+                if home is None or away is None:
+                    continue
+                row = {
+                    "kickoff": f["kickoff"],
+                    "competition_name": f["competition_name"],
+                    "home_club_id": home,
+                    "away_club_id": away,
+                    "home_score": f["home_score"],
+                    "away_score": f["away_score"],
+                }
+                if f["provider_match_id"] in known:
+                    conn.execute(
+                        update(t.fixtures)
+                        .where(t.fixtures.c.id == known[f["provider_match_id"]])
+                        .values(**row)
+                    )
+                else:
+                    conn.execute(
+                        insert(t.fixtures).values(
+                            provider=provider, provider_match_id=f["provider_match_id"], **row
+                        )
+                    )
+                written += 1
+            return written
+
+    def club_fixtures_without_data(self, club_id: int, start: date, end: date) -> list[dict[str, Any]]:
+        """The club's fixtures between two dates whose match data is not in the store, shaped like
+        :meth:`club_matches` rows (``id`` None, ``length_minutes`` 0) with ``no_data`` True."""
+        home = t.clubs.alias("home")
+        away = t.clubs.alias("away")
+        f = t.fixtures
+        played = (
+            select(t.matches.c.id)
+            .where(t.matches.c.provider == f.c.provider, t.matches.c.provider_id == f.c.provider_match_id)
+            .exists()
+        )
+        q = (
+            select(
+                f.c.kickoff,
+                f.c.home_club_id,
+                f.c.away_club_id,
+                f.c.home_score,
+                f.c.away_score,
+                f.c.competition_name.label("competition"),
+                home.c.name.label("home_name"),
+                away.c.name.label("away_name"),
+            )
+            .join(home, home.c.id == f.c.home_club_id)
+            .join(away, away.c.id == f.c.away_club_id)
+            .where(
+                or_(f.c.home_club_id == club_id, f.c.away_club_id == club_id),
+                f.c.kickoff >= datetime.combine(start, datetime.min.time()),
+                f.c.kickoff <= datetime.combine(end, datetime.max.time()),
+                ~played,
+            )
+            .order_by(f.c.kickoff)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {**dict(r._mapping), "id": None, "length_minutes": 0.0, "no_data": True}
+                for r in conn.execute(q)
+            ]

@@ -347,3 +347,22 @@ scout_notes = Table(
     Column("written_on", Date, nullable=False),
     Column("text", Text, nullable=False),
 )
+
+
+fixtures = Table(
+    "fixtures",
+    metadata,
+    # Every match a match sheet lists, whether or not its events were delivered: a loanee's club
+    # may play matches (cups, leagues not bought) that the store has no data for.
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(32), nullable=False),
+    Column("provider_match_id", String(64), nullable=False),
+    Column("kickoff", DateTime, nullable=False),
+    Column("competition_name", Text, nullable=False),
+    Column("home_club_id", Integer, ForeignKey("clubs.id"), nullable=False),
+    Column("away_club_id", Integer, ForeignKey("clubs.id"), nullable=False),
+    Column("home_score", Integer, nullable=False),
+    Column("away_score", Integer, nullable=False),
+    UniqueConstraint("provider", "provider_match_id", name="uq_fixtures_provider"),
+)
+Index("ix_fixtures_kickoff", fixtures.c.kickoff)

@@ -1,0 +1,252 @@
+"""The tracking commands: ``digest``, ``alerts list|dismiss``, ``watchlist add|show``, ``notes add``.
+Presentation only: every action is a call to ``loanwatch.api`` (registered in ``cli.py``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from loanwatch.api import Loanwatch, PlayerNotFound
+from loanwatch.portfolio.names import display_name
+from loanwatch.tracking.timeline import SpellTimeline
+
+console = Console()
+err_console = Console(stderr=True)
+
+alerts_app = typer.Typer(help="Alerts: what needs a decision, as of any date.", no_args_is_help=True)
+watchlist_app = typer.Typer(help="Young talents the club does not own.", no_args_is_help=True)
+notes_app = typer.Typer(help="Scout notes on players.", no_args_is_help=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="LOANWATCH_STORE",
+        help="A SQLite file path or a database URL. Default: loanwatch.db in the current folder.",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Only what was known on this date (YYYY-MM-DD). Default: the latest data."),
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        envvar="LOANWATCH_ALERTS",
+        help="The club's alert settings (TOML over loanwatch/tracking/alerts.toml).",
+    ),
+]
+
+SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _open(store: str | None, config: str | None = None) -> Loanwatch:
+    if not sys.stdout.isatty():
+        console.width = err_console.width = max(int(os.environ.get("COLUMNS") or 0), 160)
+    lw = Loanwatch(store)
+    if config:
+        lw.configure_alerts(config)
+    return lw
+
+
+def _date(value: str | None, option: str = "--as-of") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+
+
+def _severity(text: str) -> str:
+    return f"[{SEVERITY_STYLE.get(text, '')}]{text}[/]"
+
+
+def _evidence(evidence: dict[str, Any]) -> str:
+    if "explanation" in evidence:
+        return str(evidence["explanation"])
+    parts = []
+    for key, value in evidence.items():
+        if key in ("matches", "counted_matches"):
+            parts.append(
+                f"{key.replace('_', ' ')}: " + ", ".join(f"{m['date']} {m['status']}" for m in value)
+            )
+        elif value not in (None, "", [], {}):
+            parts.append(f"{key.replace('_', ' ')}: {value}")
+    return "; ".join(parts)
+
+
+def digest(
+    week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2018-W03.")] = None,
+    as_of: AsOfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the digest as JSON.")] = False,
+    config: ConfigOption = None,
+    store: StoreOption = None,
+) -> None:
+    """The weekly digest: per loanee and watched player, the week's matches and what changed, alerts first."""
+    lw = _open(store, config)
+    try:
+        d = lw.digest(week, _date(as_of))
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--week") from None
+    if as_json:
+        console.print_json(json.dumps(d.as_dict(), default=str))
+        return
+    console.print(f"[bold]Digest {d.week}[/bold] ({d.start} - {d.end}, as of {d.as_of})")
+    if not d.entries:
+        console.print("No loan spell active and no watched player on this date.")
+    for e in d.entries:
+        label = f"{e.player_name} ({e.club})" + (
+            f"  [dim]watchlist {e.watchlist}[/dim]" if e.watchlist else ""
+        )
+        console.rule(label, align="left")
+        for a in e.alerts:
+            tag = "NEW " if a.get("new") else ""
+            console.print(f"  {_severity(a['severity'])} {tag}#{a['id']} {a['title']}")
+        for change in e.changes:
+            console.print(f"  • {change}")
+        for ln in e.matches:
+            extra = f", {ln.role.replace('_', ' ')}" if ln.role else ""
+            vaep = f", VAEP {ln.vaep:.2f}" if ln.vaep is not None and ln.appeared else ""
+            console.print(
+                f"  {ln.kickoff:%a %d %b} {'vs' if ln.home else 'at'} {ln.opponent} "
+                f"{ln.result} ({ln.outcome}): "
+                f"{ln.status.value.replace('_', ' ')}, {ln.minutes:.0f} min{extra}{vaep}"
+                + (f", {ln.goals} G" if ln.goals else "")
+                + (f", {ln.assists} A" if ln.assists else "")
+            )
+        if not e.matches:
+            console.print("  [dim]no match this week[/dim]")
+
+
+@alerts_app.command("list")
+def alerts_list(
+    as_of: AsOfOption = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Every alert raised by then, dismissed and past ones too.")
+    ] = False,
+    config: ConfigOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Open alerts as of a date (computed, and the new ones stored), most severe first."""
+    lw = _open(store, config)
+    rows = lw.alerts(_date(as_of), include_all=show_all)
+    order = {"critical": 0, "warning": 1, "info": 2}
+    rows.sort(key=lambda r: (r["status"] != "open", order.get(r["severity"], 9), str(r["raised_on"])))
+    table = Table(title=f"Alerts ({len(rows)})")
+    for col in ("ID", "Severity", "Raised", "Alert", "Evidence", "Status"):
+        table.add_column(col, no_wrap=col in ("ID", "Severity", "Raised"))
+    for r in rows:
+        status = r["status"]
+        if status == "dismissed":
+            status = f"dismissed by {r['dismissed_by']}: {r['dismiss_reason']}"
+        table.add_row(
+            str(r["id"]),
+            _severity(r["severity"]),
+            str(r["raised_on"]),
+            r["title"],
+            _evidence(r["evidence"]),
+            status,
+        )
+    console.print(table)
+
+
+@alerts_app.command("dismiss")
+def alerts_dismiss(
+    alert_id: Annotated[int, typer.Argument(help="The alert's ID (alerts list).")],
+    by: Annotated[str, typer.Option("--by", help="Who dismisses it.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+    store: StoreOption = None,
+) -> None:
+    """Dismiss an alert, saying who and why; it stays dismissed when computed again."""
+    lw = _open(store)
+    try:
+        done = lw.dismiss_alert(alert_id, by, reason)
+    except ValueError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from None
+    if not done:
+        err_console.print(f"[red]no alert #{alert_id}[/red]")
+        raise typer.Exit(1)
+    console.print(f"Alert #{alert_id} dismissed by {by}: {reason}")
+
+
+@watchlist_app.command("add")
+def watchlist_add(
+    name: Annotated[str, typer.Argument(help="The player's name.")],
+    watchlist: Annotated[str, typer.Option("--list", help="The watchlist's name.")],
+    note: Annotated[str, typer.Option("--note", help="Why he is watched.")] = "",
+    store: StoreOption = None,
+) -> None:
+    """Add a player to a watchlist."""
+    lw = _open(store)
+    try:
+        player = lw.watch(name, watchlist, note)
+    except PlayerNotFound as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"{display_name(player)} added to watchlist {watchlist}")
+
+
+def _timeline_table(tl: SpellTimeline) -> Table:
+    spell = tl.spell
+    table = Table(title=f"{spell['host_club_name']} ({spell['start_date']} - {spell['end_date']})")
+    for col in ("Date", "Opponent", "Result", "Status", "Min", "Share", "Role", "xG", "xA", "VAEP"):
+        table.add_column(col, no_wrap=col != "Opponent")
+    for ln in tl.lines:
+        table.add_row(
+            f"{ln.kickoff:%Y-%m-%d}",
+            f"{ln.opponent} ({'H' if ln.home else 'A'})",
+            f"{ln.result} {ln.outcome}",
+            ln.status.value.replace("_", " "),
+            f"{ln.minutes:.0f}",
+            f"{ln.share:.0%}",
+            ln.role.replace("_", " "),
+            *("–" if v is None else f"{v:.2f}" for v in (ln.xg, ln.xa, ln.vaep)),
+        )
+    return table
+
+
+@watchlist_app.command("show")
+def watchlist_show(
+    watchlist: Annotated[str | None, typer.Argument(help="The watchlist (all when omitted).")] = None,
+    as_of: AsOfOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Watched players, match by match this season, as for loanees."""
+    lw = _open(store)
+    entries = lw.watchlist(watchlist, _date(as_of))
+    if not entries:
+        console.print("No watched player.")
+    for e in entries:
+        console.print(f"[bold]{display_name(e['player'])}[/bold]  [dim]{e['watchlist']}[/dim]  {e['note']}")
+        for tl in e["timelines"]:
+            console.print(_timeline_table(tl))
+        for n in e["notes"]:
+            console.print(f"  note {n['written_on']} {n['author']}: {n['text']}")
+
+
+@notes_app.command("add")
+def notes_add(
+    name: Annotated[str, typer.Argument(help="The player's name.")],
+    author: Annotated[str, typer.Option("--author", help="Who wrote it.")],
+    text: Annotated[str, typer.Option("--text", help="The note.")],
+    written_on: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Add a scout note on a player."""
+    lw = _open(store)
+    try:
+        note_id = lw.add_note(name, author, text, _date(written_on, "--date"))
+    except PlayerNotFound as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Note #{note_id} added")

@@ -1,0 +1,351 @@
+"""A report's content as plain data, gathered through the API (``loanwatch.api.Loanwatch``).
+
+Everything a report shows comes from here: the player, his spells match by match
+(``player_timelines``), the season profile against his role's peers (``spell_profiles``), his shots
+with the stored xG (``actions_frame`` + the latest ``xg`` model's ``action_values``), his actions,
+the form trend and open alerts of the tracking module (``Loanwatch.form`` / ``player_alerts`` when
+they exist), scout notes, and the recommendation (``recommend.py``). No words: the renderer
+translates.
+
+Editions: ``coach`` carries no contract terms at all (loan type, fees, obligation trigger, recall
+clause, the loan list's notes, and alerts about those terms are left out here, so no template can
+show them); ``director`` carries them.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from loanwatch.domain import AppearanceStatus
+from loanwatch.portfolio.names import display_name
+from loanwatch.reports.recommend import Facts, recommend, trend_from_form
+
+if TYPE_CHECKING:
+    from loanwatch.api import Loanwatch
+
+EDITIONS: tuple[str, ...] = ("coach", "director")
+# The season profile's metrics, grouped as the pizza colours them.
+PROFILE_METRICS: tuple[tuple[str, str], ...] = (
+    ("goals", "attack"),
+    ("xg", "attack"),
+    ("shots", "attack"),
+    ("xa", "attack"),
+    ("key_passes", "attack"),
+    ("progressive_passes", "possession"),
+    ("progressive_carries", "possession"),
+    ("dribbles", "possession"),
+    ("vaep", "possession"),
+    ("duels_won", "defence"),
+    ("aerials_won", "defence"),
+    ("interceptions", "defence"),
+    ("tackles", "defence"),
+    ("recoveries", "defence"),
+)
+# Alerts about contract terms stay out of the coach's edition (their kind names the term); of the
+# others, the coach's edition shows the tracking module's own title only for these kinds (a
+# loan-ending alert's title names the option fee, for one).
+TERM_WORDS = ("trigger", "obligation", "option", "fee", "clause", "contract", "buy", "recall")
+COACH_TITLE_KINDS = frozenset({"minutes_collapse", "out_of_squad", "role_change", "breakout", "slump"})
+RECENT_MATCHES = 5
+LAST_MATCHES_SHOWN = 8
+
+
+def check_edition(edition: str) -> str:
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: coach or director")
+    return edition
+
+
+def _age(born: date | None, on: date) -> int | None:
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _call(method: Any, lang: str, *args: Any) -> Any:
+    """Call a tracking-module API method, passing the report language when it takes one."""
+    try:
+        takes_lang = "lang" in inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        takes_lang = False
+    return method(*args, lang=lang) if takes_lang else method(*args)
+
+
+def is_term_alert(alert: Mapping[str, Any]) -> bool:
+    kind = str(alert.get("kind", "")).lower()
+    return any(w in kind for w in TERM_WORDS)
+
+
+def edition_alerts(alerts: Any, edition: str) -> list[dict[str, Any]]:
+    """The alerts a reader of this edition sees: not dismissed; for the coach, none about contract
+    terms, and the title only where it cannot carry one."""
+    out = []
+    for a in alerts or []:
+        if str(a.get("status", "open")) == "dismissed":
+            continue
+        if edition != "director" and is_term_alert(a):
+            continue
+        row = dict(a)
+        if edition != "director" and str(row.get("kind")) not in COACH_TITLE_KINDS:
+            row["title"] = ""
+        out.append(row)
+    return out
+
+
+def _float(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else f
+
+
+def _terms(spell: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "parent_club": spell.get("parent_club") or "",
+        "loan_type": spell.get("loan_type") or "",
+        "option_fee": spell.get("option_fee_eur"),
+        "obligation_fee": spell.get("obligation_fee_eur"),
+        "trigger": spell.get("obligation_trigger") or "",
+        "trigger_appearances": spell.get("trigger_appearances"),
+        "recall_clause": spell.get("recall_clause") or "",
+        "notes": spell.get("notes") or "",
+    }
+
+
+def _profile(entry: Mapping[str, Any]) -> dict[str, Any]:
+    row = entry["profile"].iloc[0]
+    return {
+        "season": entry["season"],
+        "competition": str(row["competition"]),
+        "role": str(row["role"]),
+        "minutes": _float(row["minutes"]) or 0.0,
+        "peers": int(row["peer_group_size"]),
+        "qualified": bool(row["qualified"]),
+        "factor": _float(row.get("league_factor")),
+        "metrics": [
+            {
+                "key": key,
+                "group": group,
+                "p90": _float(row.get(f"{key}_p90")),
+                "pct": _float(row.get(f"{key}_pct")),
+                "adj": _float(row.get(f"{key}_p90_adj")),
+            }
+            for key, group in PROFILE_METRICS
+        ],
+    }
+
+
+def _events(lw: Loanwatch, player_id: int, match_ids: list[int]) -> tuple[list[dict[str, Any]], ...]:
+    """The player's shots (with stored xG) and on-ball actions, attacking left to right."""
+    if not match_ids:
+        return [], []
+    from socceraction.spadl import config as spadl
+
+    from loanwatch.metrics.profile import SHOT_TYPES
+    from loanwatch.metrics.roles import left_to_right
+
+    actions = lw.store.actions_frame(match_ids)
+    if actions.empty:
+        return [], []
+    actions = actions[actions["player_id"] == player_id]
+    if actions.empty:
+        return [], []
+    matches = lw.store.matches_frame()
+    actions = left_to_right(actions, matches[matches["match_id"].isin(match_ids)])
+    success = spadl.results.index("success")
+    defensive_types = {spadl.actiontypes.index("tackle"), spadl.actiontypes.index("interception")}
+    shots = actions[actions["type_id"].isin(list(SHOT_TYPES)) & (actions["period_id"] != 5)]
+    xg: dict[tuple[int, int], float] = {}
+    model = lw.store.latest_model("xg")
+    if model is not None and not shots.empty:
+        values = lw.store.action_values_frame(int(model["id"]))
+        values = values[values["match_id"].isin(match_ids)]
+        xg = {
+            (int(m), int(a)): float(v)
+            for m, a, v in values[["match_id", "action_id", "value"]].itertuples(index=False)
+        }
+    shot_rows: list[dict[str, Any]] = [
+        {
+            "match_id": int(g),
+            "x": float(x),
+            "y": float(y),
+            "goal": int(r) == success,
+            "xg": xg.get((int(g), int(a))),
+        }
+        for g, a, x, y, r in shots[["game_id", "action_id", "start_x", "start_y", "result_id"]].itertuples(
+            index=False
+        )
+    ]
+    action_rows = [
+        {"x": float(x), "y": float(y), "defensive": int(t) in defensive_types}
+        for x, y, t in actions[["start_x", "start_y", "type_id"]].itertuples(index=False)
+    ]
+    return shot_rows, action_rows
+
+
+def player_report_data(
+    lw: Loanwatch,
+    name: str,
+    *,
+    as_of: date | None = None,
+    edition: str = "coach",
+    lang: str = "en",
+    min_minutes: float = 900,
+) -> dict[str, Any]:
+    check_edition(edition)
+    player = lw.find_player(name)
+    timelines = lw.player_timelines(name, as_of)
+    # Without --as-of the report is as of its latest match in the data (ages, "loan ended"), not
+    # of today: an old data set is not read as if the seasons since had passed unseen.
+    kickoffs = [ln.kickoff.date() for t in timelines for ln in t.lines]
+    report_date = as_of or (min(date.today(), max(kickoffs)) if kickoffs else date.today())
+    spells = []
+    for t in timelines:
+        s = t.spell
+        lines = [
+            {
+                "match_id": ln.match_id,
+                "kickoff": ln.kickoff,
+                "opponent": ln.opponent,
+                "home": ln.home,
+                "result": ln.result,
+                "status": ln.status.value,
+                "minutes": ln.minutes,
+                "match_minutes": ln.match_minutes,
+                "goals": ln.goals,
+                "assists": ln.assists,
+                "shots": ln.shots,
+                "passes": ln.passes,
+                "passes_accurate": ln.passes_accurate,
+            }
+            for ln in t.lines
+        ]
+        recent, earlier = t.lines[-RECENT_MATCHES:], t.lines[:-RECENT_MATCHES]
+
+        def share(part: Any) -> float | None:
+            available = sum(ln.match_minutes for ln in part)
+            return sum(ln.minutes for ln in part) / available if available else None
+
+        spells.append(
+            {
+                "id": int(s["id"]),
+                "host_club": s["host_club_name"],
+                "competition": s["competition_name"],
+                "start": s["start_date"],
+                "end": s["end_date"],
+                "has_data": t.has_data,
+                "matches": len(t.lines),
+                "appearances": t.appearances,
+                "starts": t.starts,
+                "came_on": t.count(AppearanceStatus.CAME_ON),
+                "unused": t.count(AppearanceStatus.UNUSED),
+                "not_in_squad": t.count(AppearanceStatus.NOT_IN_SQUAD),
+                "minutes": t.minutes,
+                "available_minutes": t.available_minutes,
+                "share": t.minutes / t.available_minutes if t.available_minutes else None,
+                "recent_share": share(recent) if len(t.lines) > RECENT_MATCHES else None,
+                "earlier_share": share(earlier) if earlier else None,
+                "goals": t.goals,
+                "assists": t.assists,
+                "lines": lines,
+                "last_lines": lines[-LAST_MATCHES_SHOWN:],
+                "terms": _terms(s) if edition == "director" else None,
+            }
+        )
+    with_data = [s for s in spells if s["has_data"]]
+    current = with_data[-1] if with_data else (spells[-1] if spells else None)
+
+    profile = None
+    if current is not None and lw.store.latest_model("vaep"):
+        entries = [
+            e
+            for e in lw.spell_profiles(name, as_of=as_of, min_minutes=min_minutes)
+            if int(e["spell"]["id"]) == current["id"]
+        ]
+        if entries:
+            profile = _profile(entries[-1])
+
+    shots: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
+    if current is not None:
+        played = [ln["match_id"] for ln in current["lines"] if ln["status"] in ("started", "came_on")]
+        shots, actions = _events(lw, int(player["id"]), played)
+    xg_values = [s["xg"] for s in shots if s["xg"] is not None]
+
+    form = _call(lw.form, lang, name, as_of) if hasattr(lw, "form") else None
+    alerts: list[dict[str, Any]] = []
+    if hasattr(lw, "player_alerts"):
+        alerts = edition_alerts(_call(lw.player_alerts, lang, name, as_of), edition)
+    notes = [
+        {"author": n["author"], "written_on": n["written_on"], "text": n["text"]}
+        for n in lw.store.scout_notes(int(player["id"]), as_of)
+    ]
+
+    age = _age(player.get("birth_date"), report_date)
+    facts = None
+    if current is not None and current["has_data"]:
+        facts = Facts(
+            as_of=report_date,
+            age=age,
+            matches=current["matches"],
+            appearances=current["appearances"],
+            starts=current["starts"],
+            minutes=current["minutes"],
+            available_minutes=current["available_minutes"],
+            recent_share=current["recent_share"],
+            earlier_share=current["earlier_share"],
+            role=profile["role"] if profile else None,
+            percentiles={m["key"]: m["pct"] for m in profile["metrics"] if m["pct"] is not None}
+            if profile
+            else {},
+            peers=profile["peers"] if profile else 0,
+            qualified=profile["qualified"] if profile else False,
+            competition=profile["competition"] if profile else current["competition"],
+            form_trend=trend_from_form(form),
+            spell_end=current["end"],
+            trigger_appearances=current["terms"]["trigger_appearances"] if current["terms"] else None,
+            open_alerts=len(alerts),
+            critical_alerts=sum(1 for a in alerts if str(a.get("severity")) == "critical"),
+        )
+    xg_model = lw.store.latest_model("xg")
+    return {
+        "edition": edition,
+        "min_minutes": min_minutes,
+        "as_of": as_of,
+        "report_date": report_date,
+        "generated": datetime.now(),
+        "player": {
+            "id": int(player["id"]),
+            "name": display_name(player),
+            "birth_date": player.get("birth_date"),
+            "age": age,
+            "foot": player.get("foot") or "",
+            "height_cm": player.get("height_cm"),
+            "nationality": player.get("nationality") or "",
+            "coarse_role": player.get("role") or "",
+        },
+        "spells": spells,
+        "current": current,
+        "profile": profile,
+        "shots": shots,
+        "shots_summary": {
+            "n": len(shots),
+            "goals": sum(1 for s in shots if s["goal"]),
+            "xg": sum(xg_values) if xg_values else None,
+        },
+        "actions": actions,
+        "defensive_actions": sum(1 for a in actions if a["defensive"]),
+        "form": form,
+        "alerts": alerts,
+        "notes": notes,
+        "recommendation": recommend(facts) if facts is not None else None,
+        "models": {
+            "xg": {"version": xg_model["version"], "trained_at": xg_model["trained_at"]}
+            if xg_model
+            else None,
+        },
+    }

@@ -1,0 +1,403 @@
+"""The recommendation section: recall, keep, extend, sell, integrate, each weighed on the evidence.
+
+Pure rules on a few facts about the player's current loan spell (:class:`Facts`, gathered from the
+store by ``reports.data``). Every rule that fires adds a reason, in plain words (a catalog message
+with its figures), for (+1) or against (-1) an option; a reason of weight 0 says what the data
+cannot tell. An option is *supported* with a score of +2 or more, *advised against* at -1 or less,
+*open* otherwise. The report's call is the best supported option; when none is supported it says so
+(no call), it never picks one on thin evidence.
+
+The facts and the thresholds (module constants):
+
+- **minutes share**: the player's minutes over the minutes of his host club's matches in the spell
+  so far (the match's real length, extra time included). A *regular* plays at least 60 %
+  (``REGULAR``), a *fringe* player under 30 % (``FRINGE``).
+- **profile level**: the median percentile, against the players of his role (the role he played
+  most minutes) in the same competition and season with enough minutes, of the metrics that
+  describe that role's work (``ROLE_METRICS``, VAEP always among them). *High* from the 67th
+  percentile (``HIGH``), *low* under the 33rd (``LOW``). Percentiles of a player who is himself
+  under the minutes threshold are read with care and lower the confidence.
+- **age** on the report date: *young* up to 23 (``YOUNG``), *mature* from 26 (``MATURE``).
+- **trend**: the form trend of the tracking module (``Loanwatch.form``) when there is one, else
+  the minutes share of his last five matches against the spell's earlier matches (a change of 25
+  points or more is a trend; at least 8 matches are needed).
+- **obligation to buy** (sporting director's edition only: a contract term): the appearances the
+  obligation needs against his appearances so far.
+- **open alerts** of the tracking module, critical ones counted.
+
+Rules (score +1 / -1 each):
+
+=========  ====================================================================================
+recall     + fringe after at least 5 matches; + downward trend; + an open critical alert;
+           - regular; - the loan has ended (nothing to recall)
+keep       + regular; + profile in the middle third; - fringe; - low profile; - downward trend
+extend     + young and regular; + profile between low and high (still growing);
+           - mature; - high profile as a regular (ready for more); - fringe
+sell       + mature with a low profile; + obligation condition met or within 3 appearances;
+           - young; - high profile
+integrate  + high profile as a qualified peer; + regular; + upward trend (only with a high
+           profile); - fringe; - low profile; (no peer profile: cannot be supported)
+=========  ====================================================================================
+
+Confidence, stated in words with its reason: *high* with at least 900 minutes (the player is in
+his peer group) over 15 or more matches; *moderate* from 450 minutes over 8 matches; *low*
+otherwise. An option's confidence is one step lower when its evidence is mixed (score +-1 or
+reasons on both sides). With fewer than 5 matches of the host club in the store no option is
+scored at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import median
+from typing import Any
+
+from loanwatch.reports.i18n import N_
+
+OPTIONS: tuple[str, ...] = ("recall", "keep", "extend", "sell", "integrate")
+REGULAR = 0.60
+FRINGE = 0.30
+HIGH = 67.0
+LOW = 33.0
+YOUNG = 23
+MATURE = 26
+MIN_MATCHES = 5
+TREND_MATCHES = 8
+TREND_CHANGE = 0.25
+TRIGGER_NEAR = 3
+CONFIDENT_MINUTES = 900
+CONFIDENT_MATCHES = 15
+MODERATE_MINUTES = 450
+MODERATE_MATCHES = 8
+SUPPORTED = 2
+LEVELS = ("low", "moderate", "high")
+# Loanwatch.form's verdicts (tracking/trends.py) as directions
+FORM_VERDICTS: dict[str, str | None] = {
+    "breakout": "up",
+    "slump": "down",
+    "steady": "flat",
+    "not enough minutes": None,
+    "no data": None,
+}
+
+ROLE_METRICS: dict[str, tuple[str, ...]] = {
+    "goalkeeper": (),
+    "centre_back": ("aerials_won", "interceptions", "tackles", "progressive_passes", "recoveries", "vaep"),
+    "full_back": ("progressive_passes", "progressive_carries", "xa", "tackles", "interceptions", "vaep"),
+    "defensive_midfielder": ("progressive_passes", "interceptions", "tackles", "recoveries", "vaep"),
+    "central_midfielder": ("progressive_passes", "key_passes", "progressive_carries", "recoveries", "vaep"),
+    "attacking_midfielder": ("key_passes", "xa", "xg", "dribbles", "progressive_carries", "vaep"),
+    "winger": ("xa", "key_passes", "dribbles", "progressive_carries", "xg", "vaep"),
+    "striker": ("goals", "xg", "shots", "key_passes", "aerials_won", "vaep"),
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    as_of: date
+    age: int | None
+    matches: int  # host club matches in the spell so far, in the store
+    appearances: int
+    starts: int
+    minutes: float
+    available_minutes: float
+    recent_share: float | None = None  # minutes share of the last five matches
+    earlier_share: float | None = None  # minutes share of the matches before them
+    role: str | None = None
+    percentiles: dict[str, float] = field(default_factory=dict)  # metric -> percentile (0-100)
+    peers: int = 0
+    qualified: bool = False
+    competition: str = ""
+    form_trend: str | None = None  # "up", "down", "flat" from the tracking module, when known
+    spell_end: date | None = None
+    trigger_appearances: int | None = None  # only in the sporting director's edition
+    open_alerts: int = 0
+    critical_alerts: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return self.minutes / self.available_minutes if self.available_minutes else None
+
+    @property
+    def level(self) -> float | None:
+        wanted = ROLE_METRICS.get(self.role or "", ())
+        found = [self.percentiles.get(m) for m in wanted]
+        values = [v for v in found if v is not None and v == v]  # NaN: not ranked
+        return float(median(values)) if values and self.peers else None
+
+    @property
+    def trend(self) -> tuple[str, str]:
+        """(direction, source): direction up / down / flat / unknown; source form / minutes / none."""
+        if self.form_trend in ("up", "down", "flat"):
+            return self.form_trend, "form"
+        if self.matches >= TREND_MATCHES and self.recent_share is not None and self.earlier_share is not None:
+            change = self.recent_share - self.earlier_share
+            return (
+                "up" if change >= TREND_CHANGE else "down" if change <= -TREND_CHANGE else "flat"
+            ), "minutes"
+        return "unknown", "none"
+
+
+@dataclass(frozen=True)
+class Reason:
+    message: str  # a catalog message (English source), with %(name)s placeholders
+    params: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (kind, value)
+    weight: int = 0  # +1 for the option, -1 against, 0 what the data cannot tell
+
+
+@dataclass
+class Assessment:
+    option: str
+    reasons: list[Reason] = field(default_factory=list)
+    confidence: str = "low"
+
+    @property
+    def score(self) -> int:
+        return sum(r.weight for r in self.reasons)
+
+    @property
+    def stance(self) -> str:
+        if self.score >= SUPPORTED:
+            return "supported"
+        return "against" if self.score <= -1 else "open"
+
+
+@dataclass
+class Recommendation:
+    options: list[Assessment]
+    call: str | None  # the best supported option, None when no option is supported
+    confidence: str
+    confidence_reasons: list[Reason]
+    notes: list[Reason]  # what the evidence could not cover
+
+
+def _pct(v: float) -> tuple[str, float]:
+    return ("pct", v)
+
+
+def _ordinal(v: float) -> tuple[str, float]:
+    return ("num", round(v))
+
+
+def _sample_confidence(f: Facts) -> tuple[str, Reason]:
+    params: dict[str, tuple[str, Any]] = {"minutes": ("num", f.minutes), "matches": ("num", f.matches)}
+    if f.minutes >= CONFIDENT_MINUTES and f.matches >= CONFIDENT_MATCHES:
+        return "high", Reason(N_("%(minutes)s minutes over %(matches)s matches: a sound sample."), params)
+    if f.minutes >= MODERATE_MINUTES and f.matches >= MODERATE_MATCHES:
+        return "moderate", Reason(
+            N_("%(minutes)s minutes over %(matches)s matches: enough for a first reading, not a verdict."),
+            params,
+        )
+    return "low", Reason(
+        N_("Only %(minutes)s minutes over %(matches)s matches: too little to judge on."), params
+    )
+
+
+def recommend(f: Facts) -> Recommendation:
+    options = {o: Assessment(o) for o in OPTIONS}
+    notes: list[Reason] = []
+    confidence, why = _sample_confidence(f)
+    confidence_reasons = [why]
+
+    if f.matches < MIN_MATCHES:
+        notes.append(
+            Reason(
+                N_("Only %(matches)s matches of the host club are in the data: no option is weighed yet."),
+                {"matches": ("num", f.matches)},
+            )
+        )
+        for a in options.values():
+            a.confidence = "low"
+        return Recommendation(list(options.values()), None, "low", confidence_reasons, notes)
+
+    share = f.share or 0.0
+    level = f.level
+    direction, source = f.trend
+    regular, fringe = share >= REGULAR, share < FRINGE
+    share_params: dict[str, tuple[str, Any]] = {
+        "share": _pct(share),
+        "starts": ("num", f.starts),
+        "matches": ("num", f.matches),
+    }
+    level_params: dict[str, tuple[str, Any]] = {
+        "level": _ordinal(level or 0),
+        "peers": ("num", f.peers),
+        "role": ("role", f.role or ""),
+        "competition": ("text", f.competition),
+    }
+
+    def add(option: str, message: str, params: dict[str, tuple[str, Any]], weight: int) -> None:
+        options[option].reasons.append(Reason(message, params, weight))
+
+    # minutes
+    if regular:
+        msg = N_("A regular: %(share)s of the available minutes, %(starts)s starts in %(matches)s matches.")
+        add("recall", msg, share_params, -1)
+        add("keep", msg, share_params, +1)
+        add("integrate", msg, share_params, +1)
+    elif fringe:
+        msg = N_(
+            "On the fringe: %(share)s of the available minutes, %(starts)s starts in %(matches)s matches."
+        )
+        add("recall", msg, share_params, +1)
+        add("keep", msg, share_params, -1)
+        add("extend", msg, share_params, -1)
+        add("integrate", msg, share_params, -1)
+    else:
+        notes.append(
+            Reason(
+                N_(
+                    "A rotation player: %(share)s of the available minutes, %(starts)s starts in "
+                    "%(matches)s matches."
+                ),
+                share_params,
+            )
+        )
+
+    # profile against role peers
+    if level is None:
+        notes.append(
+            Reason(
+                N_(
+                    "No percentile profile against role peers (too few minutes in the data, a goalkeeper, "
+                    "or models not trained): nothing is said about the level of his play."
+                )
+            )
+        )
+        options["integrate"].reasons.append(
+            Reason(N_("Without a peer profile the data cannot support integration."), {}, 0)
+        )
+    else:
+        if not f.qualified:
+            confidence_reasons.append(
+                Reason(
+                    N_(
+                        "He is under the minutes threshold of his peer group: his percentiles rest on "
+                        "few minutes."
+                    )
+                )
+            )
+        if level >= HIGH:
+            msg = N_(
+                "Profile in the top third: median percentile %(level)s against %(peers)s "
+                "players in his role (%(role)s) in %(competition)s."
+            )
+            if f.qualified:
+                add("integrate", msg, level_params, +1)
+            add("sell", msg, level_params, -1)
+            if regular:
+                add(
+                    "extend",
+                    N_("Performing in the top third as a regular: ready for more than another loan."),
+                    {},
+                    -1,
+                )
+            if direction == "up":
+                add("integrate", N_("His trend is upward."), {}, +1)
+        elif level < LOW:
+            msg = N_(
+                "Profile in the bottom third: median percentile %(level)s against %(peers)s "
+                "players in his role (%(role)s) in %(competition)s."
+            )
+            add("integrate", msg, level_params, -1)
+            add("keep", msg, level_params, -1)
+            if f.age is not None and f.age >= MATURE - 1:
+                add("sell", msg, level_params, +1)
+        else:
+            msg = N_(
+                "Profile in the middle third: median percentile %(level)s against %(peers)s "
+                "players in his role (%(role)s) in %(competition)s."
+            )
+            add("keep", msg, level_params, +1)
+            add("extend", msg, level_params, +1)
+
+    # age
+    if f.age is not None:
+        age = {"age": ("num", f.age)}
+        if f.age <= YOUNG:
+            if regular:
+                add("extend", N_("At %(age)s he is still developing, and he plays."), age, +1)
+            add("sell", N_("At %(age)s his value can still grow."), age, -1)
+        elif f.age >= MATURE:
+            add("extend", N_("At %(age)s another loan adds little development."), age, -1)
+            if level is not None and level < LOW:
+                add("sell", N_("At %(age)s he is unlikely to close the gap to his peers."), age, +1)
+
+    # trend
+    source_words = {
+        "form": N_("according to the form trend"),
+        "minutes": N_("in minutes: last five matches against the earlier ones"),
+    }
+    if direction == "down":
+        params = {"source": ("msg", source_words[source])}
+        add("recall", N_("His trend is downward (%(source)s)."), params, +1)
+        add("keep", N_("His trend is downward (%(source)s)."), params, -1)
+    elif direction == "unknown":
+        notes.append(Reason(N_("Too few matches to read a trend.")))
+
+    # the loan itself
+    if f.spell_end is not None and f.spell_end < f.as_of:
+        add(
+            "recall",
+            N_("The loan ended on %(end)s: there is nothing to recall."),
+            {"end": ("date", f.spell_end)},
+            -1,
+        )
+    if f.trigger_appearances:
+        trig: dict[str, tuple[str, Any]] = {
+            "needed": ("num", f.trigger_appearances),
+            "done": ("num", f.appearances),
+        }
+        if f.appearances >= f.trigger_appearances:
+            add("sell", N_("The obligation to buy is met: %(done)s appearances of %(needed)s."), trig, +1)
+        elif f.trigger_appearances - f.appearances <= TRIGGER_NEAR:
+            add(
+                "sell",
+                N_("The obligation to buy is close: %(done)s appearances of the %(needed)s it needs."),
+                trig,
+                +1,
+            )
+        else:
+            notes.append(
+                Reason(N_("The obligation to buy needs %(needed)s appearances; he has %(done)s."), trig)
+            )
+
+    # alerts
+    if f.critical_alerts:
+        add(
+            "recall",
+            N_("%(n)s open critical alerts (see the alerts section)."),
+            {"n": ("num", f.critical_alerts)},
+            +1,
+        )
+
+    # confidence per option: one step lower when the evidence is thin or mixed
+    base = LEVELS.index(confidence)
+    for a in options.values():
+        weights = [r.weight for r in a.reasons if r.weight]
+        mixed = abs(a.score) <= 1 or (1 in weights and -1 in weights)
+        a.confidence = LEVELS[max(0, base - 1) if mixed else base]
+    supported = [a for a in options.values() if a.stance == "supported"]
+    call = max(supported, key=lambda a: a.score).option if supported else None
+    if call is not None and sum(1 for a in supported if a.score == options[call].score) > 1:
+        call = None  # a tie: the data does not choose between them
+    return Recommendation(list(options.values()), call, confidence, confidence_reasons, notes)
+
+
+def trend_from_form(form: Any) -> str | None:
+    """The direction of the tracking module's form verdict (``Loanwatch.form``), when it says one."""
+    if not isinstance(form, dict):
+        return None
+    verdict = str(form.get("verdict") or "").lower()
+    if verdict in FORM_VERDICTS:
+        return FORM_VERDICTS[verdict]
+    for key in ("direction", "trend", "verdict"):
+        value = str(form.get(key) or "").lower()
+        if any(w in value for w in ("improv", "rising", "up", "better")):
+            return "up"
+        if any(w in value for w in ("declin", "falling", "down", "worse", "drop")):
+            return "down"
+        if any(w in value for w in ("stable", "flat", "steady")):
+            return "flat"
+    return None

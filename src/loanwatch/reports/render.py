@@ -1,0 +1,337 @@
+"""Rendering: report data (``reports.data``) to HTML (Jinja2, translated with Babel) and PDF
+(WeasyPrint, the same HTML with print CSS: A4 pages, running footer, page numbers).
+
+One template per document, for both formats, so the HTML and the PDF carry the same content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from loanwatch.reports import charts, vocab
+from loanwatch.reports.data import check_edition
+from loanwatch.reports.i18n import LOCALES, Formatter, check_lang, translations
+from loanwatch.reports.recommend import Reason, Recommendation
+
+FORMATS: tuple[str, ...] = ("html", "pdf")
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}: html or pdf")
+    return fmt
+
+
+@cache
+def environment(lang: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("loanwatch.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    tr = translations(lang)
+    env.install_gettext_translations(tr, newstyle=True)  # type: ignore[attr-defined]
+    fmt = Formatter(lang)
+    env.filters.update(
+        num=fmt.num, pct=fmt.pct, money=fmt.money, day=fmt.date, short_day=fmt.short_date, country=fmt.country
+    )
+    env.globals.update(vocab=vocab, lang=lang, html_lang=LOCALES[lang].split("_")[0])
+    return env
+
+
+def _word(lang: str, table: Mapping[str, str], key: str) -> str:
+    return translations(lang).gettext(table[key]) if key in table else key
+
+
+def say(lang: str, reason: Reason) -> str:
+    """A recommendation reason in the reader's words, its figures in his locale."""
+    tr, fmt = translations(lang), Formatter(lang)
+    values: dict[str, str] = {}
+    for name, (kind, value) in reason.params.items():
+        if kind == "pct":
+            values[name] = fmt.pct(value)
+        elif kind == "num":
+            values[name] = fmt.num(value)
+        elif kind == "date":
+            values[name] = fmt.date(value)
+        elif kind == "role":
+            values[name] = _word(lang, vocab.ROLES, value)
+        elif kind == "msg":
+            values[name] = tr.gettext(value)
+        else:
+            values[name] = str(value)
+    text = tr.gettext(reason.message)
+    return text % values if values else text
+
+
+def _recommendation(lang: str, rec: Recommendation | None) -> dict[str, Any] | None:
+    if rec is None:
+        return None
+    return {
+        "call": rec.call,
+        "confidence": rec.confidence,
+        "confidence_reasons": [say(lang, r) for r in rec.confidence_reasons],
+        "notes": [say(lang, r) for r in rec.notes],
+        "options": [
+            {
+                "option": a.option,
+                "stance": a.stance,
+                "score": a.score,
+                "confidence": a.confidence,
+                "for": [say(lang, r) for r in a.reasons if r.weight > 0],
+                "against": [say(lang, r) for r in a.reasons if r.weight < 0],
+                "cannot": [say(lang, r) for r in a.reasons if r.weight == 0],
+            }
+            for a in rec.options
+        ],
+    }
+
+
+def _charts(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    tr, fmt = translations(lang), Formatter(lang)
+    _ = look_up = tr.gettext  # look_up: messages held in vocab (extracted there)
+    status_labels = {k: look_up(v) for k, v in vocab.STATUS.items()}
+    out: dict[str, Any] = {"minutes": {}}
+    for spell in data["spells"]:
+        if spell["has_data"]:
+            out["minutes"][spell["id"]] = charts.minutes_timeline(
+                spell["lines"], status_labels, _("minutes"), fmt.short_date
+            )
+    profile = data.get("profile")
+    if profile:
+        slices = [
+            (look_up(vocab.METRICS[m["key"]]), m["pct"], m["group"])
+            for m in profile["metrics"]
+            if m["pct"] is not None
+        ]
+        if slices:
+            out["pizza"] = charts.percentile_pizza(slices, {g: look_up(w) for g, w in vocab.GROUPS.items()})
+    current = data.get("current")
+    if current and current["has_data"]:
+        out["shots"] = charts.shot_map(
+            data["shots"],
+            {"goal": _("goal"), "shot": _("shot, no goal"), "title": _("Shots (marker size: xG)")},
+        )
+        out["actions"] = charts.action_map(
+            data["actions"],
+            {
+                "attack": _("attacking direction"),
+                "touches": _("on-ball actions"),
+                "defensive": _("tackles and interceptions"),
+                "title": _("Action map"),
+            },
+        )
+    return out
+
+
+def render_player_html(data: Mapping[str, Any], lang: str = "en") -> str:
+    check_lang(lang)
+    check_edition(data["edition"])
+    env = environment(lang)
+    return env.get_template("player.html.j2").render(
+        d=data,
+        player=data["player"],
+        charts=_charts(data, lang),
+        rec=_recommendation(lang, data.get("recommendation")),
+        alerts=sorted(data.get("alerts") or [], key=lambda a: SEVERITY_ORDER.get(str(a.get("severity")), 3)),
+        form=_form(data.get("form"), lang),
+        word=lambda table, key: _word(lang, table, key),
+    )
+
+
+def _form(form: Any, lang: str) -> dict[str, Any] | None:
+    """The tracking module's form trend (``Loanwatch.form``) in the reader's words: its verdict and
+    its figures (the module's own sentence is English; the figures are rewritten here)."""
+    if not isinstance(form, Mapping) or not form:
+        return None
+    tr, fmt = translations(lang), Formatter(lang)
+    verdict = str(form.get("verdict") or "")
+    sentences = []
+    metric = str(form.get("metric") or "").upper()
+    n = form.get("recent_matches")
+    if form.get("recent_p90") is not None and form.get("baseline_shrunk_p90") is not None:
+        sentences.append(
+            tr.gettext(vocab.FORM_TREND)
+            % {
+                "metric": metric,
+                "n": fmt.num(n),
+                "recent": fmt.num(form.get("recent_p90"), 2),
+                "rmin": fmt.num(form.get("recent_minutes")),
+                "base": fmt.num(form.get("baseline_shrunk_p90"), 2),
+                "bmin": fmt.num(form.get("baseline_minutes")),
+                "role": _word(lang, vocab.ROLES, str(form.get("role") or "")),
+                "change": fmt.num(form.get("change_p90"), 2),
+                "z": fmt.num(form.get("z"), 1),
+            }
+        )
+    elif form.get("recent_minutes") is not None and n:
+        sentences.append(
+            tr.gettext(vocab.FORM_SHORT)
+            % {
+                "n": fmt.num(n),
+                "rmin": fmt.num(form.get("recent_minutes")),
+                "bmin": fmt.num(form.get("baseline_minutes")),
+            }
+        )
+    return {
+        "verdict": _word(lang, vocab.FORM_VERDICTS, verdict) if verdict else "",
+        "sentences": sentences,
+        "method": tr.gettext(vocab.FORM_METHOD),
+        "club": form.get("club") or "",
+    }
+
+
+PRINT_CSS = Path(__file__).resolve().parent / "templates" / "print.css"
+
+
+def to_pdf(html: str) -> bytes:
+    """The HTML on A4 pages, with the running footer and page numbers of ``templates/print.css``."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf(  # type: ignore[no-any-return]
+        stylesheets=[_print_css()]
+    )
+
+
+@cache
+def _print_css() -> Any:
+    from weasyprint import CSS
+
+    return CSS(filename=str(PRINT_CSS))
+
+
+def render_player(data: Mapping[str, Any], lang: str = "en", fmt: str = "html") -> bytes:
+    html = render_player_html(data, lang)
+    return to_pdf(html) if check_format(fmt) == "pdf" else html.encode("utf-8")
+
+
+def report_filename(name: str, lang: str = "en", edition: str = "coach", fmt: str = "html") -> str:
+    """``riccardo-orsolini.html`` for the English coach's edition, else with the language and the
+    edition: ``riccardo-orsolini.it.director.pdf``."""
+    from loanwatch.portfolio.names import normalize_name
+
+    slug = re.sub(r"\s+", "-", normalize_name(name)) or "player"
+    parts = [slug] + ([lang] if lang != "en" else []) + ([edition] if edition != "coach" else [])
+    return ".".join(parts) + f".{fmt}"
+
+
+def write_player_report(data: Mapping[str, Any], out_dir: Path, lang: str = "en", fmt: str = "html") -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / report_filename(data["player"]["name"], lang, data["edition"], fmt)
+    path.write_bytes(render_player(data, lang, fmt))
+    return path
+
+
+# -- the weekly digest -----------------------------------------------------------------------------
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[str, Any]:
+    """The digest's rows as the template reads them; alerts first, most severe first.
+
+    ``digest``: ``week_start``, ``week_end`` (dates), optional ``as_of``, ``players`` (one dict per
+    loanee: ``name``, ``host_club``, ``competition``, ``matches``, ``appearances``, ``starts``,
+    ``minutes``, ``available_minutes``, ``goals``, ``assists``, optional ``form`` (dict with
+    ``verdict``) and ``alerts``), and optional ``alerts`` (dicts with ``player``, ``kind``,
+    ``severity``, ``title``, ``raised_on``, ``status``). Alerts given only per player are
+    collected; in the coach's edition alerts about contract terms are left out."""
+    from loanwatch.reports.data import edition_alerts
+
+    check_edition(edition)
+    if not isinstance(digest, Mapping):
+        digest = _digest_from_tracking(digest)
+    players = [dict(p) for p in digest.get("players") or []]
+    alerts = [dict(a) for a in digest.get("alerts") or []]
+    if not alerts:
+        for p in players:
+            for a in p.get("alerts") or []:
+                alerts.append({"player": p.get("name", ""), **dict(a)})
+    alerts = edition_alerts(alerts, edition)
+    alerts.sort(key=lambda a: (SEVERITY_ORDER.get(str(a.get("severity")), 3), str(a.get("player", ""))))
+    for p in players:
+        available = p.get("available_minutes") or 0
+        p["share"] = (p.get("minutes") or 0) / available if available else None
+        p["alert_count"] = sum(1 for a in alerts if a.get("player") == p.get("name"))
+        form = p.get("form")
+        p["form_words"] = str(form.get("verdict") or "") if isinstance(form, Mapping) else str(form or "")
+    players.sort(key=lambda p: (-p["alert_count"], str(p.get("name", ""))))
+    return {
+        "week_start": _as_date(digest.get("week_start")),
+        "week_end": _as_date(digest.get("week_end")),
+        "as_of": _as_date(digest.get("as_of")),
+        "players": players,
+        "alerts": [{**a, "raised_on": _as_date(a.get("raised_on"))} for a in alerts],
+        "edition": edition,
+    }
+
+
+def _digest_from_tracking(digest: Any) -> dict[str, Any]:
+    """``Loanwatch.digest``'s ``Digest`` (tracking/digest.py) as the mapping :func:`digest_context` reads."""
+    players: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = []
+    for e in digest.entries:
+        season = e.season
+        name = e.player_name
+        players.append(
+            {
+                "name": name,
+                "watchlist": e.watchlist,
+                "host_club": e.club,
+                "week": [{"status": ln.status.value, "minutes": ln.minutes} for ln in e.matches],
+                "matches": season.matches if season else 0,
+                "appearances": season.appearances if season else 0,
+                "starts": season.starts if season else 0,
+                "minutes": season.minutes if season else 0,
+                "available_minutes": season.available_minutes if season else 0,
+                "goals": season.goals if season else 0,
+                "assists": season.assists if season else 0,
+            }
+        )
+        alerts.extend({"player": name, **a} for a in e.alerts)
+    return {
+        "week_start": digest.start,
+        "week_end": digest.end,
+        "as_of": digest.as_of,
+        "players": players,
+        "alerts": alerts,
+    }
+
+
+def render_digest(
+    digest_data: Mapping[str, Any], lang: str = "en", fmt: str = "pdf", edition: str = "coach"
+) -> bytes:
+    """The weekly portfolio digest (one A4 page, every loanee, alerts first) as PDF or HTML bytes."""
+    check_lang(lang)
+    check_format(fmt)
+    html = (
+        environment(lang)
+        .get_template("digest.html.j2")
+        .render(
+            g=digest_context(digest_data, edition),
+            word=lambda table, key: _word(lang, table, key),
+            generated=datetime.now(),
+        )
+    )
+    return to_pdf(html) if fmt == "pdf" else html.encode("utf-8")

