@@ -253,3 +253,28 @@ def test_out_of_squad_twice_alerted_in_the_week_of_the_second(contract_season: L
 def test_recall_window_opens_in_january(contract_season: Loanwatch) -> None:
     (alert,) = _stored(contract_season, "recall_window", "Caldara")
     assert alert["raised_on"] == date(2018, 1, 7)  # the first weekly run in January
+
+
+def test_digest_page_for_the_coach(season: tuple[Loanwatch, dict[str, Any]], tmp_path: Path) -> None:
+    lw, _ = season
+    out = tmp_path / "digest.html"
+    result = CliRunner().invoke(
+        app,
+        [
+            "digest",
+            "--week",
+            "2018-W14",
+            "--format",
+            "html",
+            "--lang",
+            "it",
+            "--out",
+            str(out),
+            "--store",
+            lw.location,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Spinazzola" in html and "Orsolini" in html and "Pappalardo" in html
+    assert "15.000.000" not in html and "€" not in html  # the coach's page carries no fees

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -88,6 +89,11 @@ def digest(
     week: Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2018-W03.")] = None,
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the digest as JSON.")] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="pdf or html: write the coach's one-page digest.")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="it, en or fr (with --format).")] = "en",
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (with --format).")] = None,
     config: ConfigOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -97,6 +103,16 @@ def digest(
         d = lw.digest(week, _date(as_of))
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--week") from None
+    if fmt is not None:
+        from loanwatch.reports.render import render_digest
+
+        if fmt not in ("pdf", "html"):
+            raise typer.BadParameter("pdf or html", param_hint="--format")
+        path = out or Path(f"digest-{d.week}.{lang}.{fmt}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(render_digest(d, lang, fmt))
+        console.print(f"Digest written: {path}")
+        return
     if as_json:
         console.print_json(json.dumps(d.as_dict(), default=str))
         return
