@@ -161,3 +161,22 @@ def test_default_store_is_loanwatch_db_in_the_current_folder(
         or "loanwatch.db" in result.output
     )
     assert Loanwatch(str(tmp_path / "loanwatch.db")).store.counts()["matches"] == 1
+
+
+def test_demo_is_the_quick_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make demo` runs `loanwatch demo`: the shipped sample in, a report per loanee out."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LOANWATCH_STORE", raising=False)
+    result = CliRunner().invoke(app, ["demo", "--no-train"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "loanwatch.db").exists()
+    assert "6 loan spells imported" in result.output
+    for name in (
+        "riccardo-orsolini",
+        "marko-pjaca",
+        "mattia-caldara",
+        "leonardo-spinazzola",
+        "rolando-mandragora",
+    ):
+        assert (tmp_path / "reports" / f"{name}.html").stat().st_size > 0
+        assert (tmp_path / "reports" / f"{name}.director.pdf").read_bytes().startswith(b"%PDF")

@@ -349,14 +349,25 @@ class Loanwatch:
                 progress(who, done, len(names))
         return paths
 
-    def demo(self, out_dir: str | Path = "reports", progress: Progress | None = None) -> dict[str, Any]:
-        """Ingest the shipped sample, import the example loan list, write a report per loanee."""
+    def demo(
+        self,
+        out_dir: str | Path = "reports",
+        progress: Progress | None = None,
+        *,
+        train: bool = True,
+        step: Callable[[str], None] | None = None,
+    ) -> dict[str, Any]:
+        """Ingest the shipped sample, import the example loan list, train the models (unless
+        ``train`` is False), and write each loanee's report (HTML, and PDF for the director)."""
         if not SAMPLE_DATA.exists():
             raise IngestError(SAMPLE_DATA, "the sample data shipped with loanwatch is missing")
         summary = self.ingest([SAMPLE_DATA], progress)
         imported = self.import_portfolio(SAMPLE_PORTFOLIO)
+        if train:
+            self.compute_metrics(step=step)
         reports = []
         for player_id in dict.fromkeys(s["player_id"] for s in self.store.loan_spells()):
-            player = self.store.player(player_id) or {}
-            reports.append(self.report(display_name(player), out_dir))
+            name = display_name(self.store.player(player_id) or {})
+            reports.append(self.report(name, out_dir))
+            reports.append(self.report(name, out_dir, fmt="pdf", edition="director"))
         return {"ingest": summary, "portfolio": imported, "reports": reports}

@@ -388,14 +388,20 @@ def report(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Folder to write the reports in.")] = Path("reports"),
+    train: Annotated[
+        bool, typer.Option("--train/--no-train", help="Train the models (about a minute).")
+    ] = True,
     store: StoreOption = None,
 ) -> None:
-    """Ingest the shipped Serie A 2017/18 sample, import the example loan list, report on every loanee."""
+    """Ingest the shipped Serie A 2017/18 sample, import the example loan list, train the models,
+    and write every loanee's report (HTML for the coach, PDF for the sporting director)."""
     started = datetime.now()
     lw = _open(store)
     console.print(f"Store: {lw.location}")
     with _progress("Ingesting the sample") as update:
-        result = lw.demo(out, update)
+        result = lw.demo(
+            out, update, train=train, step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}")
+        )
     _print_summary(result["ingest"], lw)
     console.print(f"Portfolio: {len(result['portfolio'].imported)} loan spells imported")
     for problem in result["portfolio"].problems:
