@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
-	if [ "$${CI:-}" = true ]; then scripts/system-deps.sh; fi  # Pango, poppler, Java for the reports
+	scripts/system-deps.sh  # Pango, poppler, Java for the reports: installs only what is missing
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $(STAMP)
@@ -23,7 +23,7 @@ demo: venv
 # The test suite on 2 workers, beside a throwaway PostgreSQL (scripts/with-postgres.sh starts and
 # stops it; without PostgreSQL its tests skip, except under CI=true where they fail).
 test: venv
-	if [ "$${CI:-}" = true ]; then scripts/system-deps.sh; fi
+	scripts/system-deps.sh
 	scripts/with-postgres.sh $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # Both linters run; fails if either does.
