@@ -40,6 +40,7 @@ class Loanwatch:
     def __init__(self, store: str | None = None) -> None:
         self.url = resolve_store_url(store)
         self.store = Store(open_engine(self.url))
+        self._tracker_cache: tuple[Any, Any] | None = None
 
     @property
     def location(self) -> str:
@@ -49,6 +50,7 @@ class Loanwatch:
 
     def ingest(self, paths: Sequence[str | Path], progress: Progress | None = None) -> IngestSummary:
         """Ingest Wyscout files or folders (match files, match sheets, players, teams)."""
+        self._store_changed()
         return Ingestor(self.store, progress).run([Path(p) for p in paths])
 
     def ingest_file(
@@ -64,6 +66,7 @@ class Loanwatch:
         ``accept_score_mismatch`` stores a match whose events do not add up to its score (a
         partial feed), with the mismatch kept as a warning on the match; otherwise it is rejected.
         """
+        self._store_changed()
         from loanwatch.ingest.kloppy_reader import ingest_with_kloppy
 
         return ingest_with_kloppy(
@@ -80,6 +83,7 @@ class Loanwatch:
         """Import a club's loan list (CSV or XLSX). Returns what was imported and what was not."""
         from loanwatch.portfolio.importer import import_loan_list
 
+        self._store_changed()
         return import_loan_list(self.store, Path(path))
 
     def loan_spells(self) -> list[dict[str, Any]]:
@@ -115,6 +119,7 @@ class Loanwatch:
         """SPADL actions for new matches, VAEP / xT / xG models trained and versioned, every action rated."""
         from loanwatch.metrics.compute import compute_all
 
+        self._store_changed()
         return compute_all(self.store, retrain=retrain, step=step)
 
     def spell_profiles(
@@ -198,11 +203,19 @@ class Loanwatch:
         return self._alert_config
 
     def _tracker(self) -> Any:
+        """One Tracker per instance: it caches the store's per-match stats, which a report reads
+        for its timelines, form and alerts. Anything that changes the store drops it."""
         from loanwatch.tracking.config import load_config
         from loanwatch.tracking.service import Tracker
 
-        config = getattr(self, "_alert_config", None) or load_config()
-        return Tracker(self.store, config)
+        chosen = getattr(self, "_alert_config", None)  # None: the default settings
+        cached = self._tracker_cache
+        if cached is None or cached[0] is not chosen:
+            cached = self._tracker_cache = (chosen, Tracker(self.store, chosen or load_config()))
+        return cached[1]
+
+    def _store_changed(self) -> None:
+        self._tracker_cache = None
 
     def timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]:
         """The player's loan spells match by match, with xG, xA, VAEP and the role played per match
@@ -261,12 +274,14 @@ class Loanwatch:
 
     def dismiss_alert(self, alert_id: int, by: str, reason: str) -> bool:
         """Dismiss an alert, with who and why; it stays dismissed when it is computed again."""
+        self._store_changed()
         if not by.strip() or not reason.strip():
             raise ValueError("a dismissal needs who dismissed it and why")
         return self.store.dismiss_alert(alert_id, by.strip(), reason.strip())
 
     def watch(self, name: str, watchlist: str, note: str = "") -> dict[str, Any]:
         """Add a player (a young talent the club does not own) to a watchlist."""
+        self._store_changed()
         player = self.find_player(name)
         self.store.add_to_watchlist(watchlist, int(player["id"]), note)
         return player
@@ -292,6 +307,7 @@ class Loanwatch:
 
     def add_note(self, name: str, author: str, text: str, written_on: date | None = None) -> int:
         """A scout's note on a player (loanee or watched), dated."""
+        self._store_changed()
         player = self.find_player(name)
         return self.store.add_scout_note(int(player["id"]), author, written_on or date.today(), text)
 

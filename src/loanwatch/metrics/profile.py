@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -264,9 +263,16 @@ def _percentile(values: np.ndarray, peers: np.ndarray) -> np.ndarray:
 
 
 def _aggregate(stats: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
-    agg: dict[str, Any] = {"minutes": "sum", "match_id": "nunique"}
-    agg.update({m: (lambda s: s.sum(min_count=1)) for m in METRICS})
-    out = stats.groupby(list(keys)).agg(agg).rename(columns={"match_id": "matches"}).reset_index()
+    groups = stats.groupby(list(keys))
+    # min_count=1: a metric with no value in any match (model not trained) stays NaN, not 0.
+    out = pd.concat(
+        [
+            groups["minutes"].sum(),
+            groups["match_id"].nunique().rename("matches"),
+            groups[list(METRICS)].sum(min_count=1),
+        ],
+        axis=1,
+    ).reset_index()
     for m in METRICS:
         out[f"{m}_p90"] = out[m] * 90.0 / out["minutes"].where(out["minutes"] > 0)
     return out
