@@ -26,17 +26,16 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import platform
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import _child  # benchmarks/_child.py: phases in child processes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT / "data" / "wyscout-2017-18"
@@ -64,10 +63,6 @@ def inputs(data: Path, competition: str) -> tuple[list[Path], list[Path]]:
 def _read(path: Path) -> bytes:
     raw = path.read_bytes()
     return gzip.decompress(raw) if path.name.endswith(".gz") else raw
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
 # -- phases (run in a child process each) ---------------------------------------------------------
@@ -129,25 +124,11 @@ def child_main(phase: str, args: list[str]) -> None:
         result = phase_floor(args)
     else:
         raise SystemExit(f"unknown phase {phase}")
-    result["peak_mb"] = _peak_mb()
-    print("RESULT " + json.dumps(result, default=str))
+    _child.emit(result)
 
 
 def run_child(phase: str, args: list[str]) -> dict[str, Any]:
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, *args],
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - start
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        raise SystemExit(f"phase {phase} failed (exit {proc.returncode}):\n{proc.stdout}")
-    result: dict[str, Any] = json.loads(lines[-1].removeprefix("RESULT "))
-    result["process_seconds"] = wall
-    return result
+    return _child.run_child(__file__, phase, args)
 
 
 # -- report ---------------------------------------------------------------------------------------

@@ -51,19 +51,18 @@ Targets (2-core machine), judged as follows; exits 1 when one is missed:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import resource
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 import warnings
 from pathlib import Path
 from typing import Any
+
+import _child  # benchmarks/_child.py: phases in child processes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wyscout-2017-18"
@@ -74,10 +73,6 @@ TARGET_EVERYTHING_S = 180.0
 TARGET_PEAK_MB = 4096.0
 TARGET_RATIO = 5.0
 TARGET_MAX_DIFF = 1e-6
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
 def _store(path: str) -> Any:
@@ -298,25 +293,11 @@ def child_main(phase: str, args: list[str]) -> None:
         result = phase_plain(args[0], int(args[1]))
     else:
         raise SystemExit(f"unknown phase {phase}")
-    result["peak_mb"] = _peak_mb()
-    print("RESULT " + json.dumps(result, default=str))
+    _child.emit(result)
 
 
 def run_child(phase: str, args: list[str]) -> dict[str, Any]:
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, *args],
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - start
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
-    if proc.returncode != 0 or not lines:
-        raise SystemExit(f"phase {phase} failed (exit {proc.returncode}):\n{proc.stdout}")
-    result: dict[str, Any] = json.loads(lines[-1].removeprefix("RESULT "))
-    result["process_seconds"] = wall
-    return result
+    return _child.run_child(__file__, phase, args)
 
 
 # -- the store copy ------------------------------------------------------------------------------
