@@ -41,3 +41,15 @@ def test_an_older_store_is_migrated_with_its_data(tmp_path: Path) -> None:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert "warnings" in {c["name"] for c in inspect(lw.store.engine).get_columns("matches")}
     assert version == ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def test_migrations_build_exactly_the_schema(tmp_path: Path) -> None:
+    """The tables the code describes (schema.py) are the ones the Alembic migrations create."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from loanwatch.store.schema import metadata
+
+    lw = Loanwatch(str(tmp_path / "new.db"))
+    with lw.store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []

@@ -16,6 +16,23 @@ from datetime import date, datetime
 PITCH_LENGTH = 105.0
 PITCH_WIDTH = 68.0
 
+# What a player did in a match (metrics/profile.py defines each; store table player_match_stats).
+MATCH_COUNT_METRICS = (
+    "goals",
+    "assists",
+    "shots",
+    "key_passes",
+    "progressive_passes",
+    "progressive_carries",
+    "dribbles",
+    "tackles",
+    "interceptions",
+    "recoveries",
+    "duels_won",
+    "aerials_won",
+)
+MATCH_VALUE_METRICS = ("xg", "xa", "vaep", "vaep_offensive", "vaep_defensive", "xt")
+
 
 class AppearanceStatus(enum.StrEnum):
     STARTED = "started"

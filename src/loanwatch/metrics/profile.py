@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from socceraction.spadl import config as spadl
 
+from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS
 from loanwatch.metrics.roles import left_to_right, season_role
 
 _T = {name: i for i, name in enumerate(spadl.actiontypes)}
@@ -67,21 +68,8 @@ WYSCOUT_WON = "703"
 _NOT_ON_BALL = {"Duel", "Interruption", "Foul", "Offside", "Goalkeeper leaving line"}
 _NOT_RECOVERY = {"Free Kick", "Save attempt"}
 
-COUNT_METRICS = [
-    "goals",
-    "assists",
-    "shots",
-    "key_passes",
-    "progressive_passes",
-    "progressive_carries",
-    "dribbles",
-    "tackles",
-    "interceptions",
-    "recoveries",
-    "duels_won",
-    "aerials_won",
-]
-VALUE_METRICS = ["xg", "xa", "vaep", "vaep_offensive", "vaep_defensive", "xt"]
+COUNT_METRICS = list(MATCH_COUNT_METRICS)
+VALUE_METRICS = list(MATCH_VALUE_METRICS)
 METRICS = COUNT_METRICS + VALUE_METRICS
 MATCH_STATS_COLUMNS = ["match_id", "player_id", "club_id", "minutes", *METRICS]
 

@@ -23,6 +23,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS
+
 metadata = MetaData()
 
 ingest_runs = Table(
@@ -288,29 +290,7 @@ player_match_stats = Table(
     Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
     Column("club_id", Integer),
     Column("minutes", Float),
-    *(
-        Column(name, Float)
-        for name in (
-            "goals",
-            "assists",
-            "shots",
-            "key_passes",
-            "progressive_passes",
-            "progressive_carries",
-            "dribbles",
-            "tackles",
-            "interceptions",
-            "recoveries",
-            "duels_won",
-            "aerials_won",
-            "xg",
-            "xa",
-            "vaep",
-            "vaep_offensive",
-            "vaep_defensive",
-            "xt",
-        )
-    ),
+    *(Column(name, Float) for name in (*MATCH_COUNT_METRICS, *MATCH_VALUE_METRICS)),
     Column("role", String(32)),
     Column("role_confidence", Float),
     sqlite_with_rowid=False,
