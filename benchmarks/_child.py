@@ -1,5 +1,6 @@
 """What the benchmarks share: each phase runs in a child process of its own, so that its peak
-memory is its own, and reports its result as one JSON line that the parent reads back."""
+memory is its own, and reports its result as one JSON line that the parent reads back; and the
+plain-text tables they print."""
 
 from __future__ import annotations
 
@@ -37,3 +38,15 @@ def run_child(script: str, phase: str, args: list[str]) -> dict[str, Any]:
     result: dict[str, Any] = json.loads(lines[-1].removeprefix("RESULT "))
     result["process_seconds"] = wall
     return result
+
+
+def _row(cells: list[str], widths: list[int]) -> str:
+    pairs = enumerate(zip(cells, widths, strict=True))
+    return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs).rstrip()
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [_row(header, widths), _row(["-" * w for w in widths], widths)]
+    lines += [_row(r, widths) for r in rows]
+    return "\n".join(lines)

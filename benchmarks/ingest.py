@@ -134,18 +134,6 @@ def run_child(phase: str, args: list[str]) -> dict[str, Any]:
 # -- report ---------------------------------------------------------------------------------------
 
 
-def _row(cells: list[str], widths: list[int]) -> str:
-    pairs = enumerate(zip(cells, widths, strict=True))
-    return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs).rstrip()
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [_row(header, widths), _row(["-" * w for w in widths], widths)]
-    lines += [_row(r, widths) for r in rows]
-    return "\n".join(lines)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="Wyscout data folder")
@@ -246,7 +234,7 @@ def main() -> int:
         ],
     ]
     print()
-    print(table(["phase", "seconds", "process s", "ms/match", "events/s", "peak MB"], rows))
+    print(_child.table(["phase", "seconds", "process s", "ms/match", "events/s", "peak MB"], rows))
     s = first["summary"]
     print(
         f"\nfirst run: {s['matches']} matches, {s['events']:,} events, {s['players']} players, "
@@ -275,7 +263,11 @@ def main() -> int:
         ),
     ]
     print()
-    print(table(["target", "result", "measured"], [[c, "PASS" if ok else "FAIL", m] for c, ok, m in checks]))
+    print(
+        _child.table(
+            ["target", "result", "measured"], [[c, "PASS" if ok else "FAIL", m] for c, ok, m in checks]
+        )
+    )
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 

@@ -327,18 +327,6 @@ def fresh_copy(source: Path, target: Path) -> dict[str, int]:
 # -- report ---------------------------------------------------------------------------------------
 
 
-def _row(cells: list[str], widths: list[int]) -> str:
-    pairs = enumerate(zip(cells, widths, strict=True))
-    return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs).rstrip()
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [_row(header, widths), _row(["-" * w for w in widths], widths)]
-    lines += [_row(r, widths) for r in rows]
-    return "\n".join(lines)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", type=Path, help="an existing store with the matches ingested")
@@ -460,11 +448,11 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
     )
     rows.append(["  store read (not in seconds)", f"{plain['read_seconds']:.1f}", "", "", ""])
     print()
-    print(table(["phase", "seconds", "process s", "ms/match", "peak MB"], rows))
+    print(_child.table(["phase", "seconds", "process s", "ms/match", "peak MB"], rows))
 
     print()
     print(
-        table(
+        _child.table(
             ["competition", "season", "matches", "player-matches", "players", "qualified"],
             [
                 [
@@ -545,7 +533,11 @@ def run(ns: argparse.Namespace, tmp: Path) -> int:
         ),
     ]
     print()
-    print(table(["target", "result", "measured"], [[c, "PASS" if ok else "FAIL", m] for c, ok, m in checks]))
+    print(
+        _child.table(
+            ["target", "result", "measured"], [[c, "PASS" if ok else "FAIL", m] for c, ok, m in checks]
+        )
+    )
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 

@@ -382,8 +382,7 @@ class Loanwatch:
         if train:
             self.compute_metrics(step=step)
         reports = []
-        for player_id in dict.fromkeys(s["player_id"] for s in self.store.loan_spells()):
-            name = display_name(self.store.player(player_id) or {})
+        for name in self.loanee_names():
             reports.append(self.report(name, out_dir))
             reports.append(self.report(name, out_dir, fmt="pdf", edition="director"))
         return {"ingest": summary, "portfolio": imported, "reports": reports}

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from loanwatch import cli_tracking
 from loanwatch.api import Loanwatch, PlayerNotFound
+from loanwatch.cli_common import (
+    AsOfOption,
+    StoreOption,
+    console,
+    err_console,
+    open_store,
+    parse_date,
+)
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import IngestSummary
 from loanwatch.portfolio.names import display_name
@@ -37,42 +42,6 @@ app.command()(cli_tracking.digest)
 app.add_typer(cli_tracking.alerts_app, name="alerts")
 app.add_typer(cli_tracking.watchlist_app, name="watchlist")
 app.add_typer(cli_tracking.notes_app, name="notes")
-
-console = Console()
-err_console = Console(stderr=True)
-
-StoreOption = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        envvar="LOANWATCH_STORE",
-        help="A SQLite file path or a database URL. Default: loanwatch.db in the current folder.",
-    ),
-]
-AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="Only what was known on this date (YYYY-MM-DD).")
-]
-
-
-def _fit_width() -> None:
-    """Piped or captured output gets a wide page: Rich would otherwise wrap tables at 80 columns."""
-    if not sys.stdout.isatty():
-        width = max(int(os.environ.get("COLUMNS") or 0), 160)
-        console.width = err_console.width = width
-
-
-def _open(store: str | None) -> Loanwatch:
-    _fit_width()
-    return Loanwatch(store)
-
-
-def _as_of(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
 
 
 @contextmanager
@@ -123,7 +92,7 @@ def ingest(
     store: StoreOption = None,
 ) -> None:
     """Ingest match files, match sheets, players and teams. Files already ingested are skipped."""
-    lw = _open(store)
+    lw = open_store(store)
     if provider == "wyscout":
         with _progress("Ingesting") as update:
             summary = lw.ingest(paths, update)
@@ -150,7 +119,7 @@ def portfolio_import(
     store: StoreOption = None,
 ) -> None:
     """Import a loan list as the club keeps it; lists what could not be matched."""
-    lw = _open(store)
+    lw = open_store(store)
     try:
         result = lw.import_portfolio(file)
     except (OSError, ValueError) as err:
@@ -166,7 +135,7 @@ def portfolio_import(
 @portfolio_app.command("list")
 def portfolio_list(store: StoreOption = None) -> None:
     """The loan spells with their terms."""
-    lw = _open(store)
+    lw = open_store(store)
     table = Table(title="Loan spells")
     for col in ("Player", "Host club", "Competition", "From", "To", "Type", "Fee (EUR)", "Trigger"):
         table.add_column(col)
@@ -221,10 +190,10 @@ def player(
     store: StoreOption = None,
 ) -> None:
     """The player's appearances during each loan spell."""
-    lw = _open(store)
+    lw = open_store(store)
     try:
         who = lw.find_player(name)
-        timelines = lw.player_timelines(name, _as_of(as_of))
+        timelines = lw.player_timelines(name, parse_date(as_of))
     except PlayerNotFound as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None
@@ -245,7 +214,7 @@ def player(
             f"{timeline.goals} goals, {timeline.assists} assists"
         )
     if profile and timelines:
-        entries = lw.spell_profiles(name, as_of=_as_of(as_of), min_minutes=min_minutes)
+        entries = lw.spell_profiles(name, as_of=parse_date(as_of), min_minutes=min_minutes)
         if not entries:
             console.print("No season profile yet: run `loanwatch models train` after ingesting.")
         for entry in entries:
@@ -265,7 +234,7 @@ def models_train(
     Reproducible: fixed seeds, matches held out by a seeded split; each model is stored with its
     training set, parameters, library versions and held-out quality, as a new version.
     """
-    lw = _open(store)
+    lw = open_store(store)
     result = lw.compute_metrics(retrain=retrain, step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}"))
     table = Table(title=f"Models ({result['matches']} matches)")
     for col in ("Model", "Version", "Trained", "Held-out quality"):
@@ -296,7 +265,7 @@ def metrics_export(
     store: StoreOption = None,
 ) -> None:
     """Every player's season profile: totals, per 90, percentiles against his role's peers."""
-    lw = _open(store)
+    lw = open_store(store)
     path = out or Path(f"metrics-{season.replace('/', '-')}.{fmt}")
     try:
         written, rows = lw.export_metrics(season, path, fmt, min_minutes=min_minutes)
@@ -370,15 +339,15 @@ def report(
         raise typer.BadParameter(f"{edition!r}: coach or director", param_hint="--edition")
     if (name is None) == (not every):
         raise typer.BadParameter("give a player's name or --all, not both")
-    lw = _open(store)
+    lw = open_store(store)
     options: dict[str, Any] = {"lang": lang, "fmt": fmt, "edition": edition, "min_minutes": min_minutes}
     if every:
         with _progress("Reports") as update:
-            paths = lw.report_all(out, _as_of(as_of), progress=update, **options)
+            paths = lw.report_all(out, parse_date(as_of), progress=update, **options)
         console.print(f"{len(paths)} reports written to {out}")
         return
     try:
-        path = lw.report(str(name), out, _as_of(as_of), **options)
+        path = lw.report(str(name), out, parse_date(as_of), **options)
     except PlayerNotFound as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None
@@ -396,7 +365,7 @@ def demo(
     """Ingest the shipped Serie A 2017/18 sample, import the example loan list, train the models,
     and write every loanee's report (HTML for the coach, PDF for the sporting director)."""
     started = datetime.now()
-    lw = _open(store)
+    lw = open_store(store)
     console.print(f"Store: {lw.location}")
     with _progress("Ingesting the sample") as update:
         result = lw.demo(

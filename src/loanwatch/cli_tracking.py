@@ -4,39 +4,21 @@ Presentation only: every action is a call to ``loanwatch.api`` (registered in ``
 from __future__ import annotations
 
 import json
-import os
-import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from loanwatch.api import Loanwatch, PlayerNotFound
+from loanwatch.cli_common import AsOfOption, StoreOption, console, err_console, open_store, parse_date
 from loanwatch.portfolio.names import display_name
 from loanwatch.tracking.timeline import SpellTimeline
-
-console = Console()
-err_console = Console(stderr=True)
 
 alerts_app = typer.Typer(help="Alerts: what needs a decision, as of any date.", no_args_is_help=True)
 watchlist_app = typer.Typer(help="Young talents the club does not own.", no_args_is_help=True)
 notes_app = typer.Typer(help="Scout notes on players.", no_args_is_help=True)
 
-StoreOption = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        envvar="LOANWATCH_STORE",
-        help="A SQLite file path or a database URL. Default: loanwatch.db in the current folder.",
-    ),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option("--as-of", help="Only what was known on this date (YYYY-MM-DD). Default: the latest data."),
-]
 ConfigOption = Annotated[
     str | None,
     typer.Option(
@@ -50,21 +32,10 @@ SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _open(store: str | None, config: str | None = None) -> Loanwatch:
-    if not sys.stdout.isatty():
-        console.width = err_console.width = max(int(os.environ.get("COLUMNS") or 0), 160)
-    lw = Loanwatch(store)
+    lw = open_store(store)
     if config:
         lw.configure_alerts(config)
     return lw
-
-
-def _date(value: str | None, option: str = "--as-of") -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
 
 
 def _severity(text: str) -> str:
@@ -100,7 +71,7 @@ def digest(
     """The weekly digest: per loanee and watched player, the week's matches and what changed, alerts first."""
     lw = _open(store, config)
     try:
-        d = lw.digest(week, _date(as_of))
+        d = lw.digest(week, parse_date(as_of))
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--week") from None
     if fmt is not None:
@@ -154,7 +125,7 @@ def alerts_list(
 ) -> None:
     """Open alerts as of a date (computed, and the new ones stored), most severe first."""
     lw = _open(store, config)
-    rows = lw.alerts(_date(as_of), include_all=show_all)
+    rows = lw.alerts(parse_date(as_of), include_all=show_all)
     order = {"critical": 0, "warning": 1, "info": 2}
     rows.sort(key=lambda r: (r["status"] != "open", order.get(r["severity"], 9), str(r["raised_on"])))
     table = Table(title=f"Alerts ({len(rows)})")
@@ -239,7 +210,7 @@ def watchlist_show(
 ) -> None:
     """Watched players, match by match this season, as for loanees."""
     lw = _open(store)
-    entries = lw.watchlist(watchlist, _date(as_of))
+    entries = lw.watchlist(watchlist, parse_date(as_of))
     if not entries:
         console.print("No watched player.")
     for e in entries:
@@ -261,7 +232,7 @@ def notes_add(
     """Add a scout note on a player."""
     lw = _open(store)
     try:
-        note_id = lw.add_note(name, author, text, _date(written_on, "--date"))
+        note_id = lw.add_note(name, author, text, parse_date(written_on, "--date"))
     except PlayerNotFound as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None

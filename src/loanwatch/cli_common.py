@@ -1,0 +1,49 @@
+"""What every `loanwatch` command shares: the consoles, the --store and --as-of options."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from loanwatch.api import Loanwatch
+
+console = Console()
+err_console = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="LOANWATCH_STORE",
+        help="A SQLite file path or a database URL. Default: loanwatch.db in the current folder.",
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Only what was known on this date (YYYY-MM-DD). Default: the latest data."),
+]
+
+
+def fit_width() -> None:
+    """Piped or captured output gets a wide page: Rich would otherwise wrap tables at 80 columns."""
+    if not sys.stdout.isatty():
+        console.width = err_console.width = max(int(os.environ.get("COLUMNS") or 0), 160)
+
+
+def open_store(store: str | None) -> Loanwatch:
+    fit_width()
+    return Loanwatch(store)
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
