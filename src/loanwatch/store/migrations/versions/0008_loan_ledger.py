@@ -1,0 +1,25 @@
+"""loan ledger
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-01 20:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # reserved for: the loan list as a ledger
+    pass
+
+
+def downgrade() -> None:
+    pass
