@@ -10,15 +10,16 @@ for timeline in lw.player_timelines("Orsolini"):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import Ingestor, IngestSummary, Progress
 from loanwatch.portfolio.names import display_name, find_players, normalize_name
-from loanwatch.store import Store, open_engine, resolve_store_url
+from loanwatch.store import Store, open_engine, resolve_store_url, writer_lock
 from loanwatch.store.engine import describe
 from loanwatch.store.repository import season_name
 from loanwatch.tracking.timeline import SpellTimeline, spell_window
@@ -29,11 +30,29 @@ SAMPLE_PORTFOLIO = REPO_ROOT / "data" / "portfolios" / "juventus-2017-18.csv"
 
 
 class PlayerNotFound(LookupError):
+    exit_status = 1  # the CLI's status for it (cli_common.handle_errors)
+
     def __init__(self, name: str, candidates: Sequence[str] = ()) -> None:
         self.name = name
         self.candidates = list(candidates)
         hint = f" (did you mean: {', '.join(self.candidates)}?)" if self.candidates else ""
         super().__init__(f"no single player matches {name!r}{hint}")
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def writes(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A method that writes the store: it holds the store's writer lock (store/locking.py), so
+    writing runs on one store take turns (a second one says it waits, then waits)."""
+
+    @functools.wraps(method)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with writer_lock(args[0].store.engine):  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    return locked
 
 
 class Loanwatch:
@@ -53,6 +72,7 @@ class Loanwatch:
         self._store_changed()
         return Ingestor(self.store, progress).run([Path(p) for p in paths])
 
+    @writes
     def ingest_file(
         self,
         path: str | Path,
@@ -79,6 +99,7 @@ class Loanwatch:
 
     # -- portfolio ----------------------------------------------------------------------------
 
+    @writes
     def import_portfolio(self, path: str | Path) -> Any:
         """Import a club's loan list (CSV or XLSX). Returns what was imported and what was not."""
         from loanwatch.portfolio.importer import import_loan_list
@@ -113,6 +134,7 @@ class Loanwatch:
 
     # -- metrics ------------------------------------------------------------------------------
 
+    @writes
     def compute_metrics(
         self, *, retrain: bool = False, step: Callable[[str], None] | None = None
     ) -> dict[str, Any]:
@@ -247,6 +269,7 @@ class Loanwatch:
 
         return form(self._tracker(), int(self.find_player(name)["id"]), as_of)
 
+    @writes
     def refresh_alerts(self, as_of: date | None = None) -> list[dict[str, Any]]:
         """Compute every alert live on ``as_of`` and store the new ones (raised_on = as_of)."""
         from loanwatch.tracking.service import refresh_alerts
@@ -265,6 +288,7 @@ class Loanwatch:
         day = as_of or self._tracker().default_as_of()
         return [stored_dict(r) for r in self.store.alerts() if r["raised_on"] <= day]
 
+    @writes
     def digest(self, week: str | None = None, as_of: date | None = None) -> Any:
         """The weekly digest (``week`` as 2018-W03, or the week of ``as_of``): per loanee and
         watched player, the week's matches and what changed, alerts first. Stores new alerts."""
@@ -272,6 +296,7 @@ class Loanwatch:
 
         return digest(self._tracker(), week, as_of)
 
+    @writes
     def dismiss_alert(self, alert_id: int, by: str, reason: str) -> bool:
         """Dismiss an alert, with who and why; it stays dismissed when it is computed again."""
         self._store_changed()
@@ -279,6 +304,7 @@ class Loanwatch:
             raise ValueError("a dismissal needs who dismissed it and why")
         return self.store.dismiss_alert(alert_id, by.strip(), reason.strip())
 
+    @writes
     def watch(self, name: str, watchlist: str, note: str = "") -> dict[str, Any]:
         """Add a player (a young talent the club does not own) to a watchlist."""
         self._store_changed()
@@ -305,6 +331,7 @@ class Loanwatch:
             )
         return out
 
+    @writes
     def add_note(self, name: str, author: str, text: str, written_on: date | None = None) -> int:
         """A scout's note on a player (loanee or watched), dated."""
         self._store_changed()

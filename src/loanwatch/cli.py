@@ -13,9 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from loanwatch import cli_tracking
-from loanwatch.api import Loanwatch, PlayerNotFound
+from loanwatch.api import Loanwatch
 from loanwatch.cli_common import (
     AsOfOption,
+    Commands,
     StoreOption,
     console,
     err_console,
@@ -27,7 +28,9 @@ from loanwatch.ingest.pipeline import IngestSummary
 from loanwatch.portfolio.names import display_name
 from loanwatch.tracking.timeline import SpellTimeline
 
-app = typer.Typer(help="Follow a club's players on loan from real match data.", no_args_is_help=True)
+app = typer.Typer(
+    help="Follow a club's players on loan from real match data.", no_args_is_help=True, cls=Commands
+)
 portfolio_app = typer.Typer(help="The club's loan spells and watchlists.", no_args_is_help=True)
 app.add_typer(portfolio_app, name="portfolio")
 models_app = typer.Typer(
@@ -191,12 +194,8 @@ def player(
 ) -> None:
     """The player's appearances during each loan spell."""
     lw = open_store(store)
-    try:
-        who = lw.find_player(name)
-        timelines = lw.player_timelines(name, parse_date(as_of))
-    except PlayerNotFound as err:
-        err_console.print(f"[red]{err}[/red]")
-        raise typer.Exit(1) from None
+    who = lw.find_player(name)
+    timelines = lw.player_timelines(name, parse_date(as_of))
     console.print(f"[bold]{display_name(who)}[/bold]  born {who['birth_date'] or '?'}  {who['role']}")
     if not timelines:
         console.print("No loan spell for this player in the portfolio.")
@@ -346,11 +345,7 @@ def report(
             paths = lw.report_all(out, parse_date(as_of), progress=update, **options)
         console.print(f"{len(paths)} reports written to {out}")
         return
-    try:
-        path = lw.report(str(name), out, parse_date(as_of), **options)
-    except PlayerNotFound as err:
-        err_console.print(f"[red]{err}[/red]")
-        raise typer.Exit(1) from None
+    path = lw.report(str(name), out, parse_date(as_of), **options)
     console.print(f"Report written: {path}")
 
 

@@ -1,16 +1,23 @@
-"""What every `loanwatch` command shares: the consoles, the --store and --as-of options."""
+"""What every `loanwatch` command shares: the consoles, the --store and --as-of options, and the
+one place where errors a user can act on become one line and an exit status (``handle_errors``)."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
-from loanwatch.api import Loanwatch
+from loanwatch.api import Loanwatch, PlayerNotFound
+from loanwatch.ingest.errors import IngestError
+from loanwatch.store.errors import StoreError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -47,3 +54,26 @@ def parse_date(value: str | None, option: str = "--as-of") -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+
+
+# Errors a user can act on, each printed as its one-line message; the exit status is the class's
+# ``exit_status`` (StoreError: 3, PlayerNotFound: 1), or 1. Anything else is a bug and is raised.
+USER_ERRORS: tuple[type[Exception], ...] = (StoreError, PlayerNotFound, IngestError)
+
+
+@contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn a user-facing error into a red line on stderr and ``typer.Exit(status)``."""
+    try:
+        yield
+    except USER_ERRORS as err:
+        err_console.print(f"[red]{escape(str(err))}[/red]")
+        raise typer.Exit(int(getattr(err, "exit_status", 1))) from None
+
+
+class Commands(TyperGroup):
+    """The ``loanwatch`` command group: every command and sub-command runs inside handle_errors."""
+
+    def invoke(self, ctx: Any) -> Any:
+        with handle_errors():
+            return super().invoke(ctx)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from loanwatch.api import Loanwatch, PlayerNotFound
+from loanwatch.api import Loanwatch
 from loanwatch.cli_common import AsOfOption, StoreOption, console, err_console, open_store, parse_date
 from loanwatch.portfolio.names import display_name
 from loanwatch.tracking.timeline import SpellTimeline
@@ -175,11 +175,7 @@ def watchlist_add(
 ) -> None:
     """Add a player to a watchlist."""
     lw = _open(store)
-    try:
-        player = lw.watch(name, watchlist, note)
-    except PlayerNotFound as err:
-        err_console.print(f"[red]{err}[/red]")
-        raise typer.Exit(1) from None
+    player = lw.watch(name, watchlist, note)
     console.print(f"{display_name(player)} added to watchlist {watchlist}")
 
 
@@ -231,9 +227,5 @@ def notes_add(
 ) -> None:
     """Add a scout note on a player."""
     lw = _open(store)
-    try:
-        note_id = lw.add_note(name, author, text, parse_date(written_on, "--date"))
-    except PlayerNotFound as err:
-        err_console.print(f"[red]{err}[/red]")
-        raise typer.Exit(1) from None
+    note_id = lw.add_note(name, author, text, parse_date(written_on, "--date"))
     console.print(f"Note #{note_id} added")

@@ -25,6 +25,7 @@ from loanwatch.ingest import wyscout
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.minutes import match_appearances
 from loanwatch.metrics.boxscore import goals_by_club, with_box_score
+from loanwatch.store.locking import writer_lock
 from loanwatch.store.repository import SourceFile, Store
 
 Progress = Callable[[str, int, int], None]  # (file name, done, total)
@@ -115,6 +116,13 @@ class Ingestor:
         self._fixtures: list[dict[str, Any]] = []
 
     def run(self, paths: Iterable[Path]) -> IngestSummary:
+        # One writing run at a time on a store: a second one waits, then skips what the first
+        # ingested (store/locking.py); ids cached before the wait may be stale.
+        with writer_lock(self.store.engine):
+            self.store.forget_cached_ids()
+            return self._run_gc_off(paths)
+
+    def _run_gc_off(self, paths: Iterable[Path]) -> IngestSummary:
         # A match file becomes ~100,000 short-lived objects with no reference cycles; the cyclic
         # garbage collector would scan them again and again (measured: ~20% of an ingest).
         gc_was_enabled = gc.isenabled()

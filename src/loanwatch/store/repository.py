@@ -103,6 +103,11 @@ class Store:
 
     # -- reference data -----------------------------------------------------------------------
 
+    def forget_cached_ids(self) -> None:
+        """Drop the provider id -> key caches (another process may have written since)."""
+        self._player_ids.clear()
+        self._club_ids.clear()
+
     def _load_id_caches(self, conn: Connection) -> None:
         if not self._player_ids:
             for r in conn.execute(select(t.players.c.id, t.players.c.provider, t.players.c.provider_id)):
