@@ -224,8 +224,7 @@ class Ingestor:
             self.summary.players += len(players)
         else:
             sheets = self._index_sheets(path, content)
-            self.store.save_sheets(wyscout.PROVIDER, sheets, source, run_id)
-            self.store.save_fixtures(wyscout.PROVIDER, self._fixtures)
+            self.store.save_sheets(wyscout.PROVIDER, sheets, source, run_id, fixtures=self._fixtures)
 
     def _index_sheets(self, path: Path, content: bytes) -> dict[str, bytes]:
         try:

@@ -176,9 +176,20 @@ class Store:
             self.upsert_players(conn, players, refresh=True)
             self._record_file(conn, source, run_id, "ingested")
 
-    def save_sheets(self, provider: str, sheets: dict[str, bytes], source: SourceFile, run_id: int) -> None:
-        """Keep each match's sheet verbatim: a match file that arrives later is read against it."""
+    def save_sheets(
+        self,
+        provider: str,
+        sheets: dict[str, bytes],
+        source: SourceFile,
+        run_id: int,
+        fixtures: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Keep each match's sheet verbatim: a match file that arrives later is read against it.
+        The sheets' ``fixtures`` (see save_fixtures) are written in the same transaction, so a
+        crash never leaves the file recorded as ingested without them."""
         with self.engine.begin() as conn:
+            if fixtures:
+                self._write_fixtures(conn, provider, fixtures)
             file_id = self._record_file(conn, source, run_id, "ingested")
             known = {
                 r.provider_match_id: r.id
@@ -759,43 +770,46 @@ class Store:
         """Upsert fixtures (provider_match_id, kickoff, competition_name, home/away provider club
         ids and scores); fixtures whose clubs are unknown to the store are skipped."""
         with self.engine.begin() as conn:
-            self._load_id_caches(conn)
-            known = {
-                r.provider_match_id: r.id
-                for r in conn.execute(
-                    select(t.fixtures.c.id, t.fixtures.c.provider_match_id).where(
-                        t.fixtures.c.provider == provider
+            return self._write_fixtures(conn, provider, fixtures)
+
+    def _write_fixtures(self, conn: Connection, provider: str, fixtures: Sequence[dict[str, Any]]) -> int:
+        self._load_id_caches(conn)
+        known = {
+            r.provider_match_id: r.id
+            for r in conn.execute(
+                select(t.fixtures.c.id, t.fixtures.c.provider_match_id).where(
+                    t.fixtures.c.provider == provider
+                )
+            )
+        }
+        written = 0
+        for f in fixtures:
+            home = self._club_ids.get((provider, f["home_club_pid"]))
+            away = self._club_ids.get((provider, f["away_club_pid"]))
+            if home is None or away is None:
+                continue
+            row = {
+                "kickoff": f["kickoff"],
+                "competition_name": f["competition_name"],
+                "home_club_id": home,
+                "away_club_id": away,
+                "home_score": f["home_score"],
+                "away_score": f["away_score"],
+            }
+            if f["provider_match_id"] in known:
+                conn.execute(
+                    update(t.fixtures)
+                    .where(t.fixtures.c.id == known[f["provider_match_id"]])
+                    .values(**row)
+                )
+            else:
+                conn.execute(
+                    insert(t.fixtures).values(
+                        provider=provider, provider_match_id=f["provider_match_id"], **row
                     )
                 )
-            }
-            written = 0
-            for f in fixtures:
-                home = self._club_ids.get((provider, f["home_club_pid"]))
-                away = self._club_ids.get((provider, f["away_club_pid"]))
-                if home is None or away is None:
-                    continue
-                row = {
-                    "kickoff": f["kickoff"],
-                    "competition_name": f["competition_name"],
-                    "home_club_id": home,
-                    "away_club_id": away,
-                    "home_score": f["home_score"],
-                    "away_score": f["away_score"],
-                }
-                if f["provider_match_id"] in known:
-                    conn.execute(
-                        update(t.fixtures)
-                        .where(t.fixtures.c.id == known[f["provider_match_id"]])
-                        .values(**row)
-                    )
-                else:
-                    conn.execute(
-                        insert(t.fixtures).values(
-                            provider=provider, provider_match_id=f["provider_match_id"], **row
-                        )
-                    )
-                written += 1
-            return written
+            written += 1
+        return written
 
     def club_fixtures_without_data(self, club_id: int, start: date, end: date) -> list[dict[str, Any]]:
         """The club's fixtures between two dates whose match data is not in the store, shaped like
