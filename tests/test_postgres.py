@@ -10,8 +10,11 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import threading
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,10 @@ from sqlalchemy.engine import make_url
 from conftest import copy_sample  # tests/ is on sys.path (pytest's rootdir conftest)
 from loanwatch.api import Loanwatch
 from loanwatch.ingest.pipeline import IngestSummary
+from loanwatch.store import WAIT_MESSAGE, writer_lock
 from loanwatch.store import schema as t
+from store_dump import snapshot
+from test_concurrency import finish, start_ingest
 
 PG_URL_ENV = "LOANWATCH_TEST_PG_URL"
 MATCH_IDS = ["2575959", "2575960", "2575961"]  # Serie A 2017/18, round 1
@@ -33,9 +39,9 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """A fresh, empty database on the test server, dropped after the module."""
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped at the end."""
     admin_url = os.environ.get(PG_URL_ENV)
     if not admin_url:
         why = f"{PG_URL_ENV} is not set: `make test` starts a throwaway PostgreSQL, or point it at a server"
@@ -53,6 +59,13 @@ def pg_url() -> Iterator[str]:
             force = " WITH (FORCE)" if (conn.dialect.server_version_info or (0,)) >= (13,) else ""
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"{force}'))
         admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """The module's database."""
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -76,67 +89,6 @@ def sqlite_lw(sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Loanwat
     summary = lw.ingest([sample])
     assert summary.rejected == 0, summary.errors
     return lw
-
-
-def snapshot(lw: Loanwatch) -> dict[str, list[tuple[Any, ...]]]:
-    """The store's content keyed by provider ids (never by the store's own integer keys), sorted."""
-    clubs = {r.id: r.provider_id for r in _rows(lw, select(t.clubs.c.id, t.clubs.c.provider_id))}
-    players = {r.id: r.provider_id for r in _rows(lw, select(t.players.c.id, t.players.c.provider_id))}
-    matches = {r.id: r.provider_id for r in _rows(lw, select(t.matches.c.id, t.matches.c.provider_id))}
-    comps = {
-        r.id: r.provider_id for r in _rows(lw, select(t.competitions.c.id, t.competitions.c.provider_id))
-    }
-    seasons = {r.id: r.provider_id for r in _rows(lw, select(t.seasons.c.id, t.seasons.c.provider_id))}
-
-    def without(table: Any, *cols: str) -> list[dict[str, Any]]:
-        return [{k: v for k, v in r._mapping.items() if k not in cols} for r in _rows(lw, select(table))]
-
-    def rows(dicts: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        return sorted((tuple(sorted(d.items())) for d in dicts), key=repr)
-
-    out: dict[str, list[tuple[Any, ...]]] = {
-        "clubs": rows(without(t.clubs, "id")),
-        "players": rows(without(t.players, "id")),
-        "competitions": rows(without(t.competitions, "id")),
-        "match_sheets": rows(without(t.match_sheets, "id", "source_file_id")),
-    }
-    out["seasons"] = rows(
-        [{**d, "competition_id": comps[d["competition_id"]]} for d in without(t.seasons, "id")]
-    )
-    out["matches"] = rows(
-        [
-            {
-                **d,
-                "season_id": seasons[d["season_id"]],
-                "home_club_id": clubs[d["home_club_id"]],
-                "away_club_id": clubs[d["away_club_id"]],
-            }
-            for d in without(t.matches, "id", "source_file_id")
-        ]
-    )
-    out["appearances"] = rows(
-        [
-            {
-                **d,
-                "match_id": matches[d["match_id"]],
-                "player_id": players[d["player_id"]],
-                "club_id": clubs[d["club_id"]],
-            }
-            for d in without(t.appearances)
-        ]
-    )
-    out["events"] = rows(
-        [
-            {
-                **d,
-                "match_id": matches[d["match_id"]],
-                "club_id": clubs[d["club_id"]],
-                "player_id": players[d["player_id"]] if d["player_id"] is not None else None,
-            }
-            for d in without(t.events)
-        ]
-    )
-    return out
 
 
 def _rows(lw: Loanwatch, query: Any) -> list[Any]:
@@ -207,7 +159,7 @@ def test_same_counts_and_goals_as_sqlite(
 
 def test_same_content_as_sqlite(pg_ingest: tuple[Loanwatch, IngestSummary], sqlite_lw: Loanwatch) -> None:
     pg, _ = pg_ingest
-    pg_snap, sqlite_snap = snapshot(pg), snapshot(sqlite_lw)
+    pg_snap, sqlite_snap = snapshot(pg.store.engine), snapshot(sqlite_lw.store.engine)
     for table in sqlite_snap:
         assert len(pg_snap[table]) == len(sqlite_snap[table]), table
         assert pg_snap[table] == sqlite_snap[table], table
@@ -242,3 +194,39 @@ def test_changed_file_replaces_its_match(
     assert summary.matches == 1
     assert pg.store.counts() == before
     assert goals(pg) == goals_before
+
+
+def test_two_ingests_on_a_new_database_end_as_one_clean_run(sample: Path, sqlite_lw: Loanwatch) -> None:
+    """Both set up the empty database and ingest at once (before: UniqueViolation on
+    alembic_version): one waits for the other (pg_advisory_lock); both exit 0."""
+    with fresh_database() as url:
+        procs = [start_ingest(sample, url) for _ in range(2)]
+        for status, output in [finish(p) for p in procs]:
+            assert status == 0, output
+            assert "Traceback" not in output
+        lw = Loanwatch(url)
+        try:
+            assert snapshot(lw.store.engine) == snapshot(sqlite_lw.store.engine)
+        finally:
+            lw.store.engine.dispose()
+
+
+def test_an_ingest_waits_for_the_run_holding_the_database(sample: Path, sqlite_lw: Loanwatch) -> None:
+    with fresh_database() as url:
+        lw = Loanwatch(url)
+        stderr: list[str] = []
+        try:
+            with writer_lock(lw.store.engine):
+                proc = start_ingest(sample, url)
+                reader = threading.Thread(target=lambda: stderr.extend(proc.stderr or []), daemon=True)
+                reader.start()
+                deadline = time.monotonic() + 120
+                while not any(WAIT_MESSAGE in line for line in stderr) and time.monotonic() < deadline:
+                    assert proc.poll() is None, "".join(stderr)
+                    time.sleep(0.05)
+                assert proc.poll() is None and lw.store.counts()["matches"] == 0, "".join(stderr)
+            assert proc.wait(timeout=300) == 0, "".join(stderr)
+            reader.join(timeout=10)
+            assert snapshot(lw.store.engine) == snapshot(sqlite_lw.store.engine)
+        finally:
+            lw.store.engine.dispose()
