@@ -14,6 +14,7 @@ import soak  # noqa: E402  (benchmarks/soak.py)
 
 def test_five_kills_each_rerun_equals_a_clean_run(tmp_path: Path) -> None:
     rounds = soak.soak(kills=5, matches=3, seed=7, workdir=tmp_path, in_process_rerun=True, out=False)
-    assert [r.rerun_status for r in rounds] == [0] * 5
+    assert sum(r.killed for r in rounds) == 5, [r.interrupted for r in rounds]
+    assert all(r.rerun_status == 0 for r in rounds)
     assert all(r.equal for r in rounds), [(r.number, r.interrupted) for r in rounds if not r.equal]
-    assert sum(r.killed for r in rounds) >= 3, [r.interrupted for r in rounds]
+    assert any(r.interrupted.startswith("setup") for r in rounds), [r.interrupted for r in rounds]

@@ -49,7 +49,9 @@ def writes(method: Callable[_P, _R]) -> Callable[_P, _R]:
 
     @functools.wraps(method)
     def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with writer_lock(args[0].store.engine):  # type: ignore[attr-defined]
+        store: Store = args[0].store  # type: ignore[attr-defined]
+        with writer_lock(store.engine):
+            store.forget_cached_ids()  # another run may have written while this one waited
             return method(*args, **kwargs)
 
     return locked

@@ -32,7 +32,7 @@ from loanwatch.store.errors import (
     UnknownStoreKind,
     from_driver_error,
 )
-from loanwatch.store.locking import writer_lock
+from loanwatch.store.locking import lock_path, writer_lock
 
 DEFAULT_STORE_FILE = "loanwatch.db"
 STORE_ENV = "LOANWATCH_STORE"
@@ -204,13 +204,14 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
     ``BEGIN IMMEDIATE`` emitted at the start (taking SQLite's write lock at once). Foreign keys are
     off for the schema change (SQLite's documented way to rebuild a table) and checked before commit.
     """
-    if engine.dialect.name != "sqlite":
-        with engine.begin() as conn:  # PostgreSQL: DDL is transactional as it is
+    if engine.dialect.name != "sqlite" or lock_path(engine) is None:
+        # PostgreSQL: DDL is transactional as it is. An in-memory SQLite store: nothing outlives
+        # the process, and a second engine would see another, empty, database.
+        with engine.begin() as conn:
             yield conn
         return
-    ddl = _new_engine(
-        engine.url, describe(engine.url.render_as_string(hide_password=False)), poolclass=NullPool
-    )
+    location = describe(engine.url.render_as_string(hide_password=False))
+    ddl = _new_engine(engine.url, location, poolclass=NullPool)
 
     @event.listens_for(ddl, "connect")
     def _driver_autocommit(dbapi_connection: Any, _record: Any) -> None:
@@ -227,7 +228,7 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
             broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
                 raise StoreError(
-                    describe(str(engine.url)),
+                    location,
                     f"a schema migration would break {len(broken)} references (first: {broken[0]}); "
                     "nothing was changed",
                 )
