@@ -766,5 +766,6 @@ def ingest_with_kloppy(
     summary.matches = 1
     summary.events = len(record.events)
     summary.players = len(record.players)
+    summary.warnings.extend((str(path), record.sheet.match_id, w) for w in record.warnings)
     store.finish_run(run_id, summary.as_dict())
     return summary
