@@ -244,7 +244,7 @@ def test_changed_delivery_of_a_match_replaces_it(tmp_path: Path) -> None:
         (
             "sportec",
             "sportec_events.xml",
-            "goals in the events {'DFL-CLU-00000A': 2, 'DFL-CLU-000004': 0} differ",
+            "goals in the events 2-0 differ from the sheet's score 1-0",
         ),
     ],
 )
