@@ -134,8 +134,12 @@ def discover(paths: Iterable[Path], refused: list[IngestError] | None = None) ->
     return sorted(found, key=lambda f: (_ORDER[f.kind], str(f.path)))
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def _decompress(path: Path, raw: bytes) -> bytes:
-    if not path.name.lower().endswith(".gz"):
+    """The file's JSON bytes: gunzipped when named .gz (any case) or when gzip content is named .json."""
+    if not path.name.lower().endswith(".gz") and not raw.startswith(GZIP_MAGIC):
         return raw
     try:
         return gzip.decompress(raw)
