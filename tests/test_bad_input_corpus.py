@@ -19,12 +19,12 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parent / "bad_input"))
 
 import build  # noqa: E402  (tests/bad_input/build.py)
-from test_bad_input import assert_consistent  # noqa: E402
 
 from loanwatch.api import Loanwatch  # noqa: E402
 from loanwatch.cli import app  # noqa: E402
 from loanwatch.domain import warnings_from_json  # noqa: E402
 from loanwatch.ingest.errors import WARNING_CODES  # noqa: E402
+from test_bad_input import assert_consistent  # noqa: E402
 
 CASES = build.cases()
 FINGERPRINT = (

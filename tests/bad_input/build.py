@@ -57,7 +57,9 @@ def _reference() -> dict[str, bytes]:
             orjson.dumps([p for p in Delivery.read(SAMPLE / "players.json.gz") if p["wyId"] in players]),
             mtime=0,
         ),
-        "teams.json": orjson.dumps([t for t in Delivery.read(SAMPLE / "teams.json") if str(t["wyId"]) in clubs]),
+        "teams.json": orjson.dumps(
+            [t for t in Delivery.read(SAMPLE / "teams.json") if str(t["wyId"]) in clubs]
+        ),
     }
 
 
