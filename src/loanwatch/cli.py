@@ -101,7 +101,8 @@ def ingest(
     truthfully despite a data problem is stored with a named warning (printed, and shown in reports).
 
     Exit status: 0 when every input landed (warnings may have been printed); 1 when something
-    was rejected (each is listed; rerun once it is fixed: what landed is skipped).
+    was rejected (each is listed; rerun once it is fixed: what landed is skipped); 2 on bad
+    arguments.
     """
     lw = open_store(store)
     if provider == "wyscout":
