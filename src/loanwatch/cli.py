@@ -67,6 +67,8 @@ def _print_summary(summary: IngestSummary, store: Loanwatch) -> None:
     table = Table(title="Ingest summary", show_header=False)
     for key, value in summary.as_dict().items():
         table.add_row(key, f"{value:,}")
+    if flagged := len({(path, match_id) for path, match_id, _ in summary.warnings}):
+        table.add_row("stored with warnings", f"{flagged:,}")
     console.print(table)
     for path, match_id, w in summary.warnings:
         err_console.print(f"[yellow]stored with a warning[/yellow] {path} (match {match_id}): {w.text}")

@@ -222,6 +222,16 @@ def _(d: Delivery) -> None:
     d.edit_events(lambda ev: ev[:400] + other[:60] + ev[400:])
 
 
+@mutation("event_match_id_null")
+def _(d: Delivery) -> None:
+    d.edit_events(lambda ev: ev[900].update(matchId=None))
+
+
+@mutation("event_match_id_a_list")
+def _(d: Delivery) -> None:
+    d.edit_events(lambda ev: ev[901].update(matchId=[2575962]))
+
+
 @mutation("duplicate_events")
 def _(d: Delivery) -> None:
     d.edit_events(lambda ev: ev + ev[100:600])

@@ -147,12 +147,23 @@ def _decompress(path: Path, raw: bytes) -> bytes:
         raise IngestError(path, f"truncated or corrupt gzip file ({exc})") from None
 
 
+# What a reader raises on content shaped like nothing it checks for: the file is rejected, named,
+# and the run goes on (no traceback reaches the user).
+UNEXPECTED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def unexpected(path: Path, exc: Exception) -> IngestError:
+    return IngestError(path, f"unexpected content ({type(exc).__name__}: {exc})")
+
+
 def parse_match_file(path: Path, raw: bytes) -> wyscout.WyscoutMatchFile | IngestError:
     """Decompress and read one match file; a bad file's error is returned with it, not raised."""
     try:
         return wyscout.WyscoutMatchFile(path, _decompress(path, raw))
     except IngestError as err:
         return err
+    except UNEXPECTED as exc:
+        return unexpected(path, exc)
 
 
 class Ingestor:
@@ -205,6 +216,8 @@ class Ingestor:
                     self._hashes[source.sha256] = source.path
                 except IngestError as err:
                     self._reject(source, run_id, err)
+                except UNEXPECTED as exc:
+                    self._reject(source, run_id, unexpected(found.path, exc))
         for found, source, parsed in self._parsed_matches(matches):
             self._tick(found, done, len(files))
             done += 1
@@ -226,6 +239,8 @@ class Ingestor:
                 self._hashes[source.sha256] = source.path
             except IngestError as err:
                 self._reject(source, run_id, err)
+            except UNEXPECTED as exc:
+                self._reject(source, run_id, unexpected(found.path, exc))
         if self.progress:
             self.progress("", len(files), len(files))
         self.store.finish_run(run_id, self.summary.as_dict())

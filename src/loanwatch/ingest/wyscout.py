@@ -525,22 +525,25 @@ class WyscoutMatchFile:
 
 def _single_match_id(path: Path, raw_events: list[dict[str, Any]]) -> str:
     """The file's match; events of another match (or of none) reject the file, named."""
-    counts = Counter(e.get("matchId") for e in raw_events)
-    if len(counts) == 1:
-        (mid,) = counts
-        if provider_id(mid) is None:
-            raise IngestError(
-                path, f"event #0 (id {raw_events[0].get('id')}): matchId {mid!r} is not a match id"
-            )
-        return str(provider_id(mid))
+    try:
+        (only,) = {e.get("matchId") for e in raw_events}
+        if type(only) is int and only > 0:
+            return str(only)  # the usual file: one integer matchId throughout
+    except (ValueError, TypeError):
+        pass  # several matchIds, or one that is not even a value
+    ids = [provider_id(e.get("matchId")) for e in raw_events]
+    counts = Counter(ids)
     main = counts.most_common(1)[0][0]
-    i, stray = next((i, e) for i, e in enumerate(raw_events) if e.get("matchId") != main)
+    if len(counts) == 1 and main is not None:
+        return main
+    i = next(i for i, m in enumerate(ids) if m != main or m is None)
+    stray = raw_events[i]
+    where = f"(first: event #{i}, id {stray.get('id')}, matchId {stray.get('matchId')!r:.30})"
+    if main is None or ids[i] is None:
+        n = counts[None]
+        raise IngestError(path, f"{n} events without a valid matchId {where}")
     others = sum(n for m, n in counts.items() if m != main)
-    raise IngestError(
-        path,
-        f"{others} events of another match inside the file of match {main} "
-        f"(first: event #{i}, id {stray.get('id')}, matchId {stray.get('matchId')!r})",
-    )
+    raise IngestError(path, f"{others} events of another match inside the file of match {main} {where}")
 
 
 def _first_bad_event(
