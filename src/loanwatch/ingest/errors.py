@@ -24,8 +24,8 @@ one delivery per rule):
   ``duplicate_events``       ``count``, ``first_event_id``: repeated events (same id) were
                              dropped, the first copy kept.
   ``coordinates_out_of_range`` ``count``, ``first_event_id``: positions outside the provider's
-                             range (Wyscout: 0..100, a unit or so off the line is kept) are
-                             stored as unknown.
+                             range (Wyscout: 0..100; up to 5 units off the line is kept, the
+                             real data has -1 and 101) are stored as unknown.
   ``goal_on_save_only``      ``event_id``, ``club_id``, ``minute``: the goal is tagged only on the
                              keeper's save attempt (the scorer's shot is coded as something else):
                              it counts for the shooting club, no scorer is credited.
