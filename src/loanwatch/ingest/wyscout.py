@@ -90,7 +90,8 @@ def clean_name(raw: str | None) -> str:
     if not raw:
         return ""
     if not isinstance(raw, str):
-        raise EntryError(f"{raw!r} is a {type(raw).__name__}, not a name")
+        kind = "a number" if isinstance(raw, int | float) else f"a JSON {type(raw).__name__}"
+        raise EntryError(f"{raw!r:.30} is {kind}, not a name")
     text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw) if "\\u" in raw else raw
     # A soft hyphen is a line-break hint (Gu\u00f0munds\u00adson), not part of the name.
     return text.replace("\u00ad", "").strip()
