@@ -140,7 +140,10 @@ def test_acting_player_missing_from_the_sheet(sample: Path, lw: Loanwatch) -> No
     sheets = orjson.loads(gzip.decompress(sheets_path.read_bytes()))
     sheet = next(m for m in sheets if m["wyId"] == 2575959)
     lineup = sheet["teamsData"]["3172"]["formation"]["lineup"]
-    sheet["teamsData"]["3172"]["formation"]["lineup"] = [p for p in lineup if p["playerId"] != 246175]
+    # Another id in his place: the lineup keeps its 11 starters, Petagna's events have no player.
+    sheet["teamsData"]["3172"]["formation"]["lineup"] = [
+        {**p, "playerId": 999999} if p["playerId"] == 246175 else p for p in lineup
+    ]
     sheets_path.write_bytes(gzip.compress(orjson.dumps(sheets)))
     match_file = sample / "events" / "2575959.json.gz"
 

@@ -234,17 +234,34 @@ def test_changed_delivery_of_a_match_replaces_it(tmp_path: Path) -> None:
     assert n.n == 1643
 
 
+def test_changed_delivery_that_is_now_bad_keeps_the_match_and_its_bookkeeping(tmp_path: Path) -> None:
+    for name in ("statsbomb_15986_event.json", "statsbomb_15986_lineup.json"):
+        shutil.copy(FILES / name, tmp_path / name)
+    events = tmp_path / "statsbomb_15986_event.json"
+    lw = Loanwatch(str(tmp_path / "s.db"))
+    assert lw.ingest_file(events, "statsbomb").matches == 1
+    (before,) = _rows(lw, "SELECT sha256, status FROM source_files")
+    events.write_text("[1, 2, 3]", encoding="utf-8")  # the provider re-sends a broken file
+    with pytest.raises(IngestError) as err:
+        lw.ingest_file(events, "statsbomb")
+    assert err.value.path == str(events) and "the version ingested before is kept" in err.value.problem
+    (after,) = _rows(lw, "SELECT sha256, status, error FROM source_files")
+    assert (after.sha256, after.status) == (before.sha256, "ingested")  # as the data the store holds
+    assert "the version ingested before is kept" in after.error
+    assert lw.store.counts()["matches"] == 1
+
+
 # -- files the check rejects ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("provider", "name", "problem"),
     [
-        ("opta", "opta_f24.xml", "goals in the events {'569': 1, '2592': 2} differ from the sheet's score"),
+        ("opta", "opta_f24.xml", "differ from the sheet's score"),
         (
             "sportec",
             "sportec_events.xml",
-            "goals in the events {'DFL-CLU-00000A': 2, 'DFL-CLU-000004': 0} differ",
+            "goals in the events 2-0 differ from the sheet's score 1-0",
         ),
     ],
 )
@@ -266,7 +283,7 @@ def test_opta_excerpt_ingests_when_the_user_accepts_the_mismatch(tmp_path: Path)
     assert summary.matches == 1 and summary.rejected == 0
     (match,) = _rows(lw, "SELECT home_score, away_score, warnings FROM matches")
     assert (match.home_score, match.away_score) == (2, 1)  # the match sheet's score is kept
-    assert "differ from the sheet's score" in match.warnings
+    assert "score_mismatch" in match.warnings and "differ from the sheet's score" in match.warnings
     assert lw.store.counts()["events"] == summary.events > 0
 
 

@@ -295,3 +295,49 @@ def test_real_matches_length_and_bounds(sample_dir: Path, competition: str, matc
     came_on = {a.player_id for a in apps if a.status == AppearanceStatus.CAME_ON}
     named_in = {s.player_in for team in (sheet.home, sheet.away) for s in team.substitutions if s.player_in}
     assert came_on == named_in
+
+
+# -- substitutions at minute 45 (issue 8 §3) ----------------------------------------------------
+
+
+def test_substitution_at_45_is_at_half_time_unless_he_played_before_it() -> None:
+    team = _sheet(
+        [SheetEntry("s1", True), SheetEntry("s2", True), SheetEntry("b1", False), SheetEntry("b2", False)],
+        [Substitution(45, "b1", "s1"), Substitution(45, "b2", "s2")],
+    )
+    # b1 first acts in the second half; b2 in the first half's stoppage time (45.8 min).
+    apps = {
+        a.player_id: a for a in team_appearances(team, PERIODS, {}, {"b1": 46.5 + 2.0, "b2": 45.8})
+    }
+    assert apps["s1"].minute_off == apps["b1"].minute_on == pytest.approx(46.5)  # the second half
+    assert apps["s1"].minutes_played == pytest.approx(46.5)
+    assert apps["s2"].minute_off == apps["b2"].minute_on == pytest.approx(45.0)
+    # Without events for the player coming on, 45 is read as half time, as 46 is.
+    alone = _sheet([SheetEntry("s1", True), SheetEntry("b1", False)], [Substitution(45, "b1", "s1")])
+    assert _by_player(alone)["b1"].minute_on == pytest.approx(46.5)
+
+
+def test_real_half_time_substitution_recorded_at_45(sample_dir: Path) -> None:
+    """Match 2576083 (Serie A 2017/18): club 3157's sheet has 135927 on for 11063 at minute 45.
+    From the raw file: 11063's last event is at 2607 s of the first half, 135927's first at 57 s
+    of the second; the first half lasted 2900 s. The change was made at half time."""
+    sheet, parsed, raw = _real(sample_dir, "Italy", "2576083")
+    team = sheet.home if sheet.home.club_id == "3157" else sheet.away
+    assert ("135927", "11063") in {(s.player_in, s.player_out) for s in team.substitutions if s.minute == 45}
+    first_half = parsed.period_minutes[1]
+    assert first_half == pytest.approx(_raw_period_minutes(raw)["1H"], abs=0.01)
+    apps = {a.player_id: a for a in match_appearances(sheet, parsed.period_minutes, {}, parsed.events)}
+    assert apps["11063"].minute_off == pytest.approx(first_half)  # the whole first half, stoppage included
+    assert apps["135927"].minute_on == pytest.approx(first_half)
+    assert apps["135927"].minutes_played == pytest.approx(parsed.period_minutes[2])
+
+
+def test_real_substitution_at_45_in_first_half_stoppage(sample_dir: Path) -> None:
+    """Match 2575969: 22377 on for 92908 at minute 45 (club 3166); 22377's first event is at 2869 s
+    of the first half (47.8 min), so the change was made in stoppage time: the clock minute holds."""
+    sheet, parsed, _ = _real(sample_dir, "Italy", "2575969")
+    first = min(e.second for e in parsed.events if e.player_id == "22377" and e.period == 1)
+    assert 45.0 < first / 60 < parsed.period_minutes[1]
+    apps = {a.player_id: a for a in match_appearances(sheet, parsed.period_minutes, {}, parsed.events)}
+    assert apps["92908"].minute_off == pytest.approx(45.0)
+    assert apps["22377"].minute_on == pytest.approx(45.0)

@@ -69,10 +69,20 @@ class Loanwatch:
 
     # -- ingest -------------------------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[str | Path], progress: Progress | None = None) -> IngestSummary:
-        """Ingest Wyscout files or folders (match files, match sheets, players, teams)."""
+    def ingest(
+        self,
+        paths: Sequence[str | Path],
+        progress: Progress | None = None,
+        *,
+        accept_score_mismatch: bool = False,
+    ) -> IngestSummary:
+        """Ingest Wyscout files or folders (match files, match sheets, players, teams).
+
+        ``accept_score_mismatch`` stores a match whose events cannot explain its score (a partial
+        feed), with a ``score_mismatch`` warning; otherwise it is rejected."""
         self._store_changed()
-        return Ingestor(self.store, progress).run([Path(p) for p in paths])
+        ingestor = Ingestor(self.store, progress, accept_score_mismatch=accept_score_mismatch)
+        return ingestor.run([Path(p) for p in paths])
 
     @writes
     def ingest_file(

@@ -70,7 +70,11 @@ def _print_summary(summary: IngestSummary, store: Loanwatch) -> None:
     table = Table(title="Ingest summary", show_header=False)
     for key, value in summary.as_dict().items():
         table.add_row(key, f"{value:,}")
+    if flagged := len({(path, match_id) for path, match_id, _ in summary.warnings}):
+        table.add_row("stored with warnings", f"{flagged:,}")
     console.print(table)
+    for path, match_id, w in summary.warnings:
+        err_console.print(f"[yellow]stored with a warning[/yellow] {path} (match {match_id}): {w.text}")
     for err in summary.errors:
         err_console.print(f"[red]rejected[/red] {err.path}: {err.problem}")
     console.print(f"Store: {store.location}")
@@ -89,16 +93,26 @@ def ingest(
         bool,
         typer.Option(
             "--accept-score-mismatch",
-            help="Store a match whose events do not add up to its score (a partial feed), flagged.",
+            help="Store a match whose events do not add up to its score (a partial feed) with a "
+            "warning, instead of rejecting it. Any provider.",
         ),
     ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Ingest match files, match sheets, players and teams. Files already ingested are skipped."""
+    """Ingest match files, match sheets, players and teams. Files already ingested are skipped.
+
+    A bad file, or a bad entry of a players / teams / match-sheet file, is rejected with a message
+    naming it and the problem; everything good in the same run lands. A match the store can hold
+    truthfully despite a data problem is stored with a named warning (printed, and shown in reports).
+
+    Exit status: 0 when every input landed (warnings may have been printed); 1 when something
+    was rejected (each is listed; rerun once it is fixed: what landed is skipped); 2 on bad
+    arguments.
+    """
     lw = open_store(store)
     if provider == "wyscout":
         with _progress("Ingesting") as update:
-            summary = lw.ingest(paths, update)
+            summary = lw.ingest(paths, update, accept_score_mismatch=accept_score_mismatch)
     else:
         summary = IngestSummary()
         for p in paths:
@@ -111,6 +125,7 @@ def ingest(
             for key, value in one.as_dict().items():
                 setattr(summary, key, getattr(summary, key) + value)
             summary.errors.extend(one.errors)
+            summary.warnings.extend(one.warnings)
     _print_summary(summary, lw)
     if summary.rejected:
         raise typer.Exit(1)

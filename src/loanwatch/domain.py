@@ -10,6 +10,7 @@ attacking left to right (the SPADL convention), whatever the provider's own syst
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -170,6 +171,45 @@ class Appearance:
     red_card: bool = False
 
 
+@dataclass(frozen=True)
+class DataWarning:
+    """A data-quality problem of a stored match: a stable code, its parameters, an English text.
+
+    Stored in ``matches.warnings`` as a JSON list of ``{"code", "params", "text"}`` objects
+    (``warnings_to_json`` / ``warnings_from_json``). Reports translate by ``code`` and ``params``;
+    ``text`` is for logs and the CLI. The codes are listed in ``loanwatch.ingest.errors``.
+    """
+
+    code: str
+    params: dict[str, str | int | float] = field(default_factory=dict)
+    text: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "params": dict(self.params), "text": self.text}
+
+
+def warnings_to_json(warnings: list[DataWarning]) -> str:
+    """The stored form of a match's warnings: "" when there are none, else a JSON list."""
+    return json.dumps([w.as_dict() for w in warnings], ensure_ascii=False) if warnings else ""
+
+
+def warnings_from_json(stored: str | None) -> list[DataWarning]:
+    """Read ``matches.warnings`` back; text stored before migration 0007 reads as code "note"."""
+    if not stored:
+        return []
+    try:
+        doc = json.loads(stored)
+    except ValueError:
+        return [DataWarning("note", {}, line) for line in stored.splitlines() if line.strip()]
+    if not isinstance(doc, list):
+        return [DataWarning("note", {}, stored)]
+    return [
+        DataWarning(str(w.get("code", "note")), dict(w.get("params") or {}), str(w.get("text", "")))
+        for w in doc
+        if isinstance(w, dict)
+    ]
+
+
 @dataclass
 class MatchRecord:
     """Everything one match file yields: what the store writes in one transaction."""
@@ -181,7 +221,7 @@ class MatchRecord:
     clubs: list[Club]
     competition: Competition
     appearances: list[Appearance] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # checks the user chose to override
+    warnings: list[DataWarning] = field(default_factory=list)  # stored with the match, shown beside it
 
     @property
     def length_minutes(self) -> float:

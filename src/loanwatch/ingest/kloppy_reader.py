@@ -712,6 +712,8 @@ def ingest_with_kloppy(
             "(Wyscout folders ingest with --provider wyscout)",
         )
     fmt = FORMATS[provider]
+    if path.exists() and not path.is_file() and not path.is_dir():
+        raise IngestError(path, "not a regular file (a FIFO or device?): nothing read")
     if not path.is_file():
         raise IngestError(path, "no such file")
     if metadata is None:
@@ -731,7 +733,8 @@ def ingest_with_kloppy(
     digest.update(meta_raw)
     sha = digest.hexdigest()
     source = SourceFile(key, sha, len(events_raw) + len(meta_raw), provider, "match")
-    if store.ingested_files().get(key) == (sha, "ingested"):
+    seen = store.ingested_files().get(key)
+    if seen == (sha, "ingested"):
         summary.skipped += 1
         return summary
     known = store.ingested_hashes().get(sha)
@@ -758,6 +761,14 @@ def ingest_with_kloppy(
             accept_score_mismatch=accept_score_mismatch,
         )
     except IngestError as err:
+        if seen is not None and seen[1] == "ingested":
+            # Changed and now bad: the match of the version ingested before stays, and so does
+            # its file row (hash, status); the new problem is recorded beside it.
+            kept = IngestError(err.path, err.problem + "; the version ingested before is kept")
+            store.record_rejected_version(key, run_id, kept.problem)
+            summary.rejected += 1
+            store.finish_run(run_id, summary.as_dict())
+            raise kept from None
         store.record_rejected(source, run_id, err.problem)
         summary.rejected += 1
         store.finish_run(run_id, summary.as_dict())
@@ -766,5 +777,6 @@ def ingest_with_kloppy(
     summary.matches = 1
     summary.events = len(record.events)
     summary.players = len(record.players)
+    summary.warnings.extend((str(path), record.sheet.match_id, w) for w in record.warnings)
     store.finish_run(run_id, summary.as_dict())
     return summary

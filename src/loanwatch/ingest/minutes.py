@@ -16,11 +16,23 @@ from loanwatch.domain import Appearance, AppearanceStatus, Event, MatchSheet, Te
 _PERIOD_CLOCK_START = {1: 0, 2: 45, 3: 90, 4: 105}
 
 
-def elapsed_minutes(clock_minute: float, period_minutes: Mapping[int, float]) -> float:
-    """Map a match-clock minute onto the real timeline of the match."""
+def elapsed_minutes(
+    clock_minute: float, period_minutes: Mapping[int, float], *, at_break: bool = False
+) -> float:
+    """Map a match-clock minute onto the real timeline of the match.
+
+    ``at_break``: the minute is a substitution's. One recorded at the very minute a later period
+    starts on the clock (45, 90, 105) is read as made at the break, as one at 46, 91 or 106 is:
+    at that period's start, after the stoppage time of the period before (``team_appearances``
+    keeps the clock minute when the player coming on acted before the break).
+    """
     periods = sorted(p for p in period_minutes if p in _PERIOD_CLOCK_START)
     if not periods:
         return float(clock_minute)
+    if at_break:
+        for p in periods[1:]:
+            if clock_minute == _PERIOD_CLOCK_START[p]:
+                return sum(period_minutes[q] for q in periods if q < p)
     period = periods[0]
     for p in periods:
         if clock_minute > _PERIOD_CLOCK_START[p] or p == periods[0]:
@@ -63,7 +75,12 @@ def team_appearances(
             on[entry.player_id] = 0.0
     unknown_in: list[float] = []  # substitutions whose incoming player the sheet does not name
     for sub in sorted(team.substitutions, key=lambda s: s.minute):
-        at = elapsed_minutes(sub.minute, period_minutes)
+        at = elapsed_minutes(sub.minute, period_minutes, at_break=True)
+        if first_action and first_action.get(sub.player_in, at) < at - 1e-9:
+            # Minute 45 (90, 105) is also written for a change in the stoppage time before the
+            # break (7 of the 11 at 45 in the 2017/18 data): the player coming on touched the ball
+            # before the break, so the change was made then, at the clock minute.
+            at = elapsed_minutes(sub.minute, period_minutes)
         if sub.player_out and sub.player_out in on and sub.player_out not in off:
             off[sub.player_out] = at
         if sub.player_in and sub.player_in not in on:

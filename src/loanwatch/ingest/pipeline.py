@@ -4,7 +4,8 @@ Incremental and idempotent: a file already ingested is skipped by content (sha25
 replaces its match, the same content delivered under another name is skipped as a duplicate.
 Each match is written in one transaction with its source file, so a crash at any point leaves
 the store consistent and a rerun completes. A bad file is rejected with a message naming it;
-the good files of the same run still land.
+the good files of the same run still land; a bad entry of a players, teams or match-sheet file is
+rejected alone. What is rejected and what is stored with a warning: ``loanwatch.ingest.errors``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import gc
 import gzip
 import hashlib
+import stat
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,11 +22,27 @@ from typing import Any
 
 import orjson
 
-from loanwatch.domain import AppearanceStatus, Club, Competition, Event, MatchRecord, MatchSheet, Player
+from loanwatch.domain import (
+    AppearanceStatus,
+    Club,
+    Competition,
+    DataWarning,
+    Event,
+    MatchRecord,
+    MatchSheet,
+    Player,
+    TeamSheet,
+)
 from loanwatch.ingest import wyscout
-from loanwatch.ingest.errors import IngestError
+from loanwatch.ingest.errors import (
+    GOAL_ON_SAVE_ONLY,
+    SCORE_MISMATCH,
+    SUBSTITUTIONS_MISSING,
+    IngestError,
+    warning,
+)
 from loanwatch.ingest.minutes import match_appearances
-from loanwatch.metrics.boxscore import goals_by_club, with_box_score
+from loanwatch.metrics.boxscore import goals_by_club, goals_on_saves_only, with_box_score
 from loanwatch.store.locking import writer_lock
 from loanwatch.store.repository import SourceFile, Store
 
@@ -39,8 +57,10 @@ class IngestSummary:
     events: int = 0
     players: int = 0
     skipped: int = 0
-    rejected: int = 0
+    rejected: int = 0  # files, and entries of reference files, that were rejected
     errors: list[IngestError] = field(default_factory=list)
+    # (file, match provider id, warning) of every match stored with a data-quality warning
+    warnings: list[tuple[str, str, DataWarning]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -56,6 +76,23 @@ class IngestSummary:
 class FoundFile:
     path: Path
     kind: str  # teams, players, sheets, match
+
+
+def _special(path: Path) -> str | None:
+    """What a path is when it is neither a folder nor a regular file (nothing is read from it)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def _kind(path: Path) -> str | None:
@@ -77,24 +114,47 @@ def _kind(path: Path) -> str | None:
 _ORDER = {"teams": 0, "players": 1, "sheets": 2, "match": 3}
 
 
-def discover(paths: Iterable[Path]) -> list[FoundFile]:
-    """Wyscout files under the given paths, reference files first so matches can be read against them."""
+def discover(paths: Iterable[Path], refused: list[IngestError] | None = None) -> list[FoundFile]:
+    """Wyscout files under the given paths, reference files first so matches can be read against them.
+
+    A path that is a FIFO, a device or a socket (given, or under a folder with a Wyscout name) is
+    not read: it goes to ``refused`` with what it is.
+    """
     found: list[FoundFile] = []
     for root in paths:
         candidates = sorted(root.rglob("*")) if root.is_dir() else [root]
         for p in candidates:
+            if (what := _special(p)) is not None:
+                if (p == root or _kind(p) is not None) and refused is not None:
+                    refused.append(IngestError(p, f"{what}, not a file: nothing read"))
+                continue
             if p.is_file() and (kind := _kind(p)) is not None:
                 found.append(FoundFile(p, kind))
+            elif p == root and p.is_file() and refused is not None:
+                refused.append(IngestError(p, "not a Wyscout file name (*.json or *.json.gz, any case)"))
     return sorted(found, key=lambda f: (_ORDER[f.kind], str(f.path)))
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def _decompress(path: Path, raw: bytes) -> bytes:
-    if not path.name.endswith(".gz"):
+    """The file's JSON bytes: gunzipped when named .gz (any case) or when gzip content is named .json."""
+    if not path.name.lower().endswith(".gz") and not raw.startswith(GZIP_MAGIC):
         return raw
     try:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as exc:
         raise IngestError(path, f"truncated or corrupt gzip file ({exc})") from None
+
+
+# What a reader raises on content shaped like nothing it checks for: the file is rejected, named,
+# and the run goes on (no traceback reaches the user).
+UNEXPECTED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def unexpected(path: Path, exc: Exception) -> IngestError:
+    return IngestError(path, f"unexpected content ({type(exc).__name__}: {exc})")
 
 
 def parse_match_file(path: Path, raw: bytes) -> wyscout.WyscoutMatchFile | IngestError:
@@ -103,16 +163,22 @@ def parse_match_file(path: Path, raw: bytes) -> wyscout.WyscoutMatchFile | Inges
         return wyscout.WyscoutMatchFile(path, _decompress(path, raw))
     except IngestError as err:
         return err
+    except UNEXPECTED as exc:
+        return unexpected(path, exc)
 
 
 class Ingestor:
     """One ingest run over Wyscout files."""
 
-    def __init__(self, store: Store, progress: Progress | None = None) -> None:
+    def __init__(
+        self, store: Store, progress: Progress | None = None, *, accept_score_mismatch: bool = False
+    ) -> None:
         self.store = store
         self.progress = progress
+        self.accept_score_mismatch = accept_score_mismatch
         self.summary = IngestSummary()
         self._sheets: dict[str, bytes] = {}
+        self._bad_sheets: dict[str, str] = {}  # match id -> why its sheet was rejected in this run
         self._fixtures: list[dict[str, Any]] = []
 
     def run(self, paths: Iterable[Path]) -> IngestSummary:
@@ -134,10 +200,13 @@ class Ingestor:
                 gc.enable()
 
     def _run(self, paths: list[Path]) -> IngestSummary:
-        files = discover(paths)
+        refused: list[IngestError] = []
+        files = discover(paths, refused)
         for p in paths:
             if not p.exists():
                 self._reject_unrecorded(IngestError(p, "no such file or folder"))
+        for err in refused:
+            self._reject_unrecorded(err)
         run_id = self.store.begin_run(", ".join(str(p) for p in paths))
         self._seen = self.store.ingested_files()
         self._hashes = self.store.ingested_hashes()
@@ -155,6 +224,8 @@ class Ingestor:
                     self._hashes[source.sha256] = source.path
                 except IngestError as err:
                     self._reject(source, run_id, err)
+                except UNEXPECTED as exc:
+                    self._reject(source, run_id, unexpected(found.path, exc))
         for found, source, parsed in self._parsed_matches(matches):
             self._tick(found, done, len(files))
             done += 1
@@ -169,10 +240,15 @@ class Ingestor:
                     record, source, run_id, tournament=record.sheet.competition_id in TOURNAMENTS
                 )
                 self.summary.matches += 1
+                self.summary.warnings.extend(
+                    (str(found.path), record.sheet.match_id, w) for w in record.warnings
+                )
                 self.summary.events += len(record.events)
                 self._hashes[source.sha256] = source.path
             except IngestError as err:
                 self._reject(source, run_id, err)
+            except UNEXPECTED as exc:
+                self._reject(source, run_id, unexpected(found.path, exc))
         if self.progress:
             self.progress("", len(files), len(files))
         self.store.finish_run(run_id, self.summary.as_dict())
@@ -186,6 +262,9 @@ class Ingestor:
         """The file's bytes if it must be ingested; None when it is unchanged, a duplicate or unreadable."""
         path = found.path
         key = str(path.resolve())
+        if (what := _special(path)) is not None:
+            self._reject_unrecorded(IngestError(path, f"{what}, not a file: nothing read"))
+            return None
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -216,29 +295,44 @@ class Ingestor:
         self, kind: str, path: Path, content: bytes, source: SourceFile, run_id: int
     ) -> None:
         if kind == "teams":
-            clubs = wyscout.read_teams(path, content)
-            self.store.save_reference([], clubs, source, run_id)
+            clubs, bad = wyscout.read_teams(path, content)
+            self.store.save_reference([], clubs, source, run_id, _entry_errors(bad))
         elif kind == "players":
-            players = wyscout.read_players(path, content)
-            self.store.save_reference(players, [], source, run_id)
+            players, bad = wyscout.read_players(path, content)
+            self.store.save_reference(players, [], source, run_id, _entry_errors(bad))
             self.summary.players += len(players)
         else:
-            sheets = self._index_sheets(path, content)
-            self.store.save_sheets(wyscout.PROVIDER, sheets, source, run_id, fixtures=self._fixtures)
+            sheets, bad = self._index_sheets(path, content)
+            self.store.save_sheets(
+                wyscout.PROVIDER, sheets, source, run_id, _entry_errors(bad), fixtures=self._fixtures
+            )
+        for err in bad:  # the good entries landed; each bad one is reported
+            self._reject_unrecorded(err)
 
-    def _index_sheets(self, path: Path, content: bytes) -> dict[str, bytes]:
+    def _index_sheets(self, path: Path, content: bytes) -> tuple[dict[str, bytes], list[IngestError]]:
         try:
             doc = orjson.loads(content)
         except orjson.JSONDecodeError as exc:
             raise IngestError(path, f"not valid JSON ({exc})") from None
-        if not isinstance(doc, list) or not all(isinstance(m, dict) and "teamsData" in m for m in doc):
+        if not isinstance(doc, list) or (
+            doc and not any(isinstance(m, dict) and "teamsData" in m for m in doc)
+        ):
             raise IngestError(
                 path, "not a Wyscout match sheet file (expected a list of matches with teamsData)"
             )
         sheets = {}
+        bad: list[IngestError] = []
         self._fixtures = []
-        for m in doc:
-            sheet = wyscout.sheet_from_json(path, m)  # validate every sheet before keeping any
+        for i, m in enumerate(doc):
+            try:
+                sheet = wyscout.sheet_from_json(path, m)
+            except IngestError as err:
+                wy = wyscout.provider_id(m.get("wyId")) if isinstance(m, dict) else None
+                if wy is not None:
+                    self._bad_sheets[wy] = err.problem
+                bad.append(IngestError(path, f"match sheet #{i} rejected: {err.problem}"))
+                continue
+            self._bad_sheets.pop(sheet.match_id, None)
             sheets[sheet.match_id] = orjson.dumps(m)
             self._fixtures.append(
                 {
@@ -251,11 +345,17 @@ class Ingestor:
                     "away_score": sheet.away.score,
                 }
             )
+        if doc and not sheets:
+            raise IngestError(path, f"none of its {len(doc)} match sheets can be read ({bad[0].problem})")
         self._sheets.update(sheets)
-        return sheets
+        return sheets, bad
 
     def _sheet(self, path: Path, match_id: str) -> MatchSheet:
         raw = self._sheets.get(match_id) or self.store.match_sheet(wyscout.PROVIDER, match_id)
+        if raw is None and match_id in self._bad_sheets:
+            raise IngestError(
+                path, f"the match sheet of match {match_id} was rejected ({self._bad_sheets[match_id]})"
+            )
         if raw is None:
             raise IngestError(
                 path, f"no match sheet for match {match_id}: ingest the matches_*.json file that lists it"
@@ -273,15 +373,28 @@ class Ingestor:
             parsed.players,
             parsed.clubs,
             self.store.known_player_ids(),
+            accept_score_mismatch=self.accept_score_mismatch,
+            warnings=parsed.warnings,
         )
 
     def _reject(self, source: SourceFile, run_id: int, err: IngestError) -> None:
+        if self._seen.get(source.path, ("", ""))[1] == "ingested":
+            # A changed file that is now bad: the store keeps the data of the version ingested
+            # before, and the file's row keeps that version's hash and status, with the new problem.
+            kept = IngestError(err.path, err.problem + "; the version ingested before is kept")
+            self.store.record_rejected_version(source.path, run_id, kept.problem)
+            self._reject_unrecorded(kept)
+            return
         self.store.record_rejected(source, run_id, err.problem)
         self._reject_unrecorded(err)
 
     def _reject_unrecorded(self, err: IngestError) -> None:
         self.summary.rejected += 1
         self.summary.errors.append(err)
+
+
+def _entry_errors(bad: list[IngestError]) -> str | None:
+    return "\n".join(e.problem for e in bad) or None
 
 
 def build_record(
@@ -295,12 +408,25 @@ def build_record(
     known_players: Collection[tuple[str, str]],
     *,
     accept_score_mismatch: bool = False,
+    warnings: Iterable[DataWarning] = (),
 ) -> MatchRecord:
-    """Join events to their sheet, derive appearances, and check the result against the sheet."""
+    """Join events to their sheet, derive appearances, and check the result against the sheet.
+
+    ``warnings``: what the reader already found (kept with the match). ``accept_score_mismatch``
+    stores a match whose events cannot explain its score (a partial feed) with a warning.
+    """
     provider = sheet.provider
     club_ids = {sheet.home.club_id, sheet.away.club_id}
     if {c.provider_id for c in clubs} != club_ids:
         raise IngestError(path, f"match {sheet.match_id}: the clubs in the file do not match its sheet")
+    stray = [(i, e) for i, e in enumerate(events) if e.team_id not in club_ids]
+    if stray:
+        i, e = stray[0]
+        raise IngestError(
+            path,
+            f"match {sheet.match_id}: event #{i} (id {e.provider_event_id}) has teamId {e.team_id}, "
+            f"neither club of the match ({len(stray)} such events)",
+        )
     on_sheet = {e.player_id for team in (sheet.home, sheet.away) for e in team.entries}
     acting = {e.player_id for e in events if e.player_id}
     if missing := sorted(acting - on_sheet):
@@ -325,18 +451,51 @@ def build_record(
             raise IngestError(
                 path, f"match {sheet.match_id}: player {a.player_id} plays longer than the match"
             )
-    scored = goals_by_club(events, (sheet.home.club_id, sheet.away.club_id))
+    found = list(warnings)
+    found += _missing_substitutions(sheet, appearances)
+    clubs_order = (sheet.home.club_id, sheet.away.club_id)
+    scored = goals_by_club(events, clubs_order)
     expected = {sheet.home.club_id: sheet.home.score, sheet.away.club_id: sheet.away.score}
-    warnings = []
     if scored != expected:
+        # The provider also tags a goal on the keeper's save attempt. When a scorer's shot is coded
+        # as something else, that tag is the only trace of the goal: read it as the provider does.
+        on_saves = goals_on_saves_only(events, clubs_order)
+        with_saves = dict(scored)
+        for _, club, _ in on_saves:
+            with_saves[club] += 1
+        if on_saves and with_saves == expected:
+            scored = with_saves
+            found += [
+                warning(
+                    GOAL_ON_SAVE_ONLY,
+                    f"a goal of club {club} is tagged only on the keeper's save attempt (event {eid}, "
+                    f"minute {minute}): it counts in the score, no scorer is credited",
+                    event_id=eid,
+                    club_id=club,
+                    minute=minute,
+                )
+                for eid, club, minute in on_saves
+            ]
+    if scored != expected:
+        home, away = clubs_order
         problem = (
-            f"match {sheet.match_id}: goals in the events {scored} differ from the sheet's score {expected}"
+            f"match {sheet.match_id}: goals in the events {scored[home]}-{scored[away]} "
+            f"differ from the sheet's score {expected[home]}-{expected[away]}"
         )
         if not accept_score_mismatch:
             raise IngestError(
                 path, problem + " (if the file is known to be an excerpt, pass --accept-score-mismatch)"
             )
-        warnings.append(problem)
+        found.append(
+            warning(
+                SCORE_MISMATCH,
+                problem + ", stored as asked (--accept-score-mismatch): the sheet's score is kept",
+                events_home=scored[home],
+                events_away=scored[away],
+                sheet_home=expected[home],
+                sheet_away=expected[away],
+            )
+        )
     return MatchRecord(
         sheet=sheet,
         period_minutes=period_minutes,
@@ -345,5 +504,29 @@ def build_record(
         clubs=clubs,
         competition=competition,
         appearances=[a for a in appearances if a.status != AppearanceStatus.NOT_IN_SQUAD],
-        warnings=warnings,
+        warnings=found,
     )
+
+
+def _missing_substitutions(sheet: MatchSheet, appearances: list[Any]) -> list[DataWarning]:
+    """A club with no substitutions on its sheet whose bench players acted: minutes are approximate."""
+    out = []
+    for team in (sheet.home, sheet.away):
+        team_sheet: TeamSheet = team
+        if team_sheet.substitutions:
+            continue
+        bench = {e.player_id for e in team_sheet.entries if not e.starter}
+        came_on = sorted(
+            a.player_id for a in appearances if a.player_id in bench and a.status == AppearanceStatus.CAME_ON
+        )
+        if came_on:
+            out.append(
+                warning(
+                    SUBSTITUTIONS_MISSING,
+                    f"club {team_sheet.club_id}'s sheet gives no substitutions, but {', '.join(came_on)} "
+                    "came on (from their first action); the players they replaced keep the whole match",
+                    club_id=team_sheet.club_id,
+                    players=", ".join(came_on),
+                )
+            )
+    return out

@@ -10,7 +10,8 @@ tabulated once for Wyscout's integer grid.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from loanwatch.domain import (
     PITCH_WIDTH,
     Club,
     Competition,
+    DataWarning,
     Event,
     EventKind,
     MatchSheet,
@@ -31,7 +33,13 @@ from loanwatch.domain import (
     Substitution,
     TeamSheet,
 )
-from loanwatch.ingest.errors import IngestError
+from loanwatch.ingest.errors import (
+    COORDINATES_OUT_OF_RANGE,
+    DUPLICATE_EVENTS,
+    EntryError,
+    IngestError,
+    warning,
+)
 
 PROVIDER = "wyscout"
 
@@ -48,6 +56,14 @@ COMPETITION_NAMES = {
 
 PERIODS = {"1H": 1, "2H": 2, "E1": 3, "E2": 4, "P": 5}
 SHOOTOUT_PERIOD = 5
+# An event's eventSec counts from the start of its period; the longest real period of the data
+# set lasts 59 minutes (a half with a long stoppage). Beyond 90 minutes the number is not a time.
+MAX_PERIOD_SECONDS = 90 * 60
+# The provider's pitch is 0..100 on both axes; the real data has a few positions one unit off the
+# line (-1, 101). Further out, a position is not a place on the pitch: stored as unknown.
+COORDINATE_TOLERANCE = 5
+STARTERS = 11
+MAX_CLOCK_MINUTE = 150  # a substitution minute beyond extra time and its stoppage is not a minute
 
 TAG_GOAL = 101
 TAG_OWN_GOAL = 102
@@ -73,6 +89,9 @@ def clean_name(raw: str | None) -> str:
     """The dataset writes names with literal ``\\u00e9`` escapes; show them as people write them."""
     if not raw:
         return ""
+    if not isinstance(raw, str):
+        kind = "a number" if isinstance(raw, int | float) else f"a JSON {type(raw).__name__}"
+        raise EntryError(f"{raw!r:.30} is {kind}, not a name")
     text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw) if "\\u" in raw else raw
     # A soft hyphen is a line-break hint (Gu\u00f0munds\u00adson), not part of the name.
     return text.replace("\u00ad", "").strip()
@@ -115,6 +134,29 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def provider_id(value: Any) -> str | None:
+    """A provider id as text, or None when it is missing, null, 0 or not an integer id."""
+    if type(value) is int:
+        return str(value) if value > 0 else None
+    if isinstance(value, str) and value.isdigit() and int(value) > 0:
+        return str(int(value))
+    return None
+
+
+def _required_id(entry: Mapping[str, Any], key: str = "wyId") -> str:
+    pid = provider_id(entry.get(key))
+    if pid is None:
+        raise EntryError(f"no {key}" if entry.get(key) is None else f"{key} {entry.get(key)!r} is not an id")
+    return pid
+
+
+def _name(entry: Mapping[str, Any], key: str) -> str:
+    try:
+        return clean_name(entry.get(key))
+    except EntryError as exc:
+        raise EntryError(f"{key} {exc}") from None
+
+
 def _parse_date(value: Any) -> date | None:
     if not value or value == "null":
         return None
@@ -125,30 +167,37 @@ def _parse_date(value: Any) -> date | None:
 
 
 def player_from_json(p: Mapping[str, Any]) -> Player:
+    """A player entry; ``EntryError`` says what is wrong with a bad one."""
+    if not isinstance(p, dict):
+        raise EntryError(f"{p!r:.40} is not a player")
     role = p.get("role") or {}
     passport = p.get("passportArea") or {}
+    foot = p.get("foot") or ""
     return Player(
         provider=PROVIDER,
-        provider_id=str(p["wyId"]),
-        short_name=clean_name(p.get("shortName")),
-        first_name=clean_name(p.get("firstName")),
-        last_name=clean_name(p.get("lastName")),
+        provider_id=_required_id(p),
+        short_name=_name(p, "shortName"),
+        first_name=_name(p, "firstName"),
+        last_name=_name(p, "lastName"),
         birth_date=_parse_date(p.get("birthDate")),
-        foot=p.get("foot") or "",
+        foot=foot if isinstance(foot, str) else "",
         height_cm=_int_or_none(p.get("height")) or None,
-        role=role.get("code2", "") if isinstance(role, dict) else "",
-        nationality=clean_name(passport.get("name")) if isinstance(passport, dict) else "",
+        role=str(role.get("code2") or "") if isinstance(role, dict) else "",
+        nationality=_name(passport, "name") if isinstance(passport, dict) else "",
     )
 
 
 def club_from_json(t: Mapping[str, Any]) -> Club:
+    """A team entry; ``EntryError`` says what is wrong with a bad one."""
+    if not isinstance(t, dict):
+        raise EntryError(f"{t!r:.40} is not a team")
     area = t.get("area") or {}
     return Club(
         provider=PROVIDER,
-        provider_id=str(t["wyId"]),
-        name=clean_name(t.get("name")),
-        official_name=clean_name(t.get("officialName")),
-        area=clean_name(area.get("name")) if isinstance(area, dict) else "",
+        provider_id=_required_id(t),
+        name=_name(t, "name"),
+        official_name=_name(t, "officialName"),
+        area=_name(area, "name") if isinstance(area, dict) else "",
     )
 
 
@@ -164,18 +213,33 @@ def _load_json(path: Path, data: bytes) -> Any:
         raise IngestError(path, f"not valid JSON ({exc})") from None
 
 
-def read_players(path: Path, data: bytes) -> list[Player]:
+def _entries(path: Path, data: bytes, what: str, read: Any) -> tuple[list[Any], list[IngestError]]:
+    """Every good entry of a reference file, and an error naming each bad one by index and wyId."""
     doc = _load_json(path, data)
-    if not isinstance(doc, list) or (doc and "wyId" not in doc[0]):
-        raise IngestError(path, "not a Wyscout players file (expected a list of players with wyId)")
-    return [player_from_json(p) for p in doc if isinstance(p, dict) and "wyId" in p]
+    if not isinstance(doc, list):
+        raise IngestError(path, f"not a Wyscout {what}s file (expected a list of {what}s with wyId)")
+    good, bad = [], []
+    for i, entry in enumerate(doc):
+        try:
+            good.append(read(entry))
+        except (EntryError, TypeError, AttributeError, ValueError) as exc:
+            wy = f" (wyId {entry.get('wyId')})" if isinstance(entry, dict) and entry.get("wyId") else ""
+            bad.append(IngestError(path, f"{what} #{i}{wy} rejected: {exc}"))
+    if doc and not good:
+        raise IngestError(
+            path, f"not a Wyscout {what}s file: none of its {len(doc)} entries is a {what} ({bad[0].problem})"
+        )
+    return good, bad
 
 
-def read_teams(path: Path, data: bytes) -> list[Club]:
-    doc = _load_json(path, data)
-    if not isinstance(doc, list) or (doc and "wyId" not in doc[0]):
-        raise IngestError(path, "not a Wyscout teams file (expected a list of teams with wyId)")
-    return [club_from_json(t) for t in doc if isinstance(t, dict) and "wyId" in t]
+def read_players(path: Path, data: bytes) -> tuple[list[Player], list[IngestError]]:
+    """The players of a players.json, and the bad entries (rejected one by one)."""
+    return _entries(path, data, "player", player_from_json)
+
+
+def read_teams(path: Path, data: bytes) -> tuple[list[Club], list[IngestError]]:
+    """The clubs of a teams.json, and the bad entries (rejected one by one)."""
+    return _entries(path, data, "team", club_from_json)
 
 
 def _team_sheet(path: Path, match_id: str, club_id: str, data: Mapping[str, Any], final: int) -> TeamSheet:
@@ -183,28 +247,43 @@ def _team_sheet(path: Path, match_id: str, club_id: str, data: Mapping[str, Any]
     if not isinstance(formation, dict):
         formation = {}
     entries: list[SheetEntry] = []
+    where = f"match {match_id}: club {club_id}"
     for key, starter in (("lineup", True), ("bench", False)):
         rows = formation.get(key) or []
         if not isinstance(rows, list):
             rows = []
-        for row in rows:
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise IngestError(path, f"{where}: {key} row {i} is not a player ({row!r:.40})")
             pid = _int_or_none(row.get("playerId"))
-            if not pid:
-                continue
+            if not pid or pid < 0:
+                raise IngestError(path, f"{where}: {key} row {i} has no playerId")
             # redCards / yellowCards hold the minute of the card ("93"), or "0".
             red = _int_or_none(row.get("redCards")) or None
             yellow = _int_or_none(row.get("yellowCards")) or 0
             entries.append(
                 SheetEntry(str(pid), starter, red_card_minute=red, yellow_cards=1 if yellow else 0)
             )
+    starters = sum(1 for e in entries if e.starter)
+    if formation and starters != STARTERS:
+        raise IngestError(path, f"{where}: the lineup lists {starters} starters ({STARTERS} expected)")
+    if len({e.player_id for e in entries}) != len(entries):
+        raise IngestError(path, f"{where}: a player is listed twice in the lineup and bench")
     subs_raw = formation.get("substitutions")
     subs: list[Substitution] = []
+    # "null" (a string) is how the provider writes "no substitutions recorded".
     if isinstance(subs_raw, list):
-        for s in subs_raw:
+        for i, s in enumerate(subs_raw):
+            if not isinstance(s, dict):
+                raise IngestError(path, f"{where}: substitution {i} is not a substitution ({s!r:.40})")
             p_in, p_out = _int_or_none(s.get("playerIn")), _int_or_none(s.get("playerOut"))
             minute = _int_or_none(s.get("minute"))
             if minute is None:
                 continue
+            if not 0 <= minute <= MAX_CLOCK_MINUTE:
+                raise IngestError(
+                    path, f"{where}: substitution {i} at minute {minute} (0..{MAX_CLOCK_MINUTE} expected)"
+                )
             # playerIn 0 happens in the real data: the substitute is unknown; the player going
             # off still leaves at that minute.
             subs.append(Substitution(minute, str(p_in) if p_in else "", str(p_out) if p_out else ""))
@@ -218,10 +297,20 @@ def _team_sheet(path: Path, match_id: str, club_id: str, data: Mapping[str, Any]
 
 
 def sheet_from_json(path: Path, m: Mapping[str, Any]) -> MatchSheet:
-    match_id = str(m["wyId"])
+    if not isinstance(m, dict):
+        raise IngestError(path, f"{m!r:.40} is not a match sheet")
+    match_id = provider_id(m.get("wyId"))
+    if match_id is None:
+        raise IngestError(
+            path, "a match sheet without wyId" + (f" ({m.get('wyId')!r})" if "wyId" in m else "")
+        )
     teams = m.get("teamsData") or {}
-    if not isinstance(teams, dict) or len(teams) != 2:
+    if not isinstance(teams, dict) or len(teams) != 2 or not all(isinstance(v, dict) for v in teams.values()):
         raise IngestError(path, f"match {match_id}: the sheet does not name two teams")
+    if not all(provider_id(k) for k in teams):
+        raise IngestError(
+            path, f"match {match_id}: the sheet's teamsData is keyed by something else than team ids"
+        )
     duration = str(m.get("duration") or "Regular")
     sides: dict[str, TeamSheet] = {}
     for club_id, data in teams.items():
@@ -254,7 +343,7 @@ def read_match_sheets(path: Path, data: bytes) -> list[MatchSheet]:
     doc = _load_json(path, data)
     if not isinstance(doc, list) or (doc and not (isinstance(doc[0], dict) and "teamsData" in doc[0])):
         raise IngestError(path, "not a Wyscout match sheet file (expected a list of matches with teamsData)")
-    return [sheet_from_json(path, m) for m in doc]
+    return [sheet_from_json(path, m) for m in doc]  # strict: the first bad sheet raises
 
 
 @cache
@@ -269,18 +358,34 @@ def _kind(name: str, subtype: str) -> tuple[str, bool, bool]:
     return kind, name in PASS_EVENT_NAMES and subtype not in SHOT_SUBTYPES, name in GOAL_EVENT_NAMES
 
 
-def _point(p: Mapping[str, Any], xs: list[float], ys: list[float]) -> tuple[float | None, float | None]:
+def _point(
+    p: Mapping[str, Any], xs: list[float], ys: list[float], off: list[str]
+) -> tuple[float | None, float | None]:
     px, py = p.get("x"), p.get("y")
     if px is None or py is None:
         return None, None
     if type(px) is int and type(py) is int and 0 <= px <= 100 and 0 <= py <= 100:
         return xs[px], ys[py]
+    if type(px) not in (int, float) or type(py) not in (int, float):
+        raise EntryError(f"position {dict(p)!r:.60} is not a pair of numbers")
+    lo, hi = -COORDINATE_TOLERANCE, 100 + COORDINATE_TOLERANCE
+    if not (lo <= px <= hi and lo <= py <= hi):
+        off.append("")  # counted by the caller; the position is not on the pitch
+        return None, None
     return to_metres(px, py)
 
 
-def _event(e: Mapping[str, Any], xs: list[float], ys: list[float]) -> Event:
+def _event(e: Mapping[str, Any], xs: list[float], ys: list[float], off: list[str]) -> Event:
     # The hot loop of a Wyscout ingest (650,000 events a season): positional arguments, cached
     # per-type facts, and tag tests on a set.
+    sec = e["eventSec"]
+    if type(sec) is not float and type(sec) is not int:
+        raise EntryError(f"eventSec {sec!r:.30} is not a number of seconds")
+    if not 0 <= sec <= MAX_PERIOD_SECONDS:
+        raise EntryError(f"eventSec {sec} is not a time inside a period (0..{MAX_PERIOD_SECONDS} s)")
+    eid = e["id"]
+    if eid is None:
+        raise EntryError("the event has no id")
     tags = tuple([t["id"] for t in e.get("tags") or ()])
     tagset = set(tags)
     pos = e.get("positions") or ()
@@ -291,14 +396,14 @@ def _event(e: Mapping[str, Any], xs: list[float], ys: list[float]) -> Event:
         if type(px) is int and type(py) is int and 0 <= px <= 100 and 0 <= py <= 100:
             x, y = xs[px], ys[py]  # the provider's integer grid: a table lookup
         else:
-            x, y = _point(p0, xs, ys)
+            x, y = _point(p0, xs, ys, off)
         if len(pos) > 1:
             p1 = pos[1]
             qx, qy = p1.get("x"), p1.get("y")
             if type(qx) is int and type(qy) is int and 0 <= qx <= 100 and 0 <= qy <= 100:
                 end_x, end_y = xs[qx], ys[qy]
             else:
-                end_x, end_y = _point(p1, xs, ys)
+                end_x, end_y = _point(p1, xs, ys, off)
     name = e.get("eventName") or ""
     subtype = e.get("subEventName") or ""
     kind, passing, can_score = _kind(name, subtype)
@@ -320,12 +425,17 @@ def _event(e: Mapping[str, Any], xs: list[float], ys: list[float]) -> Event:
     else:
         body = ""
     pid = e.get("playerId")
+    team = e["teamId"]
+    if type(team) is not int or team <= 0:
+        team = provider_id(team)
+        if team is None:
+            raise EntryError(f"teamId {e['teamId']!r:.30} is not a team id")
     in_play = period != SHOOTOUT_PERIOD
     return Event(
-        str(e.get("id", "")),
+        str(eid),
         period,
-        float(e.get("eventSec") or 0.0),
-        str(e.get("teamId", "")),
+        float(sec),
+        str(team),
         str(pid) if pid else None,
         name,
         subtype,
@@ -354,28 +464,119 @@ class WyscoutMatchFile:
         raw_events = doc["events"]
         if not raw_events:
             raise IngestError(path, "the match file holds no events")
-        match_ids = {e.get("matchId") for e in raw_events[:50]}
-        if len(match_ids) != 1 or None in match_ids:
-            raise IngestError(path, "events do not carry a single matchId")
-        self.match_id = str(match_ids.pop())
+        for i, e in enumerate(raw_events):
+            if type(e) is not dict:
+                raise IngestError(path, f"event #{i} is not an event ({e!r:.40})")
+        self.match_id = _single_match_id(path, raw_events)
+        self.warnings: list[DataWarning] = []
         xs, ys = _coordinate_tables()
+        off: list[str] = []
         try:
-            self.events = [_event(e, xs, ys) for e in raw_events]
-        except (KeyError, TypeError, AttributeError, IndexError) as exc:
-            raise IngestError(path, f"malformed event ({exc!r})") from None
+            events = [_event(e, xs, ys, off) for e in raw_events]
+        except (EntryError, KeyError, TypeError, AttributeError, IndexError, ValueError):
+            raise _first_bad_event(path, raw_events, xs, ys) from None
+        if off:
+            first = _first_off_pitch(raw_events, xs, ys)
+            self.warnings.append(
+                warning(
+                    COORDINATES_OUT_OF_RANGE,
+                    f"{len(off)} positions outside the provider's pitch (first in event {first}) "
+                    "are stored as unknown",
+                    count=len(off),
+                    first_event_id=first,
+                )
+            )
+        ids = [e.provider_event_id for e in events]
+        if len(set(ids)) != len(ids):
+            seen: set[str] = set()
+            unique = []
+            for e in events:
+                if e.provider_event_id not in seen:
+                    seen.add(e.provider_event_id)
+                    unique.append(e)
+            first_dup = next(i for i in _duplicates(ids))
+            self.warnings.append(
+                warning(
+                    DUPLICATE_EVENTS,
+                    f"{len(events) - len(unique)} repeated events (first: event {first_dup}) were left out",
+                    count=len(events) - len(unique),
+                    first_event_id=first_dup,
+                )
+            )
+            events = unique
+        self.events = events
         self.period_minutes = _period_minutes(self.events)
-        self.clubs = [
-            club_from_json(t["team"])
-            for t in (doc.get("teams") or {}).values()
-            if isinstance(t, dict) and isinstance(t.get("team"), dict)
-        ]
-        self.players = [
-            player_from_json(p["player"])
-            for team_players in (doc.get("players") or {}).values()
-            if isinstance(team_players, list)
-            for p in team_players
-            if isinstance(p, dict) and isinstance(p.get("player"), dict) and "wyId" in p["player"]
-        ]
+        self.clubs = []
+        for t in (doc.get("teams") or {}).values():
+            if isinstance(t, dict) and isinstance(t.get("team"), dict):
+                try:
+                    self.clubs.append(club_from_json(t["team"]))
+                except EntryError as exc:
+                    raise IngestError(path, f"a team of the file is not a team: {exc}") from None
+        # Players are described again in players.json: a bad description here is left out.
+        self.players = []
+        for team_players in (doc.get("players") or {}).values():
+            for p in team_players if isinstance(team_players, list) else ():
+                if isinstance(p, dict) and isinstance(p.get("player"), dict):
+                    try:
+                        self.players.append(player_from_json(p["player"]))
+                    except (EntryError, TypeError, AttributeError, ValueError):
+                        continue
+
+
+def _single_match_id(path: Path, raw_events: list[dict[str, Any]]) -> str:
+    """The file's match; events of another match (or of none) reject the file, named."""
+    try:
+        (only,) = {e.get("matchId") for e in raw_events}
+        if type(only) is int and only > 0:
+            return str(only)  # the usual file: one integer matchId throughout
+    except (ValueError, TypeError):
+        pass  # several matchIds, or one that is not even a value
+    ids = [provider_id(e.get("matchId")) for e in raw_events]
+    counts = Counter(ids)
+    main = counts.most_common(1)[0][0]
+    if len(counts) == 1 and main is not None:
+        return main
+    i = next(i for i, m in enumerate(ids) if m != main or m is None)
+    stray = raw_events[i]
+    where = f"(first: event #{i}, id {stray.get('id')}, matchId {stray.get('matchId')!r:.30})"
+    if main is None or ids[i] is None:
+        n = counts[None]
+        raise IngestError(path, f"{n} events without a valid matchId {where}")
+    others = sum(n for m, n in counts.items() if m != main)
+    raise IngestError(path, f"{others} events of another match inside the file of match {main} {where}")
+
+
+def _first_bad_event(
+    path: Path, raw_events: list[dict[str, Any]], xs: list[float], ys: list[float]
+) -> IngestError:
+    off: list[str] = []
+    for i, e in enumerate(raw_events):
+        try:
+            _event(e, xs, ys, off)
+        except KeyError as exc:
+            return IngestError(path, f"event #{i} (id {e.get('id')}): no {exc.args[0]}")
+        except (EntryError, TypeError, AttributeError, IndexError, ValueError) as exc:
+            return IngestError(path, f"event #{i} (id {e.get('id')}): {exc}")
+    return IngestError(path, "malformed events")
+
+
+def _first_off_pitch(raw_events: list[dict[str, Any]], xs: list[float], ys: list[float]) -> str:
+    """The id of the first event with a position off the provider's pitch (for the warning)."""
+    for raw in raw_events:
+        off: list[str] = []
+        _event(raw, xs, ys, off)
+        if off:
+            return str(raw["id"])
+    return ""
+
+
+def _duplicates(ids: list[str]) -> Iterator[str]:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            yield i
+        seen.add(i)
 
 
 def _period_minutes(events: Iterable[Event]) -> dict[int, float]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 
-from loanwatch.domain import Club, Competition, MatchRecord, Player
+from loanwatch.domain import Club, Competition, MatchRecord, Player, warnings_to_json
 from loanwatch.store import schema as t
 
 
@@ -97,6 +97,14 @@ class Store:
         with self.engine.begin() as conn:
             self._record_file(conn, source, run_id, "rejected", error)
 
+    def record_rejected_version(self, path: str, run_id: int, error: str) -> None:
+        """A file ingested earlier whose new content is rejected: the row keeps the status and hash
+        of the version whose data the store holds, and says why the new one was not taken."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.source_files).where(t.source_files.c.path == path).values(error=error, run_id=run_id)
+            )
+
     def record_ingested(self, source: SourceFile, run_id: int) -> None:
         with self.engine.begin() as conn:
             self._record_file(conn, source, run_id, "ingested")
@@ -169,12 +177,18 @@ class Store:
             self._load_id_caches(conn)
 
     def save_reference(
-        self, players: Sequence[Player], clubs: Sequence[Club], source: SourceFile, run_id: int
+        self,
+        players: Sequence[Player],
+        clubs: Sequence[Club],
+        source: SourceFile,
+        run_id: int,
+        error: str | None = None,
     ) -> None:
+        """``error``: the entries of the file that were rejected (the good ones land)."""
         with self.engine.begin() as conn:
             self.upsert_clubs(conn, clubs, refresh=True)
             self.upsert_players(conn, players, refresh=True)
-            self._record_file(conn, source, run_id, "ingested")
+            self._record_file(conn, source, run_id, "ingested", error)
 
     def save_sheets(
         self,
@@ -182,6 +196,7 @@ class Store:
         sheets: dict[str, bytes],
         source: SourceFile,
         run_id: int,
+        error: str | None = None,
         fixtures: Sequence[dict[str, Any]] = (),
     ) -> None:
         """Keep each match's sheet verbatim: a match file that arrives later is read against it.
@@ -190,7 +205,7 @@ class Store:
         with self.engine.begin() as conn:
             if fixtures:
                 self._write_fixtures(conn, provider, fixtures)
-            file_id = self._record_file(conn, source, run_id, "ingested")
+            file_id = self._record_file(conn, source, run_id, "ingested", error)
             known = {
                 r.provider_match_id: r.id
                 for r in conn.execute(
@@ -303,7 +318,7 @@ class Store:
                         period_minutes=json.dumps(record.period_minutes),
                         venue=sheet.venue,
                         source_file_id=file_id,
-                        warnings="\n".join(record.warnings),
+                        warnings=warnings_to_json(record.warnings),
                     )
                 ).inserted_primary_key[0]  # type: ignore[index]
             )
