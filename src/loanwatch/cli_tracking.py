@@ -125,10 +125,11 @@ def alerts_list(
 ) -> None:
     """Open alerts as of a date (computed, and the new ones stored), most severe first."""
     lw = _open(store, config)
-    rows = lw.alerts(parse_date(as_of), include_all=show_all)
+    day = parse_date(as_of) or lw.default_as_of()
+    rows = lw.alerts(day, include_all=show_all)
     order = {"critical": 0, "warning": 1, "info": 2}
     rows.sort(key=lambda r: (r["status"] != "open", order.get(r["severity"], 9), str(r["raised_on"])))
-    table = Table(title=f"Alerts ({len(rows)})")
+    table = Table(title=f"Alerts as of {day} ({len(rows)}{', every one raised by then' if show_all else ''})")
     for col in ("ID", "Severity", "Raised", "Alert", "Evidence", "Status"):
         table.add_column(col, no_wrap=col in ("ID", "Severity", "Raised"))
     for r in rows:

@@ -71,8 +71,17 @@ class Tracker:
         return None if m.empty else pd.Timestamp(m["kickoff"].max()).date()
 
     def default_as_of(self) -> date:
-        """Today, or the day of the latest match in the store when the data is older."""
+        """Today, or the day of the last match of the competitions the portfolio's host clubs play
+        in when the data is older (a summer tournament of national teams does not move it); the
+        store's last match when there is no loan spell."""
         last = self.last_match_day()
+        m = self.matches()
+        hosts = {int(s["host_club_id"]) for s in self.store.loan_spells() if s.get("host_club_id")}
+        if hosts and not m.empty:
+            played = m[m["home_club_id"].isin(hosts) | m["away_club_id"].isin(hosts)]
+            comps = m[m["competition_id"].isin(set(played["competition_id"]))]
+            if not comps.empty:
+                last = pd.Timestamp(comps["kickoff"].max()).date()
         today = date.today()
         return min(today, last) if last else today
 
@@ -185,10 +194,13 @@ class Tracker:
                     out.append((subject, str(row["watchlist"])))
         return out
 
-    def live_alerts(self, as_of: date, player_ids: Iterable[int] | None = None) -> list[Alert]:
+    def live_alerts(
+        self, as_of: date, player_ids: Iterable[int] | None = None, *, everything: bool = False
+    ) -> list[Alert]:
+        """The alerts live on ``as_of`` (``everything``: every episode of the spells so far)."""
         alerts: dict[str, Alert] = {}
         for subject, _ in self.subjects(as_of, player_ids=player_ids):
-            for a in evaluate(subject, as_of, self.config):
+            for a in evaluate(subject, as_of, self.config, everything=everything):
                 alerts.setdefault(a.key, a)
         return list(alerts.values())
 
@@ -196,10 +208,11 @@ class Tracker:
         return {a["key"]: a for a in self.store.alerts(player_id=player_id)}
 
     def record(self, alerts: Sequence[Alert], as_of: date) -> dict[str, dict[str, Any]]:
-        """Upsert the alerts (raised_on = as_of the first time a situation is seen); returns the
-        stored rows by key."""
+        """Store the alerts not yet known (raised_on = the match that made them true); returns the
+        stored rows by key. The store gives an alert its id and keeps its dismissal; what an alert
+        says as of a date is always computed, never read back."""
         for a in alerts:
-            self.store.upsert_alert(a.as_row(as_of))
+            self.store.upsert_alert(a.as_row(a.triggered_on))
         return self.stored_by_key()
 
 
@@ -213,7 +226,7 @@ def alert_dict(alert: Alert, stored: Mapping[str, Any] | None, as_of: date) -> d
         "severity": alert.severity,
         "title": alert.title,
         "evidence": alert.evidence,
-        "raised_on": stored["raised_on"] if stored else as_of,
+        "raised_on": alert.triggered_on,  # the match that made it true, never after as_of
         "triggered_on": alert.triggered_on,
         "status": stored["status"] if stored else "new",
         "dismissed_by": stored["dismissed_by"] if stored else None,
@@ -231,9 +244,11 @@ def stored_dict(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def refresh_alerts(tracker: Tracker, as_of: date) -> list[dict[str, Any]]:
-    """Compute the live alerts as of the date, store the new ones, return them with their status."""
-    live = tracker.live_alerts(as_of)
+def refresh_alerts(tracker: Tracker, as_of: date, *, everything: bool = False) -> list[dict[str, Any]]:
+    """Compute the live alerts as of the date (``everything``: every episode so far), store the
+    new ones, return them with their status: a pure function of the data up to ``as_of`` and the
+    stored dismissals."""
+    live = tracker.live_alerts(as_of, everything=everything)
     stored = tracker.record(live, as_of)
     return [alert_dict(a, stored.get(a.key), as_of) for a in live]
 
@@ -259,8 +274,7 @@ def digest(tracker: Tracker, week: str | None, as_of: date | None) -> Digest:
         row = alert_dict(a, stored.get(a.key), as_of)
         if row["status"] == "dismissed":
             continue
-        raised = row["raised_on"]
-        row["new"] = start <= raised <= end or start <= a.triggered_on <= end
+        row["new"] = start <= a.triggered_on <= end
         scope = a.key.split(":")[1]
         by_subject.setdefault((a.player_id, scope), []).append(row)
     out = Digest(week=week, start=start, end=end, as_of=as_of)
