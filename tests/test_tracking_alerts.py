@@ -136,3 +136,85 @@ def test_a_summer_tournament_does_not_move_the_default_date(
     lw2 = Loanwatch(lw.url.removeprefix("sqlite:///"))
     assert lw2.store.matches_frame()["competition"].str.contains("European").any()
     assert lw2.default_as_of() == before
+
+
+# -- availability as clubs count it: ineligible against the owner club -----------------------------
+
+
+def _clause_list(
+    root: Path, value_for: dict[str, str], header: str = "impiegabile contro proprietario"
+) -> Path:
+    """The real Juventus list with the eligibility clause column (Italian header) filled in."""
+    lines = (PORTFOLIOS / "juventus-2017-18.csv").read_text(encoding="utf-8").splitlines()
+    out = [f"{lines[0]},{header}"]
+    for line in lines[1:]:
+        out.append(line + "," + next((v for k, v in value_for.items() if line.startswith(k)), ""))
+    path = root / "loans.csv"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def clause(ingested: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -> Loanwatch:
+    """Caldara and Spinazzola (Atalanta, owned by Juventus) may not play Juventus (a test clause)."""
+    root = tmp_path_factory.mktemp("clause")
+    shutil.copy(ingested.url.removeprefix("sqlite:///"), root / "lw.db")
+    lw = Loanwatch(str(root / "lw.db"))
+    result = lw.import_portfolio(_clause_list(root, {"Mattia Caldara": "no", "Leonardo Spinazzola": "no"}))
+    assert not result.problems
+    return lw
+
+
+def _vs_juventus(lw: Loanwatch, name: str) -> list[Any]:
+    (tl,) = [t for t in lw.player_timelines(name) if t.spell["host_club_name"] == "Atalanta"]
+    return [ln for ln in tl.lines if ln.opponent == "Juventus"]
+
+
+def test_a_match_against_the_owner_club_is_ineligible_not_an_absence(clause: Loanwatch) -> None:
+    from loanwatch.domain import AppearanceStatus
+
+    (spell,) = [s for s in clause.store.loan_spells() if s["player_name"] == "Mattia Caldara"]
+    assert spell["eligible_vs_owner"] is False
+    # Atalanta-Juventus 2017-10-01 (he started), Juventus-Atalanta 2018-03-14 (on the bench, unused)
+    first, second = _vs_juventus(clause, "Caldara")
+    assert first.status == AppearanceStatus.STARTED and first.match_minutes > 90
+    assert second.kickoff.date() == date(2018, 3, 14)
+    assert second.status == AppearanceStatus.INELIGIBLE and second.match_minutes == 0.0
+    (tl,) = clause.player_timelines("Caldara")
+    assert tl.count(AppearanceStatus.UNUSED) == sum(ln.status == AppearanceStatus.UNUSED for ln in tl.lines)
+    assert tl.available_minutes == pytest.approx(sum(ln.match_minutes for ln in tl.lines))
+    # the alerts do not count it as a match on the bench
+    for a in clause.alerts(date(2018, 5, 20), include_all=True):
+        if a["player_id"] == spell["player_id"]:
+            assert "2018-03-14" not in [m["date"] for m in a["evidence"].get("matches", [])], a["title"]
+    # Spinazzola played both matches: what happened is shown, whatever the clause says
+    assert [ln.status for ln in _vs_juventus(clause, "Spinazzola")] == [
+        AppearanceStatus.STARTED,
+        AppearanceStatus.CAME_ON,
+    ]
+
+
+def test_the_competition_setting_applies_without_a_clause(
+    with_portfolio: Loanwatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from loanwatch.domain import AppearanceStatus
+
+    (tmp_path / "rules.toml").write_text(
+        '[competitions."Serie A"]\nowner_club_rule = true\n', encoding="utf-8"
+    )
+    assert _vs_juventus(with_portfolio, "Caldara")[1].status == AppearanceStatus.UNUSED  # default off
+    monkeypatch.setenv("LOANWATCH_ELIGIBILITY", str(tmp_path / "rules.toml"))
+    lw = Loanwatch(with_portfolio.url.removeprefix("sqlite:///"))
+    assert _vs_juventus(lw, "Caldara")[1].status == AppearanceStatus.INELIGIBLE
+
+
+def test_a_bad_clause_value_names_the_row_and_the_good_rows_land(ingested: Loanwatch, tmp_path: Path) -> None:
+    shutil.copy(ingested.url.removeprefix("sqlite:///"), tmp_path / "lw.db")
+    lw = Loanwatch(str(tmp_path / "lw.db"))
+    result = lw.import_portfolio(_clause_list(tmp_path, {"Mattia Caldara": "maybe"}, "eligible_vs_owner"))
+    (problem,) = result.problems
+    text = str(problem)
+    assert "Caldara" in text and "maybe" in text and "eligible_vs_owner" in text and "yes or no" in text
+    assert len(result.imported) >= 4 and "Mattia Caldara" not in {
+        s["player_name"] for s in lw.store.loan_spells()
+    }

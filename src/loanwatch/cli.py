@@ -25,7 +25,7 @@ from loanwatch.cli_common import (
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import IngestSummary
 from loanwatch.portfolio.names import display_name
-from loanwatch.tracking.timeline import SpellTimeline
+from loanwatch.tracking.timeline import SpellTimeline, status_label
 
 app = typer.Typer(help="Follow a club's players on loan from real match data.", no_args_is_help=True)
 portfolio_app = typer.Typer(help="The club's loan spells and watchlists.", no_args_is_help=True)
@@ -169,7 +169,7 @@ def _timeline_table(timeline: SpellTimeline) -> Table:
             line.kickoff.strftime("%Y-%m-%d"),
             f"{line.opponent} ({'H' if line.home else 'A'})",
             line.result,
-            line.status.value.replace("_", " "),
+            status_label(line.status),
             f"{line.minutes:.0f}",
             str(line.goals),
             str(line.assists),
@@ -197,7 +197,10 @@ def player(
     except PlayerNotFound as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None
-    console.print(f"[bold]{display_name(who)}[/bold]  born {who['birth_date'] or '?'}  {who['role']}")
+    console.print(
+        f"[bold]{display_name(who)}[/bold]  born {who['birth_date'] or '?'}  {who['role']}"
+        f"  [dim]as of {parse_date(as_of) or lw.default_as_of()}[/dim]"
+    )
     if not timelines:
         console.print("No loan spell for this player in the portfolio.")
     for timeline in timelines:

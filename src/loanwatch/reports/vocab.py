@@ -10,6 +10,7 @@ STATUS = {
     "unused": N_("unused substitute"),
     "not_in_squad": N_("not in the squad"),
     "no_data": N_("no data"),
+    "ineligible": N_("ineligible (owner club)"),
 }
 ROLES = {
     "goalkeeper": N_("goalkeeper"),

@@ -36,6 +36,7 @@ class Tracker:
         self._stats: pd.DataFrame | None = None
         self._priors: dict[tuple[str, str, date, str, float], dict[str, RolePrior]] = {}
         self._players: dict[int, dict[str, Any]] = {}
+        self._owner_rules: frozenset[str] | None = None
 
     # -- cached reads ------------------------------------------------------------------------
 
@@ -94,13 +95,23 @@ class Tracker:
         rows = s[s["player_id"] == player_id]
         return {int(r["match_id"]): {str(k): v for k, v in r.items()} for r in rows.to_dict("records")}
 
+    @property
+    def owner_rules(self) -> frozenset[str]:
+        """Competitions whose rules bar a loanee from playing his owner club (eligibility.toml)."""
+        if self._owner_rules is None:
+            from loanwatch.tracking.config import load_owner_rules
+
+            self._owner_rules = load_owner_rules()
+        return self._owner_rules
+
     def timeline(self, spell: Mapping[str, Any], as_of: date | None) -> SpellTimeline:
         start, end = spell_window(spell, as_of)
         club = spell.get("host_club_id")
         matches = self.store.club_matches(club, start, end) if club else []
         fixtures = self.store.club_fixtures_without_data(club, start, end) if club else []
         apps = self.store.player_appearances(int(spell["player_id"]), [m["id"] for m in matches])
-        return spell_timeline(spell, matches, apps, self._stats_by_match(int(spell["player_id"])), fixtures)
+        stats = self._stats_by_match(int(spell["player_id"]))
+        return spell_timeline(spell, matches, apps, stats, fixtures, self.owner_rules)
 
     def spells(self, player_id: int, as_of: date | None) -> list[dict[str, Any]]:
         return [s for s in self.store.loan_spells(player_id) if as_of is None or s["start_date"] <= as_of]
