@@ -247,8 +247,17 @@ class Loanwatch:
 
         return form(self._tracker(), int(self.find_player(name)["id"]), as_of)
 
+    def assessment(self, name: str, as_of: date | None = None, spell_id: int | None = None) -> Any:
+        """The player's current spell (or ``spell_id``) judged once as of the date: availability,
+        trend verdict, trigger progress, calendar (tracking/assessment.py); None without a spell.
+        The form section, the alerts and the recommendation all read it."""
+        from loanwatch.tracking.service import assessment
+
+        return assessment(self._tracker(), int(self.find_player(name)["id"]), as_of, spell_id)
+
     def refresh_alerts(self, as_of: date | None = None) -> list[dict[str, Any]]:
-        """Compute every alert live on ``as_of`` and store the new ones (raised_on = as_of)."""
+        """Compute every alert live on ``as_of`` and store the new ones (raised_on = the match that
+        made each true)."""
         from loanwatch.tracking.service import refresh_alerts
 
         tracker = self._tracker()

@@ -59,7 +59,13 @@ OPTIONS = {
     "sell": N_("Sell"),
     "integrate": N_("Integrate into the first team"),
 }
-STANCES = {"supported": N_("supported"), "open": N_("open"), "against": N_("advised against")}
+STANCES = {
+    "supported": N_("supported"),
+    "open": N_("open"),
+    "against": N_("advised against"),
+    "closed": N_("not an option now"),
+    "decided": N_("settled by the loan's terms"),
+}
 CONFIDENCE = {
     "low": N_("low confidence"),
     "moderate": N_("moderate confidence"),

@@ -58,14 +58,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from loanwatch.domain import AppearanceStatus
+from loanwatch.tracking.assessment import counted, form_trend, trigger_progress
 from loanwatch.tracking.config import AlertConfig
-from loanwatch.tracking.contract import appearance_rule, recall_windows
+from loanwatch.tracking.contract import recall_windows
 from loanwatch.tracking.timeline import MatchLine, SpellTimeline
-from loanwatch.tracking.trends import RolePrior, main_role, trend
+from loanwatch.tracking.trends import RolePrior, main_role
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
-# Host club matches that count neither as an absence nor as minutes available.
-UNCOUNTED = frozenset({AppearanceStatus.NO_DATA, AppearanceStatus.INELIGIBLE})
 
 
 @dataclass(frozen=True)
@@ -188,14 +187,8 @@ def _club(subject: Subject) -> str:
     return str(subject.spell.get("host_club_name") or "his club")
 
 
-def _counted(lines: Sequence[MatchLine]) -> list[MatchLine]:
-    """The matches that count for availability: not the ones without data, not the ones he could
-    not play (ineligible against the club that owns him)."""
-    return [ln for ln in lines if ln.status not in UNCOUNTED]
-
-
 def minutes_collapse(b: _Builder, rule: Mapping[str, Any]) -> None:
-    lines = _counted(b.subject.timeline.lines)
+    lines = counted(b.subject.timeline.lines)
     n = int(rule["matches"])
     below = float(rule["share_below"])
 
@@ -248,7 +241,7 @@ def minutes_collapse(b: _Builder, rule: Mapping[str, Any]) -> None:
 def out_of_squad(b: _Builder, rule: Mapping[str, Any]) -> None:
     """One alert per run off the sheet; it escalates to critical when the run reaches
     ``critical_after`` (same key, so it is never listed twice)."""
-    lines = _counted(b.subject.timeline.lines)
+    lines = counted(b.subject.timeline.lines)
     n, critical = int(rule["matches"]), int(rule.get("critical_after") or 0)
     i = 0
     while i < len(lines):
@@ -289,7 +282,7 @@ def not_starting(b: _Builder, rule: Mapping[str, Any]) -> None:
     """He stopped starting: unused on the bench (or off the sheet) ``in_a_row`` matches in a row, or
     no start in the last ``no_start_in_last`` matches. A run only off the sheet is ``out_of_squad``'s.
     One alert per run of matches without a start; critical from ``critical_after`` of them."""
-    lines = _counted(b.subject.timeline.lines)
+    lines = counted(b.subject.timeline.lines)
     n, m = int(rule["in_a_row"]), int(rule["no_start_in_last"])
     critical = int(rule.get("critical_after") or 0)
     benched = (AppearanceStatus.UNUSED, AppearanceStatus.NOT_IN_SQUAD)
@@ -393,20 +386,15 @@ def form(b: _Builder, rule: Mapping[str, Any]) -> None:
     if not b.subject.timeline.has_stats or not b.subject.priors:
         return
     verdicts = []
-    kwargs = dict(
-        metric=str(rule["metric"]),
-        matches=int(rule["matches"]),
-        min_minutes=float(rule["min_minutes"]),
-        z_threshold=float(rule["z"]),
-    )
-    # Only the recent stretch matters for what is live; earlier verdicts are not news.
+    # Only the recent stretch matters for what is live; earlier verdicts are not news. The verdict
+    # on the last line is the assessment's (the same call on the same lines).
     first = max(0, len(lines) - 2 * int(rule["matches"]))
     trends = {}
     for i in range(len(lines)):
         if i < first:
             verdicts.append("")
             continue
-        t = trend(lines[: i + 1], b.subject.priors, **kwargs)  # type: ignore[arg-type]
+        t = form_trend(lines[: i + 1], b.subject.priors, rule)
         trends[i] = t
         verdicts.append(t.verdict if t.verdict in ("breakout", "slump") else "")
     for kind in ("breakout", "slump"):
@@ -429,44 +417,40 @@ def obligation(b: _Builder, rule: Mapping[str, Any]) -> None:
     spell = b.subject.spell
     if not b.subject.is_loan:
         return
-    contract = appearance_rule(spell)
-    if not contract.count:
+    p = trigger_progress(spell, b.subject.timeline.lines, float(rule["close_share"]))
+    if p.target is None:
         return
-    lines = b.subject.timeline.lines
-    progress = contract.progress(lines, str(spell.get("competition_name") or ""))
-    target = contract.count
+    target, counted_lines, fee = p.target, p.counted_lines, p.fee_eur
     close_at = max(1, math.ceil(float(rule["close_share"]) * target))
-    counted = [ln for ln, p, q in zip(lines, progress, [0, *progress], strict=False) if p > q]
-    fee = spell.get("obligation_fee_eur") or spell.get("option_fee_eur")
     base = {
-        "trigger": contract.words,
-        "counts_as": contract.describe(),
+        "trigger": p.words,
+        "counts_as": p.counts_as,
         "target": target,
         "fee_eur": fee,
         "loan_type": spell.get("loan_type"),
-        "counted_matches": [_line_ref(ln) for ln in counted],
+        "counted_matches": [_line_ref(ln) for ln in counted_lines],
     }
-    count = progress[-1] if progress else 0
-    if count >= target:
-        line = counted[target - 1]
+    count = p.count
+    if p.state == "fired":
+        line = counted_lines[target - 1]
         b.add(
             "fired",
             "obligation_fired",
             rule["fired_severity"],
-            f"purchase trigger '{contract.words}' reached on {line.kickoff.date()} vs {line.opponent}"
+            f"purchase trigger '{p.words}' reached on {line.kickoff.date()} vs {line.opponent}"
             + (f" ({fee:,} EUR)" if fee else ""),
             {**base, "count": count, "fired_on": line.kickoff.date().isoformat()},
             line.kickoff.date(),
             True,
             line.match_id,
         )
-    elif count >= close_at:
-        line = counted[close_at - 1]
+    elif p.state == "close":
+        line = counted_lines[close_at - 1]
         b.add(
             f"close:{target}",
             "obligation_close",
             rule["close_severity"],
-            f"{count} of {target} for the purchase trigger '{contract.words}' ({target - count} to go)",
+            f"{count} of {target} for the purchase trigger '{p.words}' ({target - count} to go)",
             {**base, "count": count, "to_go": target - count, "close_share": float(rule["close_share"])},
             line.kickoff.date(),
             True,

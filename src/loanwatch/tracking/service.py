@@ -14,6 +14,7 @@ import pandas as pd
 from loanwatch.portfolio.names import display_name
 from loanwatch.store.repository import Store
 from loanwatch.tracking.alerts import Alert, Subject, evaluate
+from loanwatch.tracking.assessment import SpellAssessment, assess, trigger_progress
 from loanwatch.tracking.config import AlertConfig
 from loanwatch.tracking.digest import Digest, digest_entry, iso_week, order_entries, week_of
 from loanwatch.tracking.timeline import SpellTimeline, season_of, spell_timeline, spell_window
@@ -146,6 +147,33 @@ class Tracker:
                 }
             )
         return out
+
+    def season_over(self, timeline: SpellTimeline, as_of: date) -> bool:
+        """True when the host club's league season (the competition of most of the spell's
+        matches, the season of ``as_of``) is complete by ``as_of``: the club has played every
+        other club of the league twice, the last of those matches by then."""
+        club = timeline.spell.get("host_club_id")
+        if not club or not timeline.lines:
+            return False
+        m = self.matches()
+        comp = pd.Series([ln.competition for ln in timeline.lines]).mode().iloc[0]
+        league = m[(m["competition"] == comp) & (m["season"] == season_of(as_of))]
+        if league.empty:
+            league = m[m["competition"] == comp]
+            league = league[pd.to_datetime(league["kickoff"]).dt.date.map(season_of) == season_of(as_of)]
+        clubs = set(league["home_club_id"]) | set(league["away_club_id"])
+        played = league[(league["home_club_id"] == club) | (league["away_club_id"] == club)]
+        if len(clubs) < 2 or len(played) < 2 * (len(clubs) - 1):
+            return False
+        return bool(pd.Timestamp(played["kickoff"].max()).date() <= as_of)
+
+    def assessment(self, spell: Mapping[str, Any], as_of: date) -> SpellAssessment:
+        """The spell judged once as of the date (tracking/assessment.py): what the alerts, the
+        form section, the recommendation and the digest all read."""
+        tl = self.timeline(spell, as_of)
+        return assess(
+            tl, as_of, self.priors(tl, as_of), self.config.rules, season_over=self.season_over(tl, as_of)
+        )
 
     # -- priors --------------------------------------------------------------------------------
 
@@ -309,7 +337,6 @@ def digest(tracker: Tracker, week: str | None, as_of: date | None) -> Digest:
 def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, Any]:
     """One player's loans as one career: each spell match by match with its rolling windows, and
     the moves between spells (a recall followed by a new loan is one move, not two careers)."""
-    from loanwatch.tracking.contract import appearance_rule
     from loanwatch.tracking.timeline import rolling
 
     day = as_of or tracker.default_as_of()
@@ -329,8 +356,7 @@ def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, An
             )
         else:
             state = "active"
-        rule = appearance_rule(spell)
-        progress = rule.progress(tl.lines, str(spell.get("competition_name") or "")) if rule.count else []
+        trig = trigger_progress(spell, tl.lines)
         entries.append(
             {
                 "spell": spell,
@@ -338,12 +364,12 @@ def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, An
                 "state": state,
                 "windows": {k: (w.as_dict() if w else None) for k, w in rolling(tl, previous).items()},
                 "trigger": None
-                if not rule.count
+                if trig.target is None
                 else {
-                    "words": rule.words,
-                    "counts_as": rule.describe(),
-                    "target": rule.count,
-                    "count": progress[-1] if progress else 0,
+                    "words": trig.words,
+                    "counts_as": trig.counts_as,
+                    "target": trig.target,
+                    "count": trig.count,
                 },
             }
         )
@@ -361,37 +387,43 @@ def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, An
     return {"player": tracker.player(player_id), "as_of": day, "spells": entries, "moves": moves}
 
 
-def form(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, Any]:
-    """The trend verdict for the player's current spell (see trends.py), with its numbers and the
-    words explaining it."""
-    from loanwatch.tracking.trends import trend
+def current_spell(tracker: Tracker, player_id: int, day: date) -> dict[str, Any] | None:
+    """The spell a player's page is about on ``day``: the one running then, else the last one
+    with matches by then."""
+    spells = tracker.spells(player_id, day)
+    running = [s for s in spells if s["start_date"] <= day <= s["end_date"]]
+    if running:
+        return running[-1]
+    with_lines = [s for s in spells if tracker.timeline(s, day).lines]
+    return with_lines[-1] if with_lines else None
 
+
+def assessment(
+    tracker: Tracker, player_id: int, as_of: date | None, spell_id: int | None = None
+) -> SpellAssessment | None:
+    """The player's current spell (or ``spell_id``) judged as of the date."""
     day = as_of or tracker.default_as_of()
-    timelines = [tl for tl in tracker.timelines(player_id, day) if tl.lines]
-    current = next(
-        (tl for tl in timelines if tl.spell["start_date"] <= day <= tl.spell["end_date"]),
-        timelines[-1] if timelines else None,
-    )
+    if spell_id is not None:
+        spell = next((s for s in tracker.spells(player_id, day) if s["id"] == spell_id), None)
+    else:
+        spell = current_spell(tracker, player_id, day)
+    return None if spell is None else tracker.assessment(spell, day)
+
+
+def form(tracker: Tracker, player_id: int, as_of: date | None, spell_id: int | None = None) -> dict[str, Any]:
+    """The trend verdict for the player's current spell (see assessment.py and trends.py), with
+    its numbers, the words explaining it and the direction the recommendation reads."""
+    day = as_of or tracker.default_as_of()
+    a = assessment(tracker, player_id, day, spell_id)
     rule = tracker.config.rule("form")
-    if current is None:
+    if a is None or not tracker.timeline(a.spell, day).lines:
         return {
             "verdict": "no data",
+            "direction": "unknown",
+            "source": "none",
             "metric": rule["metric"],
             "as_of": day,
             "club": None,
             "words": "No match of a loan spell in the store by this date.",
         }
-    t = trend(
-        current.lines,
-        tracker.priors(current, day),
-        metric=str(rule["metric"]),
-        matches=int(rule["matches"]),
-        min_minutes=float(rule["min_minutes"]),
-        z_threshold=float(rule["z"]),
-    )
-    return {
-        **t.as_dict(),
-        "as_of": day,
-        "club": current.spell["host_club_name"],
-        "spell_id": current.spell["id"],
-    }
+    return {**a.form_dict(), "as_of": day, "club": a.spell["host_club_name"], "spell_id": a.spell["id"]}
