@@ -163,9 +163,16 @@ class Tracker:
             league = league[pd.to_datetime(league["kickoff"]).dt.date.map(season_of) == season_of(as_of)]
         clubs = set(league["home_club_id"]) | set(league["away_club_id"])
         played = league[(league["home_club_id"] == club) | (league["away_club_id"] == club)]
-        if len(clubs) < 2 or len(played) < 2 * (len(clubs) - 1):
+        days = [pd.Timestamp(k).date() for k in played["kickoff"]]
+        # the club's matches the sheets list but whose data is missing count as played rounds
+        days += [
+            f["kickoff"].date()
+            for f in self.store.club_fixtures_without_data(int(club), season_start(as_of), as_of)
+            if str(f["competition"]) == comp
+        ]
+        if len(clubs) < 2 or len(days) < 2 * (len(clubs) - 1):
             return False
-        return bool(pd.Timestamp(played["kickoff"].max()).date() <= as_of)
+        return max(days) <= as_of
 
     def assessment(self, spell: Mapping[str, Any], as_of: date) -> SpellAssessment:
         """The spell judged once as of the date (tracking/assessment.py): what the alerts, the
