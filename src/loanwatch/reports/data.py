@@ -48,7 +48,9 @@ PROFILE_METRICS: tuple[tuple[str, str], ...] = (
 # others, the coach's edition shows the tracking module's own title only for these kinds (a
 # loan-ending alert's title names the option fee, for one).
 TERM_WORDS = ("trigger", "obligation", "option", "fee", "clause", "contract", "buy", "recall")
-COACH_TITLE_KINDS = frozenset({"minutes_collapse", "out_of_squad", "role_change", "breakout", "slump"})
+COACH_TITLE_KINDS = frozenset(
+    {"minutes_collapse", "out_of_squad", "not_starting", "role_change", "breakout", "slump"}
+)
 RECENT_MATCHES = 5
 LAST_MATCHES_SHOWN = 8
 

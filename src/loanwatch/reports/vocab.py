@@ -83,6 +83,7 @@ FORM_VERDICTS = {
 ALERT_KINDS = {
     "minutes_collapse": N_("Minutes collapse"),
     "out_of_squad": N_("Out of the squad"),
+    "not_starting": N_("No longer starting"),
     "role_change": N_("Change of role"),
     "breakout": N_("Breakout"),
     "slump": N_("Slump"),

@@ -38,6 +38,7 @@ class Tracker:
         self._priors: dict[tuple[str, str, date, str, float], dict[str, RolePrior]] = {}
         self._players: dict[int, dict[str, Any]] = {}
         self._owner_rules: frozenset[str] | None = None
+        self._seasons: dict[tuple[int, str, str], tuple[list[date], int]] = {}
 
     # -- cached reads ------------------------------------------------------------------------
 
@@ -148,31 +149,41 @@ class Tracker:
             )
         return out
 
+    def _season_days(self, club: int, competition: str, season: str) -> tuple[list[date], int]:
+        """The days of the club's league matches in a season (with data or only on a sheet) and
+        the number of clubs in that league season. Cached: the store does not change in a run."""
+        key = (club, competition, season)
+        if key not in self._seasons:
+            m = self.matches()
+            league = m[m["competition"] == competition]
+            league = league[pd.to_datetime(league["kickoff"]).dt.date.map(season_of) == season]
+            clubs = set(league["home_club_id"]) | set(league["away_club_id"])
+            played = league[(league["home_club_id"] == club) | (league["away_club_id"] == club)]
+            days = [pd.Timestamp(k).date() for k in played["kickoff"]]
+            start = int(season[:4])
+            days += [
+                f["kickoff"].date()
+                for f in self.store.club_fixtures_without_data(
+                    club, date(start, 7, 1), date(start + 1, 6, 30)
+                )
+                if str(f["competition"]) == competition
+            ]
+            self._seasons[key] = (sorted(days), len(clubs))
+        return self._seasons[key]
+
     def season_over(self, timeline: SpellTimeline, as_of: date) -> bool:
         """True when the host club's league season (the competition of most of the spell's
         matches, the season of ``as_of``) is complete by ``as_of``: the club has played every
-        other club of the league twice, the last of those matches by then."""
+        other club of the league twice (a round the sheets list without data counts), the last of
+        those matches by then."""
         club = timeline.spell.get("host_club_id")
         if not club or not timeline.lines:
             return False
-        m = self.matches()
-        comp = pd.Series([ln.competition for ln in timeline.lines]).mode().iloc[0]
-        league = m[(m["competition"] == comp) & (m["season"] == season_of(as_of))]
-        if league.empty:
-            league = m[m["competition"] == comp]
-            league = league[pd.to_datetime(league["kickoff"]).dt.date.map(season_of) == season_of(as_of)]
-        clubs = set(league["home_club_id"]) | set(league["away_club_id"])
-        played = league[(league["home_club_id"] == club) | (league["away_club_id"] == club)]
-        days = [pd.Timestamp(k).date() for k in played["kickoff"]]
-        # the club's matches the sheets list but whose data is missing count as played rounds
-        days += [
-            f["kickoff"].date()
-            for f in self.store.club_fixtures_without_data(int(club), season_start(as_of), as_of)
-            if str(f["competition"]) == comp
-        ]
-        if len(clubs) < 2 or len(days) < 2 * (len(clubs) - 1):
+        comp = str(pd.Series([ln.competition for ln in timeline.lines]).mode().iloc[0])
+        days, clubs = self._season_days(int(club), comp, season_of(as_of))
+        if clubs < 2 or len(days) < 2 * (clubs - 1):
             return False
-        return max(days) <= as_of
+        return days[-1] <= as_of
 
     def assessment(self, spell: Mapping[str, Any], as_of: date) -> SpellAssessment:
         """The spell judged once as of the date (tracking/assessment.py): what the alerts, the
@@ -320,23 +331,27 @@ def digest(tracker: Tracker, week: str | None, as_of: date | None) -> Digest:
         row = alert_dict(a, stored.get(a.key), as_of)
         if row["status"] == "dismissed":
             continue
+        if a.kind in ("breakout", "slump") and not a.active:
+            continue  # a trend that no longer holds would contradict the entry's form verdict
         row["new"] = start <= a.triggered_on <= end
         scope = a.key.split(":")[1]
         by_subject.setdefault((a.player_id, scope), []).append(row)
     out = Digest(week=week, start=start, end=end, as_of=as_of)
     for subject, watchlist in subjects:
         tl = subject.timeline
-        out.entries.append(
-            digest_entry(
-                subject.player_id,
-                subject.player_name,
-                tl,
-                by_subject.get((subject.player_id, subject.scope), []),
-                start,
-                end,
-                watchlist,
-            )
+        entry = digest_entry(
+            subject.player_id,
+            subject.player_name,
+            tl,
+            by_subject.get((subject.player_id, subject.scope), []),
+            start,
+            end,
+            watchlist,
         )
+        # the same judgment of the spell as the report's form section and recommendation
+        judged = assess(tl, as_of, subject.priors, tracker.config.rules)
+        entry.form = {k: judged.form_dict()[k] for k in ("verdict", "direction", "source")}
+        out.entries.append(entry)
     out.entries = order_entries(out.entries)
     return out
 
