@@ -142,8 +142,9 @@ def test_the_pdf_says_the_terms_decide_and_names_no_module(lw: Loanwatch, tmp_pa
         subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split()
     )
     assert "settled by the loan's terms" in text and "high confidence" in text
+    assert "The loan's terms settle it: Sell" in text and "The data points to" not in text
     assert "Keep on loan: supported" not in text and "Recall: open" not in text
-    assert not re.search(r"\bloanwatch\.\w", text)  # no module name
+    assert not re.search(r"\bloanwatch\.\w", text) and "module" not in text  # no module name
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(
         r"\b[a-z]+_[a-z_]+\b", text
     )  # no field name

@@ -102,5 +102,5 @@ FORM_SHORT = N_(
 )
 FORM_METHOD = N_(
     "A breakout or a slump is called only when the change is larger than the noise of the minutes "
-    "played (tracking module)."
+    "played; the alerts and the recommendation read the same verdict."
 )

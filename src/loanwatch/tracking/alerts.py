@@ -30,7 +30,8 @@ an alert from its ``kind`` and ``evidence``; keys are added, never renamed). ``m
   ``in_a_row`` matches in a row, or no start in the last ``no_start_in_last``; critical when the
   run without a start reaches ``critical_after``. Evidence: ``without_start``, ``since``,
   ``last_start`` (None: no start in the spell), ``unused``, ``came_on``, ``not_in_squad``,
-  ``starts_in_last``, ``last_matches``, ``matches``, ``ongoing``, ``critical_after``, ``rule``.
+  ``starts_in_last``, ``last_matches``, ``matches``, ``ongoing``, ``critical_after``,
+  ``escalated_on``, ``rule``.
 - ``role_change``: the role of most minutes over the last ``matches`` appearances differs from the
   one before (trained stores only). Evidence: ``from``, ``to``, ``matches`` (with ``role`` and
   ``confidence``), ``rule``.
@@ -337,6 +338,7 @@ def not_starting(b: _Builder, rule: Mapping[str, Any]) -> None:
                 "matches": [_line_ref(ln) for ln in run],
                 "ongoing": active,
                 "critical_after": critical or None,
+                "escalated_on": run[critical - 1].kickoff.date().isoformat() if escalated else None,
                 "rule": f"unused or not in the squad {n} matches in a row, or no start in the last {m}",
             },
             line.kickoff.date(),

@@ -333,7 +333,10 @@ def digest(tracker: Tracker, week: str | None, as_of: date | None) -> Digest:
             continue
         if a.kind in ("breakout", "slump") and not a.active:
             continue  # a trend that no longer holds would contradict the entry's form verdict
-        row["new"] = start <= a.triggered_on <= end
+        escalated = a.evidence.get("escalated_on")
+        row["new"] = start <= a.triggered_on <= end or (
+            bool(escalated) and start <= date.fromisoformat(str(escalated)) <= end
+        )
         scope = a.key.split(":")[1]
         by_subject.setdefault((a.player_id, scope), []).append(row)
     out = Digest(week=week, start=start, end=end, as_of=as_of)
