@@ -189,9 +189,8 @@ class Tracker:
         """The spell judged once as of the date (tracking/assessment.py): what the alerts, the
         form section, the recommendation and the digest all read."""
         tl = self.timeline(spell, as_of)
-        return assess(
-            tl, as_of, self.priors(tl, as_of), self.config.rules, season_over=self.season_over(tl, as_of)
-        )
+        rules = self.config.for_club(str(spell.get("parent_club") or "")).rules  # as the alerts read them
+        return assess(tl, as_of, self.priors(tl, as_of), rules, season_over=self.season_over(tl, as_of))
 
     # -- priors --------------------------------------------------------------------------------
 
@@ -352,7 +351,8 @@ def digest(tracker: Tracker, week: str | None, as_of: date | None) -> Digest:
             watchlist,
         )
         # the same judgment of the spell as the report's form section and recommendation
-        judged = assess(tl, as_of, subject.priors, tracker.config.rules)
+        rules = tracker.config.for_club(str(tl.spell.get("parent_club") or "")).rules
+        judged = assess(tl, as_of, subject.priors, rules)
         entry.form = {k: judged.form_dict()[k] for k in ("verdict", "direction", "source")}
         out.entries.append(entry)
     out.entries = order_entries(out.entries)
