@@ -127,14 +127,24 @@ def test_january_loanees_first_appear_in_the_right_week(season: tuple[Loanwatch,
 def test_long_absence_alerted_in_its_week_and_escalated(season: tuple[Loanwatch, dict[str, Any]]) -> None:
     lw, digests = season
     alerts = _stored(lw, "out_of_squad", "Spinazzola")
-    by_severity = sorted((a["raised_on"], a["severity"]) for a in alerts)
     # Off the sheet for the first 5 rounds: the third is 2017-09-10 (W36); then from 2018-03-31:
-    # the third is 2018-04-07 (W14, as of Sunday 04-08), the sixth 2018-04-22 (W16).
-    assert by_severity == [
-        (date(2017, 9, 10), "warning"),
-        (date(2018, 4, 8), "warning"),
-        (date(2018, 4, 22), "critical"),
+    # the third is 2018-04-07 (W14): each run is one alert, dated by the match that made it true.
+    assert sorted(a["raised_on"] for a in alerts) == [date(2017, 9, 10), date(2018, 4, 7)]
+
+    # The second run escalates the same alert: warning on 04-08, critical from the sixth (04-22).
+    def run_alerts(day: date) -> list[tuple[date, str]]:
+        return [
+            (a["raised_on"], a["severity"])
+            for a in lw.player_alerts("Spinazzola", day)
+            if a["kind"] == "out_of_squad" and a["active"]
+        ]
+
+    assert run_alerts(date(2018, 4, 8)) == [(date(2018, 4, 7), "warning")]
+    assert run_alerts(date(2018, 4, 22)) == [(date(2018, 4, 7), "critical")]
+    titles = [
+        a["title"] for d in (date(2018, 4, 8), date(2018, 4, 22)) for a in lw.player_alerts("Spinazzola", d)
     ]
+    assert len(titles) == len(set(titles))  # never twice with the same text
     spina = next(e for e in digests["2018-W14"].entries if "Spinazzola" in e.player_name)
     assert spina.alerts and spina.alerts[0]["kind"] == "out_of_squad" and spina.alerts[0]["new"]
     assert digests["2018-W14"].entries[0].player_name.endswith("Spinazzola")  # alerts first
@@ -147,10 +157,11 @@ def test_obligation_close_near_the_end_and_loans_ending_in_may(
 ) -> None:
     lw, _ = season
     close = _stored(lw, "obligation_close", "Orsolini")
-    assert [a["raised_on"] for a in close] == [date(2018, 4, 29)]  # the 7th of 10 appearances
+    assert [a["raised_on"] for a in close] == [date(2018, 4, 29)]  # the match of the 7th of 10 appearances
     assert _stored(lw, "obligation_fired", "Orsolini") == []
     for name in ("Mandragora", "Caldara", "Spinazzola", "Pjaca"):
-        assert [a["raised_on"] for a in _stored(lw, "loan_ending", name)] == [date(2018, 5, 6)], name
+        # 8 weeks before 2018-06-30
+        assert [a["raised_on"] for a in _stored(lw, "loan_ending", name)] == [date(2018, 5, 5)], name
     # The Atalanta spell ended with a recall and a new loan: a move, not an expiry.
     assert _stored(lw, "loan_ending", "Orsolini") == []
 
@@ -239,20 +250,20 @@ def test_obligation_fires_on_the_match_that_reaches_it(contract_season: Loanwatc
     assert evidence["counted_matches"][4]["date"] == "2018-04-18"
     assert evidence["counted_matches"][4]["minutes"] == 4.0
     assert evidence["count"] == 6  # as first seen on Sunday 04-22, after that day's start too
-    assert fired["raised_on"] == date(2018, 4, 22)
+    assert fired["raised_on"] == date(2018, 4, 18)  # the match that made it true
     assert fired["severity"] == "critical"
 
 
 def test_out_of_squad_twice_alerted_in_the_week_of_the_second(contract_season: Loanwatch) -> None:
     alerts = _stored(contract_season, "out_of_squad", "Orsolini")
-    assert [(a["raised_on"], a["severity"]) for a in alerts] == [(date(2018, 3, 18), "warning")]
+    assert [(a["raised_on"], a["severity"]) for a in alerts] == [(date(2018, 3, 18), "warning")]  # the 2nd
     before = contract_season.player_alerts("Orsolini", date(2018, 3, 11))
     assert not [a for a in before if a["kind"] == "out_of_squad"]
 
 
 def test_recall_window_opens_in_january(contract_season: Loanwatch) -> None:
     (alert,) = _stored(contract_season, "recall_window", "Caldara")
-    assert alert["raised_on"] == date(2018, 1, 7)  # the first weekly run in January
+    assert alert["raised_on"] == date(2018, 1, 1)  # the window opens, not the first weekly run
 
 
 def test_digest_page_for_the_coach(season: tuple[Loanwatch, dict[str, Any]], tmp_path: Path) -> None:

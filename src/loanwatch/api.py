@@ -281,24 +281,39 @@ class Loanwatch:
 
         return form(self._tracker(), int(self.find_player(name)["id"]), as_of)
 
+    def assessment(self, name: str, as_of: date | None = None, spell_id: int | None = None) -> Any:
+        """The player's current spell (or ``spell_id``) judged once as of the date: availability,
+        trend verdict, trigger progress, calendar (tracking/assessment.py); None without a spell.
+        The form section, the alerts and the recommendation all read it."""
+        from loanwatch.tracking.service import assessment
+
+        return assessment(self._tracker(), int(self.find_player(name)["id"]), as_of, spell_id)
+
     @writes
     def refresh_alerts(self, as_of: date | None = None) -> list[dict[str, Any]]:
-        """Compute every alert live on ``as_of`` and store the new ones (raised_on = as_of)."""
+        """Compute every alert live on ``as_of`` and store the new ones (raised_on = the match that
+        made each true)."""
         from loanwatch.tracking.service import refresh_alerts
 
         tracker = self._tracker()
         return list(refresh_alerts(tracker, as_of or tracker.default_as_of()))
 
+    @writes
     def alerts(self, as_of: date | None = None, *, include_all: bool = False) -> list[dict[str, Any]]:
-        """Open alerts live on ``as_of`` (refreshed first); ``include_all``: every stored alert
-        raised by then, dismissed and past ones included."""
-        from loanwatch.tracking.service import stored_dict
+        """Open alerts live on ``as_of`` (refreshed first); ``include_all``: every alert raised by
+        then, dismissed and ended ones included. Computed from the data up to ``as_of``: the same
+        answer whatever ran before (the store keeps ids and dismissals)."""
+        from loanwatch.tracking.service import refresh_alerts
 
-        rows = self.refresh_alerts(as_of)
         if not include_all:
-            return [r for r in rows if r["status"] == "open"]
-        day = as_of or self._tracker().default_as_of()
-        return [stored_dict(r) for r in self.store.alerts() if r["raised_on"] <= day]
+            return [r for r in self.refresh_alerts(as_of) if r["status"] == "open"]
+        tracker = self._tracker()
+        return list(refresh_alerts(tracker, as_of or tracker.default_as_of(), everything=True))
+
+    def default_as_of(self) -> date:
+        """The date an answer is as of when none is asked: the last match of the competitions the
+        portfolio's host clubs play in (or today, when earlier)."""
+        return self._tracker().default_as_of()  # type: ignore[no-any-return]
 
     @writes
     def digest(self, week: str | None = None, as_of: date | None = None) -> Any:

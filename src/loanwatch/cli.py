@@ -26,7 +26,7 @@ from loanwatch.cli_common import (
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import IngestSummary
 from loanwatch.portfolio.names import display_name
-from loanwatch.tracking.timeline import SpellTimeline
+from loanwatch.tracking.timeline import SpellTimeline, status_label
 
 app = typer.Typer(
     help="Follow a club's players on loan from real match data.", no_args_is_help=True, cls=Commands
@@ -187,7 +187,7 @@ def _timeline_table(timeline: SpellTimeline) -> Table:
             line.kickoff.strftime("%Y-%m-%d"),
             f"{line.opponent} ({'H' if line.home else 'A'})",
             line.result,
-            line.status.value.replace("_", " "),
+            status_label(line.status),
             f"{line.minutes:.0f}",
             str(line.goals),
             str(line.assists),
@@ -211,7 +211,10 @@ def player(
     lw = open_store(store)
     who = lw.find_player(name)
     timelines = lw.player_timelines(name, parse_date(as_of))
-    console.print(f"[bold]{display_name(who)}[/bold]  born {who['birth_date'] or '?'}  {who['role']}")
+    console.print(
+        f"[bold]{display_name(who)}[/bold]  born {who['birth_date'] or '?'}  {who['role']}"
+        f"  [dim]as of {parse_date(as_of) or lw.default_as_of()}[/dim]"
+    )
     if not timelines:
         console.print("No loan spell for this player in the portfolio.")
     for timeline in timelines:

@@ -13,7 +13,7 @@ from rich.table import Table
 from loanwatch.api import Loanwatch
 from loanwatch.cli_common import AsOfOption, StoreOption, console, err_console, open_store, parse_date
 from loanwatch.portfolio.names import display_name
-from loanwatch.tracking.timeline import SpellTimeline
+from loanwatch.tracking.timeline import SpellTimeline, status_label
 
 alerts_app = typer.Typer(help="Alerts: what needs a decision, as of any date.", no_args_is_help=True)
 watchlist_app = typer.Typer(help="Young talents the club does not own.", no_args_is_help=True)
@@ -106,7 +106,7 @@ def digest(
             console.print(
                 f"  {ln.kickoff:%a %d %b} {'vs' if ln.home else 'at'} {ln.opponent} "
                 f"{ln.result} ({ln.outcome}): "
-                f"{ln.status.value.replace('_', ' ')}, {ln.minutes:.0f} min{extra}{vaep}"
+                f"{status_label(ln.status)}, {ln.minutes:.0f} min{extra}{vaep}"
                 + (f", {ln.goals} G" if ln.goals else "")
                 + (f", {ln.assists} A" if ln.assists else "")
             )
@@ -125,10 +125,11 @@ def alerts_list(
 ) -> None:
     """Open alerts as of a date (computed, and the new ones stored), most severe first."""
     lw = _open(store, config)
-    rows = lw.alerts(parse_date(as_of), include_all=show_all)
+    day = parse_date(as_of) or lw.default_as_of()
+    rows = lw.alerts(day, include_all=show_all)
     order = {"critical": 0, "warning": 1, "info": 2}
     rows.sort(key=lambda r: (r["status"] != "open", order.get(r["severity"], 9), str(r["raised_on"])))
-    table = Table(title=f"Alerts ({len(rows)})")
+    table = Table(title=f"Alerts as of {day} ({len(rows)}{', every one raised by then' if show_all else ''})")
     for col in ("ID", "Severity", "Raised", "Alert", "Evidence", "Status"):
         table.add_column(col, no_wrap=col in ("ID", "Severity", "Raised"))
     for r in rows:
@@ -189,7 +190,7 @@ def _timeline_table(tl: SpellTimeline) -> Table:
             f"{ln.kickoff:%Y-%m-%d}",
             f"{ln.opponent} ({'H' if ln.home else 'A'})",
             f"{ln.result} {ln.outcome}",
-            ln.status.value.replace("_", " "),
+            status_label(ln.status),
             f"{ln.minutes:.0f}",
             f"{ln.share:.0%}",
             ln.role.replace("_", " "),

@@ -41,6 +41,7 @@ class AppearanceStatus(enum.StrEnum):
     UNUSED = "unused"
     NOT_IN_SQUAD = "not_in_squad"
     NO_DATA = "no_data"  # the host club played, but we hold no match data for it
+    INELIGIBLE = "ineligible"  # against the club that owns him: a league rule or a loan clause
 
 
 class EventKind:

@@ -80,6 +80,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
         "controriscatto",
     ),
     "notes": ("notes", "note", "comments", "comment", "remarks", "commenti", "osservazioni"),
+    "eligible_vs_owner": ("eligible vs owner", "eligible against owner", "impiegabile contro proprietario"),
 }
 
 # What a row needs, named as the report should name it.
@@ -315,6 +316,24 @@ def parse_trigger_appearances(text: str) -> int | None:
     folded = normalize_name(text)
     m = _TRIGGER_NUMBER_FIRST.search(folded) or _TRIGGER_WORDS_FIRST.search(folded)
     return int(m[1]) if m else None
+
+
+_YES = frozenset({"yes", "y", "si", "true", "1", "oui", "x"})
+_NO = frozenset({"no", "n", "false", "0", "non"})
+
+
+def parse_yes_no(value: Any) -> bool | None:
+    """yes / no (sì / no, true / false, 1 / 0); empty: None (not in the terms)."""
+    if _is_empty(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = normalize_name(str(value))
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError("write yes or no (sì / no)")
 
 
 def parse_loan_type(value: Any) -> LoanType:
@@ -632,6 +651,7 @@ def _spell_row(
         "recall_clause": _text(_cell(cells, columns, "recall")),
         "notes": notes,
         "source": source,
+        "eligible_vs_owner": parsed("eligible_vs_owner", parse_yes_no, "yes/no"),
     }
 
 

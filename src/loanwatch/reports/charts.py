@@ -33,6 +33,7 @@ STATUS_COLOURS = {
     "unused": "#b7b7b7",
     "not_in_squad": "#c0392b",
     "no_data": "#eeeeee",
+    "ineligible": "#d9d2e9",
 }
 PIZZA_GROUP_COLOURS = {"attack": "#1f4e79", "possession": "#3d85c6", "defence": "#7a9e3b"}
 

@@ -48,7 +48,9 @@ PROFILE_METRICS: tuple[tuple[str, str], ...] = (
 # others, the coach's edition shows the tracking module's own title only for these kinds (a
 # loan-ending alert's title names the option fee, for one).
 TERM_WORDS = ("trigger", "obligation", "option", "fee", "clause", "contract", "buy", "recall")
-COACH_TITLE_KINDS = frozenset({"minutes_collapse", "out_of_squad", "role_change", "breakout", "slump"})
+COACH_TITLE_KINDS = frozenset(
+    {"minutes_collapse", "out_of_squad", "not_starting", "role_change", "breakout", "slump"}
+)
 RECENT_MATCHES = 5
 LAST_MATCHES_SHOWN = 8
 
@@ -244,6 +246,7 @@ def player_report_data(
                 "came_on": t.count(AppearanceStatus.CAME_ON),
                 "unused": t.count(AppearanceStatus.UNUSED),
                 "not_in_squad": t.count(AppearanceStatus.NOT_IN_SQUAD),
+                "ineligible": t.count(AppearanceStatus.INELIGIBLE),
                 "minutes": t.minutes,
                 "available_minutes": t.available_minutes,
                 "share": t.minutes / t.available_minutes if t.available_minutes else None,
@@ -276,10 +279,24 @@ def player_report_data(
         shots, actions = _events(lw, int(player["id"]), played)
     xg_values = [s["xg"] for s in shots if s["xg"] is not None]
 
-    form = _call(lw.form, lang, name, as_of) if hasattr(lw, "form") else None
+    # One judgment of the current spell (tracking/assessment.py) for the form section and the
+    # recommendation; the alerts come from the same rules on the same data.
+    judged = None
+    if current is not None and hasattr(lw, "assessment"):
+        judged = lw.assessment(name, report_date, current["id"])
+    if judged is not None:
+        form: Any = {
+            **judged.form_dict(),
+            "as_of": report_date,
+            "club": judged.spell["host_club_name"],
+            "spell_id": judged.spell["id"],
+        }
+    else:
+        form = _call(lw.form, lang, name, as_of) if hasattr(lw, "form") else None
     alerts: list[dict[str, Any]] = []
     if hasattr(lw, "player_alerts"):
-        alerts = edition_alerts(_call(lw.player_alerts, lang, name, as_of), edition)
+        live = [a for a in _call(lw.player_alerts, lang, name, report_date) if a.get("active", True)]
+        alerts = edition_alerts(live, edition)
     notes = [
         {"author": n["author"], "written_on": n["written_on"], "text": n["text"]}
         for n in lw.store.scout_notes(int(player["id"]), as_of)
@@ -288,16 +305,17 @@ def player_report_data(
     age = _age(player.get("birth_date"), report_date)
     facts = None
     if current is not None and current["has_data"]:
+        avail = judged.availability if judged is not None else None
         facts = Facts(
             as_of=report_date,
             age=age,
-            matches=current["matches"],
-            appearances=current["appearances"],
-            starts=current["starts"],
-            minutes=current["minutes"],
-            available_minutes=current["available_minutes"],
-            recent_share=current["recent_share"],
-            earlier_share=current["earlier_share"],
+            matches=avail.matches if avail else current["matches"],
+            appearances=avail.appearances if avail else current["appearances"],
+            starts=avail.starts if avail else current["starts"],
+            minutes=avail.minutes if avail else current["minutes"],
+            available_minutes=avail.available_minutes if avail else current["available_minutes"],
+            recent_share=avail.recent_share if avail else current["recent_share"],
+            earlier_share=avail.earlier_share if avail else current["earlier_share"],
             role=profile["role"] if profile else None,
             percentiles={m["key"]: m["pct"] for m in profile["metrics"] if m["pct"] is not None}
             if profile
@@ -310,6 +328,13 @@ def player_report_data(
             trigger_appearances=current["terms"]["trigger_appearances"] if current["terms"] else None,
             open_alerts=len(alerts),
             critical_alerts=sum(1 for a in alerts if str(a.get("severity")) == "critical"),
+            trend_direction=judged.trend.direction if judged else None,
+            trend_source=judged.trend.source if judged else None,
+            trigger_state=judged.trigger.state if judged else None,
+            trigger_count=judged.trigger.count if judged and judged.trigger.target else None,
+            season_over=judged.calendar.season_over if judged else False,
+            ends_with_season=judged.calendar.ends_with_season if judged else True,
+            show_terms=edition == "director",
         )
     xg_model = lw.store.latest_model("xg")
     return {
@@ -340,6 +365,7 @@ def player_report_data(
         "actions": actions,
         "defensive_actions": sum(1 for a in actions if a["defensive"]),
         "form": form,
+        "assessment": judged.as_dict() if judged is not None else None,
         "alerts": alerts,
         "notes": notes,
         "recommendation": recommend(facts) if facts is not None else None,

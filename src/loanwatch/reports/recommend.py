@@ -22,14 +22,14 @@ The facts and the thresholds (module constants):
   the minutes share of his last five matches against the spell's earlier matches (a change of 25
   points or more is a trend; at least 8 matches are needed).
 - **obligation to buy** (sporting director's edition only: a contract term): the appearances the
-  obligation needs against his appearances so far.
+  obligation needs against his appearances so far, counted as the contract counts them.
 - **open alerts** of the tracking module, critical ones counted.
 
 Rules (score +1 / -1 each):
 
 =========  ====================================================================================
 recall     + fringe after at least 5 matches; + downward trend; + an open critical alert;
-           - regular; - the loan has ended (nothing to recall)
+           - regular; not an option once the loan has ended or the season is over
 keep       + regular; + profile in the middle third; - fringe; - low profile; - downward trend
 extend     + young and regular; + profile between low and high (still growing);
            - mature; - high profile as a regular (ready for more); - fringe
@@ -39,15 +39,34 @@ integrate  + high profile as a qualified peer; + regular; + upward trend (only w
            profile); - fringe; - low profile; (no peer profile: cannot be supported)
 =========  ====================================================================================
 
+The trend, the trigger's progress and the calendar come from the tracking module's assessment of
+the spell (``tracking/assessment.py``, through ``Loanwatch.assessment``), the same object the form
+section and the alerts read: when the form trend has too few minutes, no trend is cited here.
+
+The loan's terms and the calendar come before the data:
+
+- an **obligation to buy that has fired**, or that has **no condition** (it fires when the loan
+  ends), settles the question: the call is *sell* ("settled by the loan's terms", high confidence,
+  because the terms, not the data, decide) and every other option is *not an option now*;
+- once the **loan has ended**, recall and keep are not options; once the host club's **league
+  season is over**, recall is not an option and, for a loan ending with the season, neither is
+  keep: the question is next season (extend, sell, integrate);
+- **extend** is never more advisable than **keep**: when keeping him on loan is advised against,
+  so is extending the loan.
+
 Confidence, stated in words with its reason: *high* with at least 900 minutes (the player is in
 his peer group) over 15 or more matches; *moderate* from 450 minutes over 8 matches; *low*
 otherwise. An option's confidence is one step lower when its evidence is mixed (score +-1 or
-reasons on both sides). With fewer than 5 matches of the host club in the store no option is
-scored at all.
+reasons on both sides). The headline's confidence is its option's; with no option supported it is
+low (the page does not say "no option is supported" with high confidence). With fewer than 5
+matches of the host club in the store no option is scored at all.
+
+A reading for a kind of player (a goalkeeper's) plugs in at one place: ``_weigher``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
@@ -79,6 +98,11 @@ FORM_VERDICTS: dict[str, str | None] = {
     "steady": "flat",
     "not enough minutes": None,
     "no data": None,
+}
+
+TREND_SOURCE_WORDS = {
+    "form": N_("according to the form trend"),
+    "minutes": N_("in minutes: last five matches against the earlier ones"),
 }
 
 ROLE_METRICS: dict[str, tuple[str, ...]] = {
@@ -114,6 +138,15 @@ class Facts:
     trigger_appearances: int | None = None  # only in the sporting director's edition
     open_alerts: int = 0
     critical_alerts: int = 0
+    # from the tracking module's assessment of the spell (tracking/assessment.py): when given,
+    # the trend is its verdict and nothing else
+    trend_direction: str | None = None  # up, down, flat, unknown
+    trend_source: str | None = None  # form, minutes, none
+    trigger_state: str | None = None  # fired, will fire, close, open, none
+    trigger_count: int | None = None  # appearances as the contract counts them
+    season_over: bool = False  # the host club's league season is complete
+    ends_with_season: bool = True  # the loan ends in the summer after this season
+    show_terms: bool = True  # the edition shows contract terms (the sporting director's)
 
     @property
     def share(self) -> float | None:
@@ -129,6 +162,8 @@ class Facts:
     @property
     def trend(self) -> tuple[str, str]:
         """(direction, source): direction up / down / flat / unknown; source form / minutes / none."""
+        if self.trend_source is not None:  # the assessment's verdict: one judgment per page
+            return self.trend_direction or "unknown", self.trend_source
         if self.form_trend in ("up", "down", "flat"):
             return self.form_trend, "form"
         if self.matches >= TREND_MATCHES and self.recent_share is not None and self.earlier_share is not None:
@@ -151,6 +186,8 @@ class Assessment:
     option: str
     reasons: list[Reason] = field(default_factory=list)
     confidence: str = "low"
+    closed: bool = False  # not an option now: the calendar or the loan's terms rule it out
+    decided: bool = False  # the loan's terms settle it (an obligation to buy that fires)
 
     @property
     def score(self) -> int:
@@ -158,9 +195,22 @@ class Assessment:
 
     @property
     def stance(self) -> str:
+        if self.decided:
+            return "decided"
+        if self.closed:
+            return "closed"
         if self.score >= SUPPORTED:
             return "supported"
         return "against" if self.score <= -1 else "open"
+
+    def close(self, why: Reason) -> None:
+        """Not an option now; ``why`` is shown (its weight only says which list it goes in)."""
+        self.closed = True
+        self.reasons = [r for r in self.reasons if r.weight == 0] + [why]
+
+    def decide(self, why: Reason) -> None:
+        self.decided = True
+        self.reasons = [why]
 
 
 @dataclass
@@ -194,23 +244,12 @@ def _sample_confidence(f: Facts) -> tuple[str, Reason]:
     )
 
 
-def recommend(f: Facts) -> Recommendation:
-    options = {o: Assessment(o) for o in OPTIONS}
-    notes: list[Reason] = []
-    confidence, why = _sample_confidence(f)
-    confidence_reasons = [why]
+Options = dict[str, "Assessment"]
+Weigher = Callable[[Facts, Options, list[Reason], list[Reason]], None]
 
-    if f.matches < MIN_MATCHES:
-        notes.append(
-            Reason(
-                N_("Only %(matches)s matches of the host club are in the data: no option is weighed yet."),
-                {"matches": ("num", f.matches)},
-            )
-        )
-        for a in options.values():
-            a.confidence = "low"
-        return Recommendation(list(options.values()), None, "low", confidence_reasons, notes)
 
+def _weigh_play(f: Facts, options: Options, notes: list[Reason], confidence_reasons: list[Reason]) -> None:
+    """Minutes, profile against role peers, age and trend: the outfield player's reading."""
     share = f.share or 0.0
     level = f.level
     direction, source = f.trend
@@ -325,52 +364,160 @@ def recommend(f: Facts) -> Recommendation:
                 add("sell", N_("At %(age)s he is unlikely to close the gap to his peers."), age, +1)
 
     # trend
-    source_words = {
-        "form": N_("according to the form trend"),
-        "minutes": N_("in minutes: last five matches against the earlier ones"),
-    }
     if direction == "down":
-        params = {"source": ("msg", source_words[source])}
+        params = {"source": ("msg", TREND_SOURCE_WORDS[source])}
         add("recall", N_("His trend is downward (%(source)s)."), params, +1)
         add("keep", N_("His trend is downward (%(source)s)."), params, -1)
     elif direction == "unknown":
-        notes.append(Reason(N_("Too few matches to read a trend.")))
+        if source == "form" or f.trend_source == "form":
+            notes.append(Reason(N_("No trend to read: too few minutes for the form trend.")))
+        else:
+            notes.append(Reason(N_("Too few matches to read a trend.")))
 
-    # the loan itself
-    if f.spell_end is not None and f.spell_end < f.as_of:
-        add(
-            "recall",
-            N_("The loan ended on %(end)s: there is nothing to recall."),
-            {"end": ("date", f.spell_end)},
-            -1,
+
+def _weigher(f: Facts) -> Weigher:
+    """The one place a reading for a kind of player plugs in (a goalkeeper's branch returns its own
+    function here); every other step (terms, calendar, confidence) is shared."""
+    return _weigh_play
+
+
+def _terms_decide(f: Facts) -> Reason | None:
+    """An obligation to buy that has fired, or has no condition and so will, settles the question."""
+    if f.trigger_state == "fired":
+        if not f.show_terms:
+            return Reason(
+                N_("His future is settled by the loan's terms (see the sporting director's edition).")
+            )
+        return Reason(
+            N_("The obligation to buy was met (%(done)s of %(needed)s appearances): the host club buys him."),
+            {"done": ("num", f.trigger_count or 0), "needed": ("num", f.trigger_appearances or 0)},
+            +1,
         )
-    if f.trigger_appearances:
-        trig: dict[str, tuple[str, Any]] = {
-            "needed": ("num", f.trigger_appearances),
-            "done": ("num", f.appearances),
-        }
-        if f.appearances >= f.trigger_appearances:
-            add("sell", N_("The obligation to buy is met: %(done)s appearances of %(needed)s."), trig, +1)
-        elif f.trigger_appearances - f.appearances <= TRIGGER_NEAR:
-            add(
-                "sell",
+    if f.trigger_state == "will fire":
+        if not f.show_terms:
+            return Reason(
+                N_("His future is settled by the loan's terms (see the sporting director's edition).")
+            )
+        return Reason(
+            N_(
+                "The loan carries an obligation to buy with no condition: the host club buys him when "
+                "the loan ends."
+            ),
+            {},
+            +1,
+        )
+    return None
+
+
+def _weigh_terms(f: Facts, options: Options, notes: list[Reason]) -> None:
+    """A purchase trigger on appearances, counted as the contract counts them."""
+    if not f.trigger_appearances:
+        return
+    done = f.trigger_count if f.trigger_count is not None else f.appearances
+    trig: dict[str, tuple[str, Any]] = {"needed": ("num", f.trigger_appearances), "done": ("num", done)}
+    if done >= f.trigger_appearances:
+        options["sell"].reasons.append(
+            Reason(N_("The obligation to buy is met: %(done)s appearances of %(needed)s."), trig, +1)
+        )
+    elif f.trigger_appearances - done <= TRIGGER_NEAR:
+        options["sell"].reasons.append(
+            Reason(
                 N_("The obligation to buy is close: %(done)s appearances of the %(needed)s it needs."),
                 trig,
                 +1,
             )
-        else:
-            notes.append(
-                Reason(N_("The obligation to buy needs %(needed)s appearances; he has %(done)s."), trig)
+        )
+    else:
+        notes.append(Reason(N_("The obligation to buy needs %(needed)s appearances; he has %(done)s."), trig))
+
+
+def _follow_the_calendar(f: Facts, options: Options) -> None:
+    """Options the calendar has closed: nothing to recall or keep once the loan or the season is
+    over; then the question is next season."""
+    end = {"end": ("date", f.spell_end)} if f.spell_end is not None else {}
+    if f.spell_end is not None and f.spell_end < f.as_of:
+        options["recall"].close(Reason(N_("The loan ended on %(end)s: there is nothing to recall."), end, -1))
+        options["keep"].close(Reason(N_("The loan ended on %(end)s."), end))
+    elif f.season_over:
+        options["recall"].close(
+            Reason(N_("The season is over: a recall changes nothing now; the question is next season."))
+        )
+        if f.ends_with_season and f.spell_end is not None:
+            options["keep"].close(
+                Reason(N_("The loan ends with the season (%(end)s): the question is next season."), end)
             )
 
-    # alerts
-    if f.critical_alerts:
-        add(
-            "recall",
-            N_("%(n)s open critical alerts (see the alerts section)."),
-            {"n": ("num", f.critical_alerts)},
-            +1,
+
+def _trend_stays_on_the_page(f: Facts, options: Options, notes: list[Reason]) -> None:
+    """A trend the form section shows is said here too, even when the options citing it closed."""
+    direction, source = f.trend
+    cited = any("trend is" in r.message for a in options.values() for r in a.reasons)
+    if direction in ("up", "down") and not cited and source in TREND_SOURCE_WORDS:
+        message = (
+            N_("His trend is downward (%(source)s).") if direction == "down" else N_("His trend is upward.")
         )
+        params = {"source": ("msg", TREND_SOURCE_WORDS[source])} if direction == "down" else {}
+        notes.append(Reason(message, params))
+
+
+def _keep_before_extend(options: Options) -> None:
+    """Extending a loan keeps him there longer: never more advisable than keeping him there."""
+    keep, extend = options["keep"], options["extend"]
+    if keep.stance == "against" and extend.stance in ("open", "supported"):
+        extend.reasons.append(
+            Reason(
+                N_("Keeping him on loan is advised against: extending the loan is too."),
+                {},
+                -(extend.score + 1),
+            )
+        )
+
+
+def recommend(f: Facts) -> Recommendation:
+    options: Options = {o: Assessment(o) for o in OPTIONS}
+    notes: list[Reason] = []
+    confidence, why = _sample_confidence(f)
+    confidence_reasons = [why]
+
+    decided = _terms_decide(f)
+    if decided is not None:
+        options["sell"].decide(decided)
+        for name in ("recall", "keep", "extend", "integrate"):
+            options[name].close(Reason(N_("Not an option: the loan's terms settle his future.")))
+        for a in options.values():
+            a.confidence = "high"
+        return Recommendation(
+            list(options.values()),
+            "sell",
+            "high",
+            [Reason(N_("The loan's terms decide, not the match data."))],
+            notes,
+        )
+
+    if f.matches < MIN_MATCHES:
+        notes.append(
+            Reason(
+                N_("Only %(matches)s matches of the host club are in the data: no option is weighed yet."),
+                {"matches": ("num", f.matches)},
+            )
+        )
+        for a in options.values():
+            a.confidence = "low"
+        return Recommendation(list(options.values()), None, "low", confidence_reasons, notes)
+
+    _weigher(f)(f, options, notes, confidence_reasons)
+    _weigh_terms(f, options, notes)
+    if f.critical_alerts:
+        options["recall"].reasons.append(
+            Reason(
+                N_("%(n)s open critical alerts (see the alerts section)."),
+                {"n": ("num", f.critical_alerts)},
+                +1,
+            )
+        )
+    _follow_the_calendar(f, options)
+    _keep_before_extend(options)
+    _trend_stays_on_the_page(f, options, notes)
 
     # confidence per option: one step lower when the evidence is thin or mixed
     base = LEVELS.index(confidence)
@@ -382,6 +529,12 @@ def recommend(f: Facts) -> Recommendation:
     call = max(supported, key=lambda a: a.score).option if supported else None
     if call is not None and sum(1 for a in supported if a.score == options[call].score) > 1:
         call = None  # a tie: the data does not choose between them
+    if call is None:
+        # the headline says no option is supported: its confidence cannot be more than low
+        confidence = "low"
+        confidence_reasons.append(Reason(N_("No option is supported, so none is advised with confidence.")))
+    else:
+        confidence = options[call].confidence  # the headline's confidence is its option's
     return Recommendation(list(options.values()), call, confidence, confidence_reasons, notes)
 
 

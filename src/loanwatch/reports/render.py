@@ -307,6 +307,7 @@ def _digest_from_tracking(digest: Any) -> dict[str, Any]:
                 "available_minutes": season.available_minutes if season else 0,
                 "goals": season.goals if season else 0,
                 "assists": season.assists if season else 0,
+                "form": getattr(e, "form", None),  # the spell's trend verdict (tracking/assessment.py)
             }
         )
         alerts.extend({"player": name, **a} for a in e.alerts)

@@ -10,6 +10,7 @@ STATUS = {
     "unused": N_("unused substitute"),
     "not_in_squad": N_("not in the squad"),
     "no_data": N_("no data"),
+    "ineligible": N_("ineligible (owner club)"),
 }
 ROLES = {
     "goalkeeper": N_("goalkeeper"),
@@ -58,7 +59,13 @@ OPTIONS = {
     "sell": N_("Sell"),
     "integrate": N_("Integrate into the first team"),
 }
-STANCES = {"supported": N_("supported"), "open": N_("open"), "against": N_("advised against")}
+STANCES = {
+    "supported": N_("supported"),
+    "open": N_("open"),
+    "against": N_("advised against"),
+    "closed": N_("not an option now"),
+    "decided": N_("settled by the loan's terms"),
+}
 CONFIDENCE = {
     "low": N_("low confidence"),
     "moderate": N_("moderate confidence"),
@@ -76,6 +83,7 @@ FORM_VERDICTS = {
 ALERT_KINDS = {
     "minutes_collapse": N_("Minutes collapse"),
     "out_of_squad": N_("Out of the squad"),
+    "not_starting": N_("No longer starting"),
     "role_change": N_("Change of role"),
     "breakout": N_("Breakout"),
     "slump": N_("Slump"),
@@ -94,5 +102,5 @@ FORM_SHORT = N_(
 )
 FORM_METHOD = N_(
     "A breakout or a slump is called only when the change is larger than the noise of the minutes "
-    "played (tracking module)."
+    "played; the alerts and the recommendation read the same verdict."
 )

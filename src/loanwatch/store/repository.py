@@ -689,9 +689,17 @@ class Store:
         """Record an alert unless the same situation (``key``) is known; returns (id, is_new).
         A known alert keeps its status: a dismissed one stays dismissed."""
         with self.engine.begin() as conn:
-            existing = conn.execute(select(t.alerts.c.id).where(t.alerts.c.key == alert["key"])).scalar()
-            if existing is not None:
-                return int(existing), False
+            found = conn.execute(
+                select(t.alerts.c.id, t.alerts.c.raised_on).where(t.alerts.c.key == alert["key"])
+            ).first()
+            if found is not None:
+                if alert.get("raised_on") is not None and found.raised_on > alert["raised_on"]:
+                    # an earlier date for the same situation (a store written before alerts were
+                    # dated by their match): keep the earliest
+                    conn.execute(
+                        update(t.alerts).where(t.alerts.c.id == found.id).values(raised_on=alert["raised_on"])
+                    )
+                return int(found.id), False
             result = conn.execute(insert(t.alerts).values(status="open", **alert))
             return int(result.inserted_primary_key[0]), True  # type: ignore[index]
 

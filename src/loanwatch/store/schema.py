@@ -212,6 +212,8 @@ loan_spells = Table(
     Column("recall_clause", Text, nullable=False, default=""),
     Column("notes", Text, nullable=False, default=""),
     Column("source", Text, nullable=False, default=""),  # file and row it came from
+    # may he play against the club that owns him (the loan's terms); None: the league's rule
+    Column("eligible_vs_owner", Boolean),
     UniqueConstraint("player_id", "start_date", name="uq_loan_spells_player_start"),
 )
 

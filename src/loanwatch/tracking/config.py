@@ -16,6 +16,8 @@ from typing import Any
 
 DEFAULTS_FILE = Path(__file__).with_name("alerts.toml")
 ENV_VAR = "LOANWATCH_ALERTS"
+ELIGIBILITY_FILE = Path(__file__).with_name("eligibility.toml")
+ELIGIBILITY_ENV_VAR = "LOANWATCH_ELIGIBILITY"
 SEVERITIES = ("info", "warning", "critical")
 
 
@@ -79,3 +81,24 @@ def load_config(path: str | Path | None = None) -> AlertConfig:
     for over in clubs.values():
         _validate(over)
     return AlertConfig(data, clubs)
+
+
+def load_owner_rules(path: str | Path | None = None) -> frozenset[str]:
+    """The competitions (casefolded names) whose rules bar a loanee from playing his owner club:
+    ``eligibility.toml`` beside this file, with ``path`` (or ``LOANWATCH_ELIGIBILITY``) over it."""
+    data = tomllib.loads(ELIGIBILITY_FILE.read_text(encoding="utf-8"))
+    user_path = path or os.environ.get(ELIGIBILITY_ENV_VAR)
+    if user_path:
+        try:
+            data = _merge(data, tomllib.loads(Path(user_path).read_text(encoding="utf-8")))
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            raise ValueError(f"eligibility settings {user_path}: {err}") from None
+    out = set()
+    for name, setting in (data.get("competitions") or {}).items():
+        if not isinstance(setting, Mapping) or not isinstance(setting.get("owner_club_rule", False), bool):
+            raise ValueError(
+                f"eligibility settings: [competitions.{name!r}] owner_club_rule must be true or false"
+            )
+        if setting.get("owner_club_rule"):
+            out.add(str(name).strip().casefold())
+    return frozenset(out)

@@ -40,6 +40,9 @@ class DigestEntry:
     matches: list[MatchLine]
     changes: list[str]
     season: Window | None
+    form: dict[str, Any] | None = (
+        None  # the spell's trend verdict (assessment.py): verdict, direction, source
+    )
 
     @property
     def top_severity(self) -> int:
@@ -82,6 +85,7 @@ class Digest:
                         for ln in e.matches
                     ],
                     "changes": e.changes,
+                    "form": e.form,
                 }
                 for e in self.entries
             ],

@@ -14,6 +14,7 @@ import pandas as pd
 from loanwatch.portfolio.names import display_name
 from loanwatch.store.repository import Store
 from loanwatch.tracking.alerts import Alert, Subject, evaluate
+from loanwatch.tracking.assessment import SpellAssessment, assess, trigger_progress
 from loanwatch.tracking.config import AlertConfig
 from loanwatch.tracking.digest import Digest, digest_entry, iso_week, order_entries, week_of
 from loanwatch.tracking.timeline import SpellTimeline, season_of, spell_timeline, spell_window
@@ -36,6 +37,8 @@ class Tracker:
         self._stats: pd.DataFrame | None = None
         self._priors: dict[tuple[str, str, date, str, float], dict[str, RolePrior]] = {}
         self._players: dict[int, dict[str, Any]] = {}
+        self._owner_rules: frozenset[str] | None = None
+        self._seasons: dict[tuple[int, str, str], tuple[list[date], int]] = {}
 
     # -- cached reads ------------------------------------------------------------------------
 
@@ -71,8 +74,17 @@ class Tracker:
         return None if m.empty else pd.Timestamp(m["kickoff"].max()).date()
 
     def default_as_of(self) -> date:
-        """Today, or the day of the latest match in the store when the data is older."""
+        """Today, or the day of the last match of the competitions the portfolio's host clubs play
+        in when the data is older (a summer tournament of national teams does not move it); the
+        store's last match when there is no loan spell."""
         last = self.last_match_day()
+        m = self.matches()
+        hosts = {int(s["host_club_id"]) for s in self.store.loan_spells() if s.get("host_club_id")}
+        if hosts and not m.empty:
+            played = m[m["home_club_id"].isin(hosts) | m["away_club_id"].isin(hosts)]
+            comps = m[m["competition_id"].isin(set(played["competition_id"]))]
+            if not comps.empty:
+                last = pd.Timestamp(comps["kickoff"].max()).date()
         today = date.today()
         return min(today, last) if last else today
 
@@ -85,13 +97,23 @@ class Tracker:
         rows = s[s["player_id"] == player_id]
         return {int(r["match_id"]): {str(k): v for k, v in r.items()} for r in rows.to_dict("records")}
 
+    @property
+    def owner_rules(self) -> frozenset[str]:
+        """Competitions whose rules bar a loanee from playing his owner club (eligibility.toml)."""
+        if self._owner_rules is None:
+            from loanwatch.tracking.config import load_owner_rules
+
+            self._owner_rules = load_owner_rules()
+        return self._owner_rules
+
     def timeline(self, spell: Mapping[str, Any], as_of: date | None) -> SpellTimeline:
         start, end = spell_window(spell, as_of)
         club = spell.get("host_club_id")
         matches = self.store.club_matches(club, start, end) if club else []
         fixtures = self.store.club_fixtures_without_data(club, start, end) if club else []
         apps = self.store.player_appearances(int(spell["player_id"]), [m["id"] for m in matches])
-        return spell_timeline(spell, matches, apps, self._stats_by_match(int(spell["player_id"])), fixtures)
+        stats = self._stats_by_match(int(spell["player_id"]))
+        return spell_timeline(spell, matches, apps, stats, fixtures, self.owner_rules)
 
     def spells(self, player_id: int, as_of: date | None) -> list[dict[str, Any]]:
         return [s for s in self.store.loan_spells(player_id) if as_of is None or s["start_date"] <= as_of]
@@ -126,6 +148,49 @@ class Tracker:
                 }
             )
         return out
+
+    def _season_days(self, club: int, competition: str, season: str) -> tuple[list[date], int]:
+        """The days of the club's league matches in a season (with data or only on a sheet) and
+        the number of clubs in that league season. Cached: the store does not change in a run."""
+        key = (club, competition, season)
+        if key not in self._seasons:
+            m = self.matches()
+            league = m[m["competition"] == competition]
+            league = league[pd.to_datetime(league["kickoff"]).dt.date.map(season_of) == season]
+            clubs = set(league["home_club_id"]) | set(league["away_club_id"])
+            played = league[(league["home_club_id"] == club) | (league["away_club_id"] == club)]
+            days = [pd.Timestamp(k).date() for k in played["kickoff"]]
+            start = int(season[:4])
+            days += [
+                f["kickoff"].date()
+                for f in self.store.club_fixtures_without_data(
+                    club, date(start, 7, 1), date(start + 1, 6, 30)
+                )
+                if str(f["competition"]) == competition
+            ]
+            self._seasons[key] = (sorted(days), len(clubs))
+        return self._seasons[key]
+
+    def season_over(self, timeline: SpellTimeline, as_of: date) -> bool:
+        """True when the host club's league season (the competition of most of the spell's
+        matches, the season of ``as_of``) is complete by ``as_of``: the club has played every
+        other club of the league twice (a round the sheets list without data counts), the last of
+        those matches by then."""
+        club = timeline.spell.get("host_club_id")
+        if not club or not timeline.lines:
+            return False
+        comp = str(pd.Series([ln.competition for ln in timeline.lines]).mode().iloc[0])
+        days, clubs = self._season_days(int(club), comp, season_of(as_of))
+        if clubs < 2 or len(days) < 2 * (clubs - 1):
+            return False
+        return days[-1] <= as_of
+
+    def assessment(self, spell: Mapping[str, Any], as_of: date) -> SpellAssessment:
+        """The spell judged once as of the date (tracking/assessment.py): what the alerts, the
+        form section, the recommendation and the digest all read."""
+        tl = self.timeline(spell, as_of)
+        rules = self.config.for_club(str(spell.get("parent_club") or "")).rules  # as the alerts read them
+        return assess(tl, as_of, self.priors(tl, as_of), rules, season_over=self.season_over(tl, as_of))
 
     # -- priors --------------------------------------------------------------------------------
 
@@ -185,10 +250,13 @@ class Tracker:
                     out.append((subject, str(row["watchlist"])))
         return out
 
-    def live_alerts(self, as_of: date, player_ids: Iterable[int] | None = None) -> list[Alert]:
+    def live_alerts(
+        self, as_of: date, player_ids: Iterable[int] | None = None, *, everything: bool = False
+    ) -> list[Alert]:
+        """The alerts live on ``as_of`` (``everything``: every episode of the spells so far)."""
         alerts: dict[str, Alert] = {}
         for subject, _ in self.subjects(as_of, player_ids=player_ids):
-            for a in evaluate(subject, as_of, self.config):
+            for a in evaluate(subject, as_of, self.config, everything=everything):
                 alerts.setdefault(a.key, a)
         return list(alerts.values())
 
@@ -196,10 +264,11 @@ class Tracker:
         return {a["key"]: a for a in self.store.alerts(player_id=player_id)}
 
     def record(self, alerts: Sequence[Alert], as_of: date) -> dict[str, dict[str, Any]]:
-        """Upsert the alerts (raised_on = as_of the first time a situation is seen); returns the
-        stored rows by key."""
+        """Store the alerts not yet known (raised_on = the match that made them true); returns the
+        stored rows by key. The store gives an alert its id and keeps its dismissal; what an alert
+        says as of a date is always computed, never read back."""
         for a in alerts:
-            self.store.upsert_alert(a.as_row(as_of))
+            self.store.upsert_alert(a.as_row(a.triggered_on))
         return self.stored_by_key()
 
 
@@ -213,7 +282,7 @@ def alert_dict(alert: Alert, stored: Mapping[str, Any] | None, as_of: date) -> d
         "severity": alert.severity,
         "title": alert.title,
         "evidence": alert.evidence,
-        "raised_on": stored["raised_on"] if stored else as_of,
+        "raised_on": alert.triggered_on,  # the match that made it true, never after as_of
         "triggered_on": alert.triggered_on,
         "status": stored["status"] if stored else "new",
         "dismissed_by": stored["dismissed_by"] if stored else None,
@@ -231,9 +300,11 @@ def stored_dict(row: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def refresh_alerts(tracker: Tracker, as_of: date) -> list[dict[str, Any]]:
-    """Compute the live alerts as of the date, store the new ones, return them with their status."""
-    live = tracker.live_alerts(as_of)
+def refresh_alerts(tracker: Tracker, as_of: date, *, everything: bool = False) -> list[dict[str, Any]]:
+    """Compute the live alerts as of the date (``everything``: every episode so far), store the
+    new ones, return them with their status: a pure function of the data up to ``as_of`` and the
+    stored dismissals."""
+    live = tracker.live_alerts(as_of, everything=everything)
     stored = tracker.record(live, as_of)
     return [alert_dict(a, stored.get(a.key), as_of) for a in live]
 
@@ -259,24 +330,31 @@ def digest(tracker: Tracker, week: str | None, as_of: date | None) -> Digest:
         row = alert_dict(a, stored.get(a.key), as_of)
         if row["status"] == "dismissed":
             continue
-        raised = row["raised_on"]
-        row["new"] = start <= raised <= end or start <= a.triggered_on <= end
+        if a.kind in ("breakout", "slump") and not a.active:
+            continue  # a trend that no longer holds would contradict the entry's form verdict
+        escalated = a.evidence.get("escalated_on")
+        row["new"] = start <= a.triggered_on <= end or (
+            bool(escalated) and start <= date.fromisoformat(str(escalated)) <= end
+        )
         scope = a.key.split(":")[1]
         by_subject.setdefault((a.player_id, scope), []).append(row)
     out = Digest(week=week, start=start, end=end, as_of=as_of)
     for subject, watchlist in subjects:
         tl = subject.timeline
-        out.entries.append(
-            digest_entry(
-                subject.player_id,
-                subject.player_name,
-                tl,
-                by_subject.get((subject.player_id, subject.scope), []),
-                start,
-                end,
-                watchlist,
-            )
+        entry = digest_entry(
+            subject.player_id,
+            subject.player_name,
+            tl,
+            by_subject.get((subject.player_id, subject.scope), []),
+            start,
+            end,
+            watchlist,
         )
+        # the same judgment of the spell as the report's form section and recommendation
+        rules = tracker.config.for_club(str(tl.spell.get("parent_club") or "")).rules
+        judged = assess(tl, as_of, subject.priors, rules)
+        entry.form = {k: judged.form_dict()[k] for k in ("verdict", "direction", "source")}
+        out.entries.append(entry)
     out.entries = order_entries(out.entries)
     return out
 
@@ -284,7 +362,6 @@ def digest(tracker: Tracker, week: str | None, as_of: date | None) -> Digest:
 def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, Any]:
     """One player's loans as one career: each spell match by match with its rolling windows, and
     the moves between spells (a recall followed by a new loan is one move, not two careers)."""
-    from loanwatch.tracking.contract import appearance_rule
     from loanwatch.tracking.timeline import rolling
 
     day = as_of or tracker.default_as_of()
@@ -304,8 +381,7 @@ def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, An
             )
         else:
             state = "active"
-        rule = appearance_rule(spell)
-        progress = rule.progress(tl.lines, str(spell.get("competition_name") or "")) if rule.count else []
+        trig = trigger_progress(spell, tl.lines)
         entries.append(
             {
                 "spell": spell,
@@ -313,12 +389,12 @@ def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, An
                 "state": state,
                 "windows": {k: (w.as_dict() if w else None) for k, w in rolling(tl, previous).items()},
                 "trigger": None
-                if not rule.count
+                if trig.target is None
                 else {
-                    "words": rule.words,
-                    "counts_as": rule.describe(),
-                    "target": rule.count,
-                    "count": progress[-1] if progress else 0,
+                    "words": trig.words,
+                    "counts_as": trig.counts_as,
+                    "target": trig.target,
+                    "count": trig.count,
                 },
             }
         )
@@ -336,37 +412,43 @@ def career(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, An
     return {"player": tracker.player(player_id), "as_of": day, "spells": entries, "moves": moves}
 
 
-def form(tracker: Tracker, player_id: int, as_of: date | None) -> dict[str, Any]:
-    """The trend verdict for the player's current spell (see trends.py), with its numbers and the
-    words explaining it."""
-    from loanwatch.tracking.trends import trend
+def current_spell(tracker: Tracker, player_id: int, day: date) -> dict[str, Any] | None:
+    """The spell a player's page is about on ``day``: the one running then, else the last one
+    with matches by then."""
+    spells = tracker.spells(player_id, day)
+    running = [s for s in spells if s["start_date"] <= day <= s["end_date"]]
+    if running:
+        return running[-1]
+    with_lines = [s for s in spells if tracker.timeline(s, day).lines]
+    return with_lines[-1] if with_lines else None
 
+
+def assessment(
+    tracker: Tracker, player_id: int, as_of: date | None, spell_id: int | None = None
+) -> SpellAssessment | None:
+    """The player's current spell (or ``spell_id``) judged as of the date."""
     day = as_of or tracker.default_as_of()
-    timelines = [tl for tl in tracker.timelines(player_id, day) if tl.lines]
-    current = next(
-        (tl for tl in timelines if tl.spell["start_date"] <= day <= tl.spell["end_date"]),
-        timelines[-1] if timelines else None,
-    )
+    if spell_id is not None:
+        spell = next((s for s in tracker.spells(player_id, day) if s["id"] == spell_id), None)
+    else:
+        spell = current_spell(tracker, player_id, day)
+    return None if spell is None else tracker.assessment(spell, day)
+
+
+def form(tracker: Tracker, player_id: int, as_of: date | None, spell_id: int | None = None) -> dict[str, Any]:
+    """The trend verdict for the player's current spell (see assessment.py and trends.py), with
+    its numbers, the words explaining it and the direction the recommendation reads."""
+    day = as_of or tracker.default_as_of()
+    a = assessment(tracker, player_id, day, spell_id)
     rule = tracker.config.rule("form")
-    if current is None:
+    if a is None or not tracker.timeline(a.spell, day).lines:
         return {
             "verdict": "no data",
+            "direction": "unknown",
+            "source": "none",
             "metric": rule["metric"],
             "as_of": day,
             "club": None,
             "words": "No match of a loan spell in the store by this date.",
         }
-    t = trend(
-        current.lines,
-        tracker.priors(current, day),
-        metric=str(rule["metric"]),
-        matches=int(rule["matches"]),
-        min_minutes=float(rule["min_minutes"]),
-        z_threshold=float(rule["z"]),
-    )
-    return {
-        **t.as_dict(),
-        "as_of": day,
-        "club": current.spell["host_club_name"],
-        "spell_id": current.spell["id"],
-    }
+    return {**a.form_dict(), "as_of": day, "club": a.spell["host_club_name"], "spell_id": a.spell["id"]}

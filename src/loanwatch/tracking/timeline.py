@@ -198,17 +198,55 @@ def _number(value: Any) -> float | None:
     return None if value != value else value  # NaN: the model was absent
 
 
+def status_label(status: AppearanceStatus) -> str:
+    """A match status in plain English for the terminal (the reports translate ``vocab.STATUS``)."""
+    if status == AppearanceStatus.INELIGIBLE:
+        return "ineligible (owner club)"
+    return status.value.replace("_", " ")
+
+
+def _club_words(name: str) -> frozenset[str]:
+    from loanwatch.portfolio.names import normalize_name
+
+    return frozenset(w for w in normalize_name(name).split() if w not in _CLUB_NOISE)
+
+
+_CLUB_NOISE = frozenset({"fc", "ac", "as", "ss", "us", "afc", "cf", "sc", "calcio", "club", "football"})
+
+
+def is_owner_club(opponent: str, parent_club: str) -> bool:
+    """True when the opponent is the club that owns the player (names as the data and the loan
+    list write them: "Juventus" and "Juventus FC" are one club)."""
+    a, b = _club_words(opponent), _club_words(parent_club)
+    return bool(a and b) and (a <= b or b <= a)
+
+
+def barred_vs_owner(spell: Mapping[str, Any], competition: str, owner_rules: frozenset[str]) -> bool:
+    """Whether the player may not play against his owner club in a match of ``competition``: the
+    loan's own terms (``eligible_vs_owner``: True / False) decide; without them, the competition's
+    setting (``eligibility.toml``)."""
+    terms = spell.get("eligible_vs_owner")
+    if terms is not None:
+        return not bool(terms)
+    return competition.strip().casefold() in owner_rules
+
+
 def spell_timeline(
     spell: Mapping[str, Any],
     club_matches: Sequence[Mapping[str, Any]],
     appearances: Mapping[int, Mapping[str, Any]],
     stats: Mapping[int, Mapping[str, Any]] | None = None,
     fixtures: Sequence[Mapping[str, Any]] = (),
+    owner_rules: frozenset[str] = frozenset(),
 ) -> SpellTimeline:
     """``stats``: the player's ``player_match_stats`` rows by match id, when models are trained.
     ``fixtures``: the club's matches that the store holds no data for (``no_data`` rows of
-    ``Store.club_fixtures_without_data``): shown as NO_DATA, with no minutes to share."""
+    ``Store.club_fixtures_without_data``): shown as NO_DATA, with no minutes to share.
+    ``owner_rules``: the competitions whose rules bar a loanee from playing his owner club; a match
+    against the owner club he did not play, where he was barred (``barred_vs_owner``), is
+    INELIGIBLE: neither an absence nor minutes available."""
     club_id = spell["host_club_id"]
+    parent = str(spell.get("parent_club") or "")
     lines = []
     merged = sorted([*club_matches, *fixtures], key=lambda m: m["kickoff"])
     for m in merged:
@@ -216,22 +254,31 @@ def spell_timeline(
         a = appearances.get(m["id"]) if m["id"] is not None else None
         st = stats.get(m["id"]) if stats is not None and m["id"] is not None else None
         played = a is not None and a["status"] in ("started", "came_on")
+        opponent = m["away_name"] if home else m["home_name"]
+        length = float(m["length_minutes"])
         if m.get("no_data"):
             status = AppearanceStatus.NO_DATA
         else:
             status = AppearanceStatus(a["status"]) if a else AppearanceStatus.NOT_IN_SQUAD
+            if (
+                not played
+                and parent
+                and is_owner_club(opponent, parent)
+                and barred_vs_owner(spell, str(m["competition"]), owner_rules)
+            ):
+                status, length = AppearanceStatus.INELIGIBLE, 0.0
         lines.append(
             MatchLine(
                 match_id=m["id"],
                 kickoff=m["kickoff"],
                 competition=m["competition"],
-                opponent=m["away_name"] if home else m["home_name"],
+                opponent=opponent,
                 home=home,
                 club_goals=m["home_score"] if home else m["away_score"],
                 opponent_goals=m["away_score"] if home else m["home_score"],
                 status=status,
                 minutes=float(a["minutes_played"]) if a else 0.0,
-                match_minutes=float(m["length_minutes"]),
+                match_minutes=length,
                 position=a["position"] if a else "",
                 goals=a["goals"] if a else 0,
                 assists=a["assists"] if a else 0,
