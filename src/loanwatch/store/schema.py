@@ -212,6 +212,8 @@ loan_spells = Table(
     Column("recall_clause", Text, nullable=False, default=""),
     Column("notes", Text, nullable=False, default=""),
     Column("source", Text, nullable=False, default=""),  # file and row it came from
+    # What the import noticed (JSON list of {"kind": ...}): see portfolio/importer.py.
+    Column("warnings", Text, nullable=False, default="", server_default=""),
     UniqueConstraint("player_id", "start_date", name="uq_loan_spells_player_start"),
 )
 
