@@ -181,7 +181,7 @@ def test_italian_xlsx_imports_the_same_spells(lw: Loanwatch, tmp_path: Path) -> 
     bologna = next(r for r in from_xlsx.imported if r["host_club_name"] == "Bologna")
     assert bologna["obligation_trigger"] == "10 presenze"
     assert bologna["player_name"] == "ORSOLINI Riccardo"  # as the list writes it
-    assert bologna["source"] == "prestiti.xlsx:8"  # the row number Excel shows
+    assert bologna["source"] == "prestiti.xlsx:Sheet:8"  # the sheet and the row number Excel shows
     assert bologna["parent_club"] == "Juventus"
 
 

@@ -166,7 +166,10 @@ class Loanwatch:
         if len(matches) != 1:
             chosen = [m.player for m in matches[:8]]
             clubs = self.store.latest_clubs([int(p["id"]) for p in chosen])
-            raise PlayerNotFound(name, [describe_player(p, clubs.get(int(p["id"]), "")) for p in chosen])
+            described = [describe_player(p, clubs.get(int(p["id"]), "")) for p in chosen]
+            if len(matches) > len(chosen):
+                described.append(f"and {len(matches) - len(chosen)} more")
+            raise PlayerNotFound(name, described)
         return dict(matches[0].player)
 
     def player_timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]:

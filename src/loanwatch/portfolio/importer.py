@@ -710,6 +710,16 @@ def _name_as_written(cells: Sequence[Any], columns: Mapping[str, int]) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _fee_parser(header: Sequence[Any], columns: Mapping[str, int], name: str) -> Callable[[Any], int | None]:
+    """parse_fee with the unit the column's header names ("Riscatto (mln €)")."""
+    index = columns.get(name)
+    try:
+        unit = fee_unit(header[index]) if index is not None and index < len(header) else None
+    except ValueError as err:
+        raise CellError(str(err)) from None
+    return lambda value: parse_fee(value, unit)
+
+
 def _spell_row(
     cells: Sequence[Any],
     columns: Mapping[str, int],
@@ -744,8 +754,8 @@ def _spell_row(
     if end < start:
         raise CellError(f"the loan ends ({end}) before it starts ({start})")
     loan_type = parsed("loan_type", parse_loan_type, "loan type")
-    fee = parsed("fee", parse_fee, "amount")
-    obligation_fee = parsed("obligation_fee", parse_fee, "amount")
+    fee = parsed("fee", _fee_parser(header, columns, "fee"), "amount")
+    obligation_fee = parsed("obligation_fee", _fee_parser(header, columns, "obligation_fee"), "amount")
 
     host_name = _text(_cell(cells, columns, "host_club"))
     if not host_name:
@@ -971,7 +981,7 @@ def import_loan_list(
         for number, cells in sh.rows:
             name = _name_as_written(cells, columns)
             label = f"{path.name}{where_sheet} row {number}" + (f" ({name})" if name else "")
-            source = f"{path.name}:{sh.name}:{number}" if several else f"{path.name}:{number}"
+            source = f"{path.name}:{sh.name}:{number}" if sh.name else f"{path.name}:{number}"
             try:
                 row = _spell_row(cells, columns, sh.header, resolver, source, name)
             except CellError as err:
