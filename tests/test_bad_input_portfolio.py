@@ -45,7 +45,7 @@ EXPECTED: dict[str, tuple[int, list[tuple[str, str]]]] = {
         1, [("row 3 (Giovanni Inesistente)", "no player named 'Giovanni Inesistente' born 1990-01-01")]
     ),
     "ambiguous_name.csv": (
-        1, [("row 3 (G. Pezzella)", "ambiguous: 'G. Pezzella' could be Germán Alejandro Pezzella (born")]
+        1, [("row 3 (G. Pezzella)", "ambiguous: 'G. Pezzella' could be Germán Alejandro Pezzella (known as")]
     ),
     "unknown_club.csv": (
         1, [("row 2 (Marko Pjaca)", "host club 'Schalke 05' not found in the ingested data")]

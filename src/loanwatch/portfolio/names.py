@@ -141,7 +141,10 @@ def describe_player(player: Mapping[str, Any], club: str = "") -> str:
     choose between namesakes, and the id or the birth date to write to pick one."""
     roles = {"GK": "goalkeeper", "DF": "defender", "MD": "midfielder", "FW": "forward"}
     role = player.get("role") or ""
+    short = player.get("short_name") or ""
+    known_as = short and normalize_name(short) != normalize_name(display_name(player))
     parts = [
+        f"known as {short}" if known_as else "",
         f"born {player.get('birth_date') or '?'}",
         club,
         roles.get(role, role),
