@@ -24,6 +24,7 @@ from loanwatch.cli import app
 from loanwatch.portfolio.importer import fee_unit, parse_fee
 from loanwatch.portfolio.names import parse_player_query
 from loanwatch.tracking.contract import AppearanceRule, trigger_count
+from test_postgres import pg_url  # noqa: F401  (a fresh database on the test server, or a skip)
 
 GROUP_LIST = REPO_ROOT / "data" / "portfolios" / "group-2017-18.csv"
 HEADER = ["player", "birth_date", "parent_club", "host_club", "competition", "loan_start", "loan_end",
@@ -430,3 +431,27 @@ def test_cli_owner_filter_and_exit_statuses(store_path: Path, tmp_path: Path) ->
     assert refused.exit_code == 1
     help_text = runner.invoke(app, ["portfolio", "import", "--help"]).output
     assert "Exit status" in help_text
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------------
+
+
+def test_the_ledger_on_postgresql(pg_url: str, tmp_path: Path) -> None:  # noqa: F811
+    """The same ledger on PostgreSQL (skipped without a server: scripts/with-postgres.sh)."""
+    lw = Loanwatch(pg_url)
+    data = copy_sample(tmp_path / "data", ["2575959"])
+    assert lw.ingest([data]).rejected == 0
+    first = lw.import_portfolio(GROUP_LIST)
+    assert (first.added, first.problems, first.created_players) == (17, [], ["Emil Audero"])
+    again = lw.import_portfolio(GROUP_LIST)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 17)
+    rows = _rows(GROUP_LIST)
+    rows = [r for r in rows if r[0] != "Kenedy"]
+    for row in rows:
+        if row[0] == "Serge Gnabry":
+            row[5] = "2017-07-02"
+    edited = _write(tmp_path / GROUP_LIST.name, rows)
+    result = lw.import_portfolio(edited, remove_missing=True)
+    assert (result.updated, [s["player_name"] for s in result.removed]) == (1, ["Kenedy"])
+    spells = _by_name(lw)
+    assert len(lw.loan_spells()) == 16 and spells["Serge Gnabry"][0]["start_date"] == date(2017, 7, 2)

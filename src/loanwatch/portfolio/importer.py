@@ -1,9 +1,33 @@
-"""Importing a club's loan list (CSV or XLSX) as its staff keep it, into the store's loan spells.
+"""Importing a club's loan list (CSV, TSV or XLSX) as its staff keep it: the club's ledger of loans.
 
 A list names players and clubs the way people write them, in English or Italian, with dates and
 fees in whatever format the spreadsheet had. Every row is checked in full before anything is
 written: a row that cannot be matched to the ingested data is reported, never half-imported, and
-the good rows are written in one call (one transaction) to ``Store.replace_loan_spells``.
+the good rows are written in one transaction (``Store.save_loan_ledger``).
+
+The ledger: a row is the spell with the same player, owner club, host club and season
+(:func:`ledger_match`) and corrects it in place (dates, fees, terms); other rows add spells.
+Spells an earlier import of the same file made and the file no longer lists are reported, and
+removed with ``remove_missing``. Two spells of one player that overlap are refused, naming both.
+
+Decisions, so the user knows what happens to his file:
+
+- Encodings. UTF-16 (Excel's "Unicode text", with or without a byte-order mark) and UTF-8 are
+  recognised; a file with no UTF-8 character at all is Windows-1252. A file that is UTF-8 but for a
+  few stray bytes is read as UTF-8, each stray byte as Windows-1252, with a warning naming the row,
+  the byte and the character it became (the row is imported: the user checks one cell).
+- Fees. The unit comes from the cell ("1,5 mln", "500k") or the header ("Riscatto (mln €)"),
+  decimals kept; refused as ambiguous: a bare number under 10,000 with no unit anywhere, a cell
+  unit that contradicts the header's, an amount over a billion euros.
+- Workbooks. Every sheet with the list's columns is read (rows named "sheet 'X' row N"); a sheet
+  without them is reported, never dropped silently; ``sheet`` reads one.
+- Names. A provider id or "Name (born YYYY-MM-DD)" picks one of several namesakes; an ambiguous
+  name is refused listing the candidates (birth date, club, role, id). A player or club absent from
+  the data is created from the list only when the row names a competition we hold no match data for
+  (Audero to Venezia, Serie B); elsewhere an unknown name stays an error.
+- Warnings stored on the spell (``warnings``, a JSON list): an appearance for the host club before
+  the listed start, a trigger read as no number of appearances, a stray byte. The import still
+  exits 0 for these; it exits non-zero only when a row was refused.
 """
 
 from __future__ import annotations
