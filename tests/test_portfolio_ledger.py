@@ -164,6 +164,29 @@ def test_a_row_removed_from_the_list_is_reported_then_removed_with_the_flag(
     assert len(Loanwatch(lw.url).loan_spells()) == 5
 
 
+def test_a_corrected_host_club_replaces_the_old_spell_only_with_the_flag(
+    lw: Loanwatch, tmp_path: Path
+) -> None:
+    lw.import_portfolio(SAMPLE_PORTFOLIO)
+    rows = _rows(SAMPLE_PORTFOLIO)
+    for row in rows:
+        if row[0] == "Rolando Mandragora":
+            row[3] = "Bologna"  # the host club was wrong: a different spell, not a correction
+    fixed = _write(tmp_path / SAMPLE_PORTFOLIO.name, rows)
+
+    refused = lw.import_portfolio(fixed)
+    assert [s["player_name"] for s in refused.not_in_list] == ["Rolando Mandragora"]
+    assert len(refused.problems) == 1
+    assert "overlaps the stored loan at Crotone 2017-07-01 to 2018-06-30" in refused.problems[0]
+    assert "rerun with --remove-missing to replace it" in refused.problems[0]
+
+    replaced = lw.import_portfolio(fixed, remove_missing=True)
+    assert (replaced.problems, replaced.added, [s["host_club_name"] for s in replaced.removed]) == (
+        [], 1, ["Crotone"]
+    )
+    assert [s["host_club_name"] for s in _by_name(lw)["Rolando Mandragora"]] == ["Bologna"]
+
+
 def test_overlapping_spells_of_one_player_are_refused_naming_the_rows(lw: Loanwatch, tmp_path: Path) -> None:
     rows = [HEADER,
             ["Riccardo Orsolini", "1997-01-24", "Juventus", "Atalanta", "Serie A", "2017-07-01", "2018-01-31",

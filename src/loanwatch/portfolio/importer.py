@@ -1046,12 +1046,26 @@ def import_loan_list(
 
     missing = [e for e in existing if e["id"] not in claimed and str(e["source"]).startswith(mine)]
     result.not_in_list = missing
+
+    def store_clashes(removing: bool) -> dict[str, dict[str, Any]]:
+        """Row label -> the stored spell (not this row's) its loan overlaps."""
+        kept = [e for e in existing if e["id"] not in claimed and not (removing and e in missing)]
+        clashes = {}
+        for label, row in accepted:
+            clash = next((e for e in kept if e["player_id"] == _who(row) and _overlap(e, row)), None)
+            if clash is not None:
+                clashes[label] = clash
+        return clashes
+
+    # Removal only when every row lands, so that a refused row never loses its spell.
     removing = remove_missing and not result.problems
-    kept = [e for e in existing if e["id"] not in claimed and not (removing and e in missing)]
+    clashes = store_clashes(removing)
+    if removing and clashes:
+        removing, clashes = False, store_clashes(False)
     inserts: list[dict[str, Any]] = []
     updates: dict[int, dict[str, Any]] = {}
     for label, row in accepted:
-        clash = next((e for e in kept if e["player_id"] == _who(row) and _overlap(e, row)), None)
+        clash = clashes.get(label)
         if clash is not None:
             hint = (
                 "; it is no longer in this list: rerun with --remove-missing to replace it"
