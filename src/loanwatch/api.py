@@ -18,7 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import Ingestor, IngestSummary, Progress
-from loanwatch.portfolio.names import display_name, find_players, normalize_name
+from loanwatch.portfolio.names import describe_player, display_name, normalize_name, resolve_players
 from loanwatch.store import Store, open_engine, resolve_store_url, writer_lock
 from loanwatch.store.engine import describe
 from loanwatch.store.repository import season_name
@@ -35,7 +35,13 @@ class PlayerNotFound(LookupError):
     def __init__(self, name: str, candidates: Sequence[str] = ()) -> None:
         self.name = name
         self.candidates = list(candidates)
-        hint = f" (did you mean: {', '.join(self.candidates)}?)" if self.candidates else ""
+        if len(self.candidates) > 1:
+            hint = (
+                f" (it could be: {'; '.join(self.candidates)}. Write the provider id, or the name with "
+                "the birth date as 'Name (born YYYY-MM-DD)')"
+            )
+        else:
+            hint = f" (did you mean: {', '.join(self.candidates)}?)" if self.candidates else ""
         super().__init__(f"no single player matches {name!r}{hint}")
 
 
@@ -112,31 +118,91 @@ class Loanwatch:
     # -- portfolio ----------------------------------------------------------------------------
 
     @writes
-    def import_portfolio(self, path: str | Path) -> Any:
-        """Import a club's loan list (CSV or XLSX). Returns what was imported and what was not."""
+    def import_portfolio(
+        self, path: str | Path, *, sheet: str | None = None, remove_missing: bool = False
+    ) -> Any:
+        """Import a club's loan list (CSV, TSV or XLSX) as its ledger: rows update the spells they
+        are (player, owner, host, season) or add one; spells of an earlier import of the file that
+        it no longer lists are reported, and removed with ``remove_missing``. Returns an
+        ``ImportResult`` (portfolio/importer.py): added, updated, unchanged, problems, warnings."""
         from loanwatch.portfolio.importer import import_loan_list
 
         self._store_changed()
-        return import_loan_list(self.store, Path(path))
+        return import_loan_list(self.store, Path(path), sheet=sheet, remove_missing=remove_missing)
 
-    def loan_spells(self) -> list[dict[str, Any]]:
-        return self.store.loan_spells()
+    def loan_spells(self, owner: str | None = None) -> list[dict[str, Any]]:
+        """The loan spells (of one owner club with ``owner``). Each dict carries ``owner_name`` (the
+        club that owns the player), ``has_match_data`` (False: "no match data for this
+        competition", a loan still counted) and ``warnings``: what the import noticed, as dicts
+        with a ``kind`` ("appearance_before_start": he played for the host club before the listed
+        start, with ``first_match``, ``matches``, ``loan_start``; "trigger_unread": a trigger kept
+        as text and not counted; "encoding": a byte of the file read as Windows-1252)."""
+        competitions, clubs = self._with_data()
+        spells = []
+        for s in self.owned_by(self.store.loan_spells(), owner):
+            if s["competition_name"]:
+                has_data = normalize_name(s["competition_name"]) in competitions
+            else:
+                has_data = s["host_club_id"] in clubs
+            spells.append(s | {"owner_name": s["parent_club"], "has_match_data": has_data})
+        return spells
+
+    def _with_data(self) -> tuple[set[str], set[int]]:
+        """The competitions (normalised names) and clubs (ids) the store holds matches of."""
+        competitions, clubs = set(), set()
+        for c in self.store.competitions():
+            playing = self.store.clubs_in_competition(int(c["id"]))
+            if playing:
+                competitions.add(normalize_name(c["name"]))
+                clubs |= playing
+        return competitions, clubs
+
+    def owners(self) -> list[str]:
+        """The owner clubs of the store's loans, as the lists write them (a group or an agency
+        keeps several)."""
+        return sorted({s["parent_club"] for s in self.store.loan_spells() if s["parent_club"]})
+
+    def owned_by(self, spells: Sequence[dict[str, Any]], owner: str | None) -> list[dict[str, Any]]:
+        """THE owner filter: the spells whose owner club is ``owner`` (None: every spell). An owner
+        no spell has raises ValueError naming the owners there are."""
+        if owner is None:
+            return list(spells)
+        from loanwatch.portfolio.importer import same_club
+
+        kept = [s for s in spells if same_club(s["parent_club"] or "", owner)]
+        if not kept and not any(same_club(o, owner) for o in self.owners()):
+            raise ValueError(f"no loan is owned by {owner!r} (owners: {', '.join(self.owners()) or 'none'})")
+        return kept
+
+    def owned_player_ids(self, owner: str | None) -> set[int] | None:
+        """The players on loan from ``owner`` (None when no owner is given: no filter)."""
+        if owner is None:
+            return None
+        return {int(s["player_id"]) for s in self.owned_by(self.store.loan_spells(), owner)}
 
     # -- players ------------------------------------------------------------------------------
 
     def find_player(self, name: str) -> dict[str, Any]:
-        """One player by name: loanees first (as the club's list writes them), then everyone."""
+        """One player by name: loanees first (as the club's list writes them), then everyone.
+
+        Also accepted: a provider id ("265673") and "Name (born YYYY-MM-DD)". A name that fits
+        several players raises PlayerNotFound listing them (birth date, club, role, id)."""
         spells = self.store.loan_spells()
         loanees = {s["player_id"]: s for s in spells}
-        matches = [m for m in find_players(name, (self.store.player(pid) or {} for pid in loanees))]
+        matches = resolve_players(name, [self.store.player(pid) or {} for pid in loanees])
         if not matches:
             wanted = normalize_name(name)
             listed = [s for s in spells if wanted and wanted in normalize_name(s["player_name"])]
             if len({s["player_id"] for s in listed}) == 1:
                 return self.store.player(listed[0]["player_id"]) or {}
-            matches = find_players(name, self.store.all_players())
+            matches = resolve_players(name, self.store.all_players())
         if len(matches) != 1:
-            raise PlayerNotFound(name, [display_name(m.player) for m in matches[:8]])
+            chosen = [m.player for m in matches[:8]]
+            clubs = self.store.latest_clubs([int(p["id"]) for p in chosen])
+            described = [describe_player(p, clubs.get(int(p["id"]), "")) for p in chosen]
+            if len(matches) > len(chosen):
+                described.append(f"and {len(matches) - len(chosen)} more")
+            raise PlayerNotFound(name, described)
         return dict(matches[0].player)
 
     def player_timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]:
@@ -299,16 +365,22 @@ class Loanwatch:
         return list(refresh_alerts(tracker, as_of or tracker.default_as_of()))
 
     @writes
-    def alerts(self, as_of: date | None = None, *, include_all: bool = False) -> list[dict[str, Any]]:
+    def alerts(
+        self, as_of: date | None = None, *, include_all: bool = False, owner: str | None = None
+    ) -> list[dict[str, Any]]:
         """Open alerts live on ``as_of`` (refreshed first); ``include_all``: every alert raised by
-        then, dismissed and ended ones included. Computed from the data up to ``as_of``: the same
-        answer whatever ran before (the store keeps ids and dismissals)."""
+        then, dismissed and ended ones included; ``owner``: only that owner's loanees. Computed from
+        the data up to ``as_of``: the same answer whatever ran before (the store keeps ids and
+        dismissals)."""
         from loanwatch.tracking.service import refresh_alerts
 
+        wanted = self.owned_player_ids(owner)
         if not include_all:
-            return [r for r in self.refresh_alerts(as_of) if r["status"] == "open"]
-        tracker = self._tracker()
-        return list(refresh_alerts(tracker, as_of or tracker.default_as_of(), everything=True))
+            rows = [r for r in self.refresh_alerts(as_of) if r["status"] == "open"]
+        else:
+            tracker = self._tracker()
+            rows = list(refresh_alerts(tracker, as_of or tracker.default_as_of(), everything=True))
+        return [r for r in rows if wanted is None or int(r["player_id"]) in wanted]
 
     def default_as_of(self) -> date:
         """The date an answer is as of when none is asked: the last match of the competitions the
@@ -316,12 +388,17 @@ class Loanwatch:
         return self._tracker().default_as_of()  # type: ignore[no-any-return]
 
     @writes
-    def digest(self, week: str | None = None, as_of: date | None = None) -> Any:
+    def digest(self, week: str | None = None, as_of: date | None = None, owner: str | None = None) -> Any:
         """The weekly digest (``week`` as 2018-W03, or the week of ``as_of``): per loanee and
-        watched player, the week's matches and what changed, alerts first. Stores new alerts."""
+        watched player, the week's matches and what changed, alerts first. Stores new alerts.
+        With ``owner``: only that owner club's loanees (no watched players)."""
         from loanwatch.tracking.service import digest
 
-        return digest(self._tracker(), week, as_of)
+        wanted = self.owned_player_ids(owner)
+        out = digest(self._tracker(), week, as_of)
+        if wanted is not None:
+            out.entries = [e for e in out.entries if e.watchlist is None and e.player_id in wanted]
+        return out
 
     @writes
     def dismiss_alert(self, alert_id: int, by: str, reason: str) -> bool:
@@ -392,9 +469,9 @@ class Loanwatch:
         )
         return write_player_report(data, Path(out_dir), lang, fmt)
 
-    def loanee_names(self) -> list[str]:
-        """Every player of the portfolio, once, as reports name them."""
-        ids = dict.fromkeys(s["player_id"] for s in self.store.loan_spells())
+    def loanee_names(self, owner: str | None = None) -> list[str]:
+        """Every player of the portfolio (of one owner club with ``owner``), once, as reports name them."""
+        ids = dict.fromkeys(s["player_id"] for s in self.owned_by(self.store.loan_spells(), owner))
         return [display_name(self.store.player(pid) or {}) for pid in ids]
 
     def report_all(
@@ -407,9 +484,10 @@ class Loanwatch:
         edition: str = "coach",
         min_minutes: float = 900,
         progress: Callable[[str, int, int], None] | None = None,
+        owner: str | None = None,
     ) -> list[Path]:
-        """:meth:`report` for every loanee; ``progress(name, done, total)`` after each one."""
-        names = self.loanee_names()
+        """:meth:`report` for every loanee (of ``owner``); ``progress(name, done, total)`` after each one."""
+        names = self.loanee_names(owner)
         paths = []
         for done, who in enumerate(names, 1):
             paths.append(

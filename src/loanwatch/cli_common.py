@@ -35,6 +35,23 @@ AsOfOption = Annotated[
     typer.Option("--as-of", help="Only what was known on this date (YYYY-MM-DD). Default: the latest data."),
 ]
 
+OwnerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--owner",
+        help="Only the loans of this owner club (a store may hold several owners' loans: a group, "
+        "an agency).",
+    ),
+]
+
+
+def owned(lw: Loanwatch, owner: str | None) -> set[int] | None:
+    """The owner's loanees (ids), or None without --owner; an unknown owner is a usage error."""
+    try:
+        return lw.owned_player_ids(owner)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--owner") from None
+
 
 def fit_width() -> None:
     """Piped or captured output gets a wide page: Rich would otherwise wrap tables at 80 columns."""

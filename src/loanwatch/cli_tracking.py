@@ -11,7 +11,16 @@ import typer
 from rich.table import Table
 
 from loanwatch.api import Loanwatch
-from loanwatch.cli_common import AsOfOption, StoreOption, console, err_console, open_store, parse_date
+from loanwatch.cli_common import (
+    AsOfOption,
+    OwnerOption,
+    StoreOption,
+    console,
+    err_console,
+    open_store,
+    owned,
+    parse_date,
+)
 from loanwatch.portfolio.names import display_name
 from loanwatch.tracking.timeline import SpellTimeline, status_label
 
@@ -66,12 +75,14 @@ def digest(
     lang: Annotated[str, typer.Option("--lang", help="it, en or fr (with --format).")] = "en",
     out: Annotated[Path | None, typer.Option("--out", help="File to write (with --format).")] = None,
     config: ConfigOption = None,
+    owner: OwnerOption = None,
     store: StoreOption = None,
 ) -> None:
     """The weekly digest: per loanee and watched player, the week's matches and what changed, alerts first."""
     lw = _open(store, config)
+    owned(lw, owner)
     try:
-        d = lw.digest(week, parse_date(as_of))
+        d = lw.digest(week, parse_date(as_of), owner=owner)
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--week") from None
     if fmt is not None:
@@ -121,12 +132,14 @@ def alerts_list(
         bool, typer.Option("--all", help="Every alert raised by then, dismissed and past ones too.")
     ] = False,
     config: ConfigOption = None,
+    owner: OwnerOption = None,
     store: StoreOption = None,
 ) -> None:
     """Open alerts as of a date (computed, and the new ones stored), most severe first."""
     lw = _open(store, config)
+    owned(lw, owner)
     day = parse_date(as_of) or lw.default_as_of()
-    rows = lw.alerts(day, include_all=show_all)
+    rows = lw.alerts(day, include_all=show_all, owner=owner)
     order = {"critical": 0, "warning": 1, "info": 2}
     rows.sort(key=lambda r: (r["status"] != "open", order.get(r["severity"], 9), str(r["raised_on"])))
     table = Table(title=f"Alerts as of {day} ({len(rows)}{', every one raised by then' if show_all else ''})")

@@ -82,3 +82,72 @@ def find_players(
         if exact:
             return exact
     return top
+
+
+# -- telling namesakes apart ------------------------------------------------------------------------
+
+# "Silva (born 1994-08-10)", "Silva (nato il 10/08/1994)" is not read: ISO dates only, as shown.
+_BORN = re.compile(r"^(.*?)\s*\(\s*(?:born|nato|nata|ne|nee|né|née)?\s*(\d{4}-\d{2}-\d{2})\s*\)\s*$", re.I)
+_PROVIDER_ID = re.compile(r"^(?:([a-z]+)[:\s])?\s*(\d+)$", re.I)
+
+
+def parse_player_query(query: str) -> tuple[str, date | None, str | None]:
+    """What a user typed to name a player: (name, birth date, provider id).
+
+    "Bernardo Silva (born 1994-08-10)" -> ("Bernardo Silva", 1994-08-10, None); "265673" or
+    "wyscout:265673" -> ("", None, "265673")."""
+    text = query.strip()
+    if m := _PROVIDER_ID.match(text):
+        return "", None, m[2]
+    if m := _BORN.match(text):
+        try:
+            return m[1].strip(), date.fromisoformat(m[2]), None
+        except ValueError:
+            pass
+    return text, None, None
+
+
+def resolve_players(
+    query: str, players: Iterable[Mapping[str, Any]], birth_date: date | None = None
+) -> list[NameMatch]:
+    """The players a query may mean: one when it names one, several when it is ambiguous.
+
+    Accepts a provider id and the "Name (born YYYY-MM-DD)" form. A single word that is one
+    player's surname but also part of other players' names ("Silva") is ambiguous: every player
+    whose name has the word is returned, so the user can choose."""
+    pool = list(players)
+    name, born, provider_id = parse_player_query(query)
+    if provider_id is not None:
+        return [NameMatch(p, 3) for p in pool if str(p.get("provider_id")) == provider_id]
+    born = born or birth_date
+    matches = find_players(name, pool, born)
+    words = normalize_name(name).split()
+    if len(matches) == 1 and born is None and len(words) == 1:
+        word = words[0]
+        namesakes = [
+            p
+            for p in pool
+            if word in normalize_name(f"{p.get('first_name') or ''} {p.get('last_name') or ''}").split()
+            or word in normalize_name(p.get("short_name") or "").split()
+        ]
+        if len(namesakes) > 1:
+            best = matches[0].player
+            return [matches[0]] + [NameMatch(p, 2) for p in namesakes if p is not best]
+    return matches
+
+
+def describe_player(player: Mapping[str, Any], club: str = "") -> str:
+    """'Bernardo Silva (born 1994-08-10, Manchester City, midfielder, wyscout id 265673)': enough to
+    choose between namesakes, and the id or the birth date to write to pick one."""
+    roles = {"GK": "goalkeeper", "DF": "defender", "MD": "midfielder", "FW": "forward"}
+    role = player.get("role") or ""
+    short = player.get("short_name") or ""
+    known_as = short and normalize_name(short) != normalize_name(display_name(player))
+    parts = [
+        f"known as {short}" if known_as else "",
+        f"born {player.get('birth_date') or '?'}",
+        club,
+        roles.get(role, role),
+        f"{player.get('provider')} id {player.get('provider_id')}",
+    ]
+    return f"{display_name(player)} ({', '.join(p for p in parts if p)})"

@@ -214,6 +214,8 @@ loan_spells = Table(
     Column("source", Text, nullable=False, default=""),  # file and row it came from
     # may he play against the club that owns him (the loan's terms); None: the league's rule
     Column("eligible_vs_owner", Boolean),
+    # What the import noticed (JSON list of {"kind": ...}): see portfolio/importer.py.
+    Column("warnings", Text, nullable=False, default="", server_default=""),
     UniqueConstraint("player_id", "start_date", name="uq_loan_spells_player_start"),
 )
 

@@ -1,16 +1,23 @@
 """A loan contract's words, read as rules: what counts as an appearance for an obligation trigger,
 and when a recall window is open. Pure.
 
-Appearances, as ``AppearanceRule.parse`` reads the trigger:
+This module is THE trigger parser of loanwatch: the loan-list importer stores what
+``AppearanceRule.parse`` reads (``trigger_appearances``) and tracking counts with the same rule.
 
-- "10 appearances", "10 presenze", "10 apps", "10 partite": 10 matches on the pitch (started or came
-  on, any minutes) for the host club, in league matches, during the spell. This is the default
-  reading of "appearance".
-- "10 starts", "10 partite da titolare", "10 presenze da titolare": only matches he started.
-- "... of at least 45 minutes", "... di almeno 45 minuti", "45'+": only matches with that many
-  minutes played.
-- "official" / "ufficiali" / "all competitions" / "tutte le competizioni": every competition of the
-  host club we hold data for, not only the league.
+Appearances, as ``AppearanceRule.parse`` reads the trigger (Italian, English or French; the number
+in digits or in words up to ninety-nine: "dieci presenze", "twenty apps", "vingt-cinq matchs"):
+
+- "10 appearances", "10 presenze", "10 gare disputate", "10 matchs joués", "10 apps": 10 matches on
+  the pitch (started or came on, any minutes) for the host club, in league matches, during the
+  spell. This is the default reading of "appearance".
+- "10 starts", "10 partite da titolare", "10 titularisations": only matches he started.
+- "... of at least 45 minutes", "... di almeno 45 minuti", "... d'au moins 45 minutes", "45'+":
+  only matches with that many minutes played.
+- "official" / "ufficiali" / "officiels" / "all competitions" / "tutte le competizioni" /
+  "toutes compétitions": every competition of the host club we hold data for, not only the league.
+
+A trigger with words but no count we can read (``count`` None) is kept as text; the importer
+warns about it, naming the row.
 """
 
 from __future__ import annotations
@@ -31,16 +38,86 @@ def _fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
-_COUNTED = r"(?:appearances?|apps?|presenze|presenza|partite|gettoni|matches|games|starts?|titolarit[a]?)"
-_NUMBER_FIRST = re.compile(rf"(\d+)\s*(?:official\s+|ufficiali\s+|league\s+)?{_COUNTED}")
+# -- numbers written in words (it, en, fr), 1 to 99 ------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _number_words() -> dict[str, int]:
+    words: dict[str, int] = {}
+    en_units = _words("one two three four five six seven eight nine")
+    en_teens = _words("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen")
+    en_tens = _words("twenty thirty forty fifty sixty seventy eighty ninety")
+    it_units = _words("uno due tre quattro cinque sei sette otto nove")
+    it_teens = (
+        _words("dieci undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove")
+    )
+    it_tens = _words("venti trenta quaranta cinquanta sessanta settanta ottanta novanta")
+    fr_units = _words("un deux trois quatre cinq six sept huit neuf")
+    fr_teens = _words("dix onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf")
+    fr_tens = _words("vingt trente quarante cinquante soixante")
+    for units, teens, tens in ((en_units, en_teens, en_tens), (it_units, it_teens, it_tens)):
+        words.update({w: i for i, w in enumerate(units, 1)})
+        words.update({w: i for i, w in enumerate(teens, 10)})
+        for t, ten in enumerate(tens, 2):
+            words[ten] = 10 * t
+            for u, unit in enumerate(units, 1):
+                if units is en_units:
+                    words[f"{ten}-{unit}"] = words[f"{ten} {unit}"] = 10 * t + u
+                else:  # Italian elides the tens' vowel before uno and otto: ventuno, ventotto
+                    stem = ten[:-1] if unit in ("uno", "otto") else ten
+                    words[stem + unit] = 10 * t + u
+    words["una"] = words["un"] = words["une"] = 1
+    words.update({w: i for i, w in enumerate(fr_units, 1)})
+    words.update({w: i for i, w in enumerate(fr_teens, 10)})
+    for t, ten in enumerate(fr_tens, 2):
+        words[ten] = 10 * t
+        for u, unit in enumerate(fr_units, 1):
+            words[f"{ten}-{unit}"] = 10 * t + u
+        words[f"{ten} et un"] = words[f"{ten}-et-un"] = 10 * t + 1
+    for u, teen in enumerate(fr_teens):  # soixante-dix .. soixante-dix-neuf
+        words[f"soixante-{teen}"] = 70 + u
+    words["soixante et onze"] = 71
+    words["quatre-vingts"] = words["quatre-vingt"] = 80
+    for u, unit in enumerate(fr_units + fr_teens, 1):
+        words[f"quatre-vingt-{unit}"] = 80 + u
+    # Hyphens and spaces are the same in a written trigger: "vingt-cinq", "vingt cinq".
+    return {k.replace("-", " "): v for k, v in words.items()} | words
+
+
+NUMBER_WORDS: dict[str, int] = _number_words()
+_NUMBER_WORD = re.compile(
+    r"(?<![\w-])("
+    + "|".join(re.escape(w) for w in sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
+def digits_for_words(text: str) -> str:
+    """'dieci presenze' -> '10 presenze' (text already folded: lower case, no accents)."""
+    return _NUMBER_WORD.sub(lambda m: str(NUMBER_WORDS[m[1]]), text)
+
+
+_COUNTED = (
+    r"(?:appearances?|apps?|caps?|matches|match|matchs|games?|starts?|presenze|presenza|partite|partita"
+    r"|gare|gara|gettoni|gettone|incontri|titolarit[a]?|rencontres?|apparitions?|titularisations?)"
+)
+_BETWEEN = r"(?:\s+(?:official|ufficiali|league|officiels?|de\s+championnat|di\s+campionato|de))?"
+_NUMBER_FIRST = re.compile(rf"(\d+)\s*{_BETWEEN}\s*{_COUNTED}\b")
 _WORDS_FIRST = re.compile(rf"\b{_COUNTED}\s*[:=]?\s*(\d+)\b")
-_STARTS = re.compile(r"\bstarts?\b|\bstarting\b|titolar|\bfrom the start\b|\bdall'inizio\b")
+_STARTS = re.compile(
+    r"\bstarts?\b|\bstarting\b|titolar|\bfrom the start\b|\bdall'inizio\b|titulari|\btitulaire"
+)
 _MINUTES = re.compile(
-    r"(?:at\s+least|minimum(?:\s+of)?|min\.?|almeno|di\s+almeno|>=|≥)\s*(\d+)\s*(?:'|min|minutes|minuti)"
+    r"(?:at\s+least|minimum(?:\s+of)?|min\.?|almeno|di\s+almeno|au\s+moins|>=|≥)\s*(\d+)\s*"
+    r"(?:'|min|minutes|minuti)"
     r"|(\d+)\s*(?:'|min|minutes|minuti)\s*\+|(\d+)\s*\+\s*(?:'|min|minutes|minuti)"
 )
 _ALL_COMPETITIONS = re.compile(
     r"\bofficial\b|\bufficial|\ball competitions\b|\btutte le competizioni\b|\bany competition\b"
+    r"|\bofficiels?\b|\btoutes (?:les )?competitions\b"
 )
 
 
@@ -56,9 +133,9 @@ class AppearanceRule:
 
     @classmethod
     def parse(cls, words: str, count: int | None = None) -> AppearanceRule:
-        """Read the trigger's words; ``count`` (the importer's parse) is used when the words have
+        """Read the trigger's words; ``count`` (what the store holds) is used when the words have
         no number we recognise."""
-        text = _fold(words or "")
+        text = digits_for_words(_fold(words or ""))
         m = _NUMBER_FIRST.search(text) or _WORDS_FIRST.search(text)
         number = int(m[1]) if m else count
         minutes = 0.0
@@ -101,6 +178,12 @@ class AppearanceRule:
 
 def appearance_rule(spell: Mapping[str, Any]) -> AppearanceRule:
     return AppearanceRule.parse(spell.get("obligation_trigger") or "", spell.get("trigger_appearances"))
+
+
+def trigger_count(words: str) -> int | None:
+    """The number of appearances a trigger asks for ("dieci presenze" -> 10), None when it asks
+    for none we can read. What the importer stores as ``trigger_appearances``."""
+    return AppearanceRule.parse(words).count
 
 
 # -- recall windows -------------------------------------------------------------------------------
