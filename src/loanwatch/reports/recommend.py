@@ -82,7 +82,7 @@ FORM_VERDICTS: dict[str, str | None] = {
 }
 
 ROLE_METRICS: dict[str, tuple[str, ...]] = {
-    "goalkeeper": (),
+    "goalkeeper": ("save_pct", "goals_prevented_p90"),  # metrics/goalkeeping.py LEVEL_METRICS
     "centre_back": ("aerials_won", "interceptions", "tackles", "progressive_passes", "recoveries", "vaep"),
     "full_back": ("progressive_passes", "progressive_carries", "xa", "tackles", "interceptions", "vaep"),
     "defensive_midfielder": ("progressive_passes", "interceptions", "tackles", "recoveries", "vaep"),
@@ -114,6 +114,9 @@ class Facts:
     trigger_appearances: int | None = None  # only in the sporting director's edition
     open_alerts: int = 0
     critical_alerts: int = 0
+    # a keeper's goalkeeping profile (reports.data's goalkeeper block); his percentiles are then
+    # those of metrics/goalkeeping.py
+    goalkeeper: dict[str, Any] | None = None
 
     @property
     def share(self) -> float | None:
@@ -256,6 +259,7 @@ def recommend(f: Facts) -> Recommendation:
         )
 
     # profile against role peers
+    notes.extend(goalkeeper_reasons(f))
     if level is None:
         notes.append(
             Reason(
@@ -383,6 +387,55 @@ def recommend(f: Facts) -> Recommendation:
     if call is not None and sum(1 for a in supported if a.score == options[call].score) > 1:
         call = None  # a tie: the data does not choose between them
     return Recommendation(list(options.values()), call, confidence, confidence_reasons, notes)
+
+
+def goalkeeper_reasons(f: Facts) -> list[Reason]:
+    """What a keeper's level rests on, in figures (the level itself is weighed with the other
+    roles': ``ROLE_METRICS['goalkeeper']``, the median percentile of save % and goals prevented):
+    his saves over the shots on target he faced, and the goals he prevented against an average
+    keeper of his league. Nothing for an outfield player, nothing without shots faced."""
+    gk = f.goalkeeper
+    if not gk or not gk.get("shots_faced"):
+        return []
+    out: list[Reason] = []
+    pct = f.percentiles.get("save_pct")
+    saves: dict[str, tuple[str, Any]] = {
+        "saves": ("num", gk["saves"]),
+        "shots": ("num", gk["shots_faced"]),
+        "share": _pct(gk["save_pct"] or 0.0),
+        "competition": ("text", f.competition),
+    }
+    if pct is not None and f.peers:
+        saves |= {"rank": _ordinal(pct), "peers": ("num", f.peers)}
+        out.append(
+            Reason(
+                N_(
+                    "He saved %(saves)s of the %(shots)s shots on target he faced (%(share)s): percentile "
+                    "%(rank)s among %(peers)s goalkeepers of %(competition)s."
+                ),
+                saves,
+            )
+        )
+    else:
+        out.append(
+            Reason(N_("He saved %(saves)s of the %(shots)s shots on target he faced (%(share)s)."), saves)
+        )
+    prevented = gk.get("goals_prevented")
+    if prevented is not None:
+        out.append(
+            Reason(
+                N_(
+                    "Goals prevented against an average goalkeeper of %(competition)s: %(value)s "
+                    "(%(conceded)s goals conceded from shots)."
+                ),
+                {
+                    "competition": ("text", f.competition),
+                    "value": ("signed", prevented),
+                    "conceded": ("num", gk["goals_from_shots"]),
+                },
+            )
+        )
+    return out
 
 
 def trend_from_form(form: Any) -> str | None:
