@@ -288,18 +288,27 @@ def action_map(actions: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) 
     return _png(fig)
 
 
+PENALTY_MARKER = 60.0  # points squared
+
+
 def shots_faced_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> str:
     """A goalkeeper's shots on target faced, drawn where they were struck, the goal he defended at
     the top (SPADL coordinates of the shooter, attacking left to right); marker area proportional
-    to the stored xG; goals conceded filled red, saves hollow; penalties as squares.
+    to the stored xG; goals conceded filled red, saves hollow; penalties as small squares of one
+    size (they are all struck from the spot, and would hide the shots around it).
 
     ``labels``: ``goal``, ``save``, ``penalty``, ``title`` in the reader's language."""
     pitch = _pitch(half=True, vertical=True)
     fig, ax = pitch.draw(figsize=(3.6, 3.3))
 
+    def area(xg: float) -> float:
+        return 20 + 700 * xg
+
     def size(s: Mapping[str, Any]) -> float:
+        if s.get("penalty"):
+            return PENALTY_MARKER
         xg = s["xg"] if s["xg"] is not None and s["xg"] == s["xg"] else 0.05
-        return 20 + 700 * float(xg)
+        return area(float(xg))
 
     for penalty, marker in ((False, "o"), (True, "s")):
         saves = [s for s in shots if not s["goal"] and bool(s.get("penalty")) == penalty]
@@ -344,9 +353,9 @@ def shots_faced_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str
     handles = [
         key(labels["goal"], GOAL_COLOUR, "#fff"),
         key(labels["save"], "none", ACCENT),
-        key(labels["penalty"], "none", "#777", "s"),
-        key("xG 0.05", "none", "#777", ms=3),
-        key("xG 0.50", "none", "#777", ms=11),
+        key(labels["penalty"], "none", "#777", "s", ms=PENALTY_MARKER**0.5),
+        key("xG 0.05", "none", "#777", ms=area(0.05) ** 0.5),
+        key("xG 0.50", "none", "#777", ms=area(0.5) ** 0.5),
     ]
     ax.legend(
         handles=handles,
@@ -355,8 +364,10 @@ def shots_faced_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str
         frameon=False,
         fontsize=6,
         bbox_to_anchor=(0.5, 0.0),
-        handletextpad=0.2,
-        columnspacing=0.8,
+        handlelength=2.4,
+        handletextpad=0.5,
+        columnspacing=1.0,
+        labelspacing=0.9,
     )
     ax.set_title(labels["title"], fontsize=8, color=INK)
     return _png(fig)
