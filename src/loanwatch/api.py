@@ -166,8 +166,9 @@ class Loanwatch:
         self, name: str, *, as_of: date | None = None, min_minutes: float = 900
     ) -> list[dict[str, Any]]:
         """Per loan spell of a goalkeeper: his goalkeeping figures and percentiles against the
-        keepers of the same competition and season (metrics/goalkeeping.py), and the shots on
-        target he faced (``shots``: goalkeeping.SHOT_COLUMNS). Empty when he kept no goal."""
+        keepers of the same competition and season (metrics/goalkeeping.py), his matches in goal
+        (``matches``: goalkeeping.GK_MATCH_COLUMNS) and the shots on target he faced (``shots``:
+        goalkeeping.SHOT_COLUMNS). Empty when he kept no goal."""
         from loanwatch.metrics.compute import profiles, stored_profiles
         from loanwatch.metrics.goalkeeping import goalkeeper_season_profile, goalkeeper_spell_profile
 
@@ -195,19 +196,16 @@ class Loanwatch:
                 )
                 if rows.empty:
                     continue
-                mine = p.goalkeepers
                 kick = p.matches.set_index("match_id")["kickoff"]
-                played = [
-                    int(m)
-                    for m in mine.loc[mine["player_id"] == int(player["id"]), "match_id"]
-                    if start <= kick[m].date() <= end
-                ]
+                mine = p.goalkeepers.loc[p.goalkeepers["player_id"] == int(player["id"])]
+                mine = mine.loc[[start <= kick[m].date() <= end for m in mine["match_id"]]]
                 out.append(
                     {
                         "spell": timeline.spell,
                         "season": season,
                         "profile": rows,
-                        "shots": self._shots_faced(int(player["id"]), played),
+                        "matches": mine.reset_index(drop=True),
+                        "shots": self._shots_faced(int(player["id"]), [int(m) for m in mine["match_id"]]),
                     }
                 )
         return out

@@ -176,6 +176,10 @@ def _goalkeeper(entry: Mapping[str, Any]) -> dict[str, Any]:
         "sweeps": int(row["sweeps"]),
         "passes": int(row["passes"]),
         "long_passes": int(row["long_passes"]),
+        "per_match": {
+            int(m["match_id"]): {k: int(m[k]) for k in ("shots_faced", "saves", "goals_conceded")}
+            for m in entry["matches"].to_dict("records")
+        },
         "metrics": [
             {"key": key, "better": better, "value": f(key), "pct": f(f"{key}_pct")}
             for key, better in GK_METRICS

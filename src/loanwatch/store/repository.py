@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, inspect, or_, select, update
 
 from loanwatch.domain import Club, Competition, MatchRecord, Player
 from loanwatch.store import schema as t
@@ -658,6 +658,8 @@ class Store:
         """Replace the goalkeepers' per-match stats of the matches in ``frame`` (columns of
         goalkeeper_match_stats)."""
         cols = [c.name for c in t.goalkeeper_match_stats.columns]
+        if not inspect(self.engine).has_table("goalkeeper_match_stats"):
+            return  # stamped 0010 as a placeholder: profiles compute keepers from the events instead
         frame = frame[cols].astype(object).where(frame[cols].notna(), None)
         ids = sorted({int(m) for m in frame["match_id"]})
         with self.engine.begin() as conn:
@@ -674,6 +676,9 @@ class Store:
         import pandas as pd
 
         cols = [c.name for c in t.goalkeeper_match_stats.columns]
+        if not inspect(self.engine).has_table("goalkeeper_match_stats"):
+            # a store stamped with revision 0010 while it was still a placeholder: no table yet
+            return pd.DataFrame(columns=cols)
         q = select(t.goalkeeper_match_stats)
         if match_ids is not None:
             q = q.where(t.goalkeeper_match_stats.c.match_id.in_(list(match_ids)))
