@@ -192,3 +192,15 @@ def test_a_keepers_recommendation_reads_his_goalkeeping() -> None:
     weak = _facts(percentiles={"save_pct": 10.0, "goals_prevented_p90": 20.0}, goalkeeper=keeper, age=29)
     assert recommend(weak).call in ("sell", None)
     assert goalkeeper_reasons(_facts(role="striker", percentiles={"xg": 90.0})) == []
+
+
+def test_a_store_stamped_before_the_table_reads_no_keeper_stats(tmp_path: Path) -> None:
+    """A store already at revision 0010 when it was a placeholder has no goalkeeper table: reads
+    give nothing (profiles then compute keepers from the events) and `models train` does not fail."""
+    from sqlalchemy import text
+
+    lw = Loanwatch(str(tmp_path / "old.db"))
+    with lw.store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE goalkeeper_match_stats"))
+    assert lw.store.goalkeeper_match_stats_frame().empty
+    lw.store.save_goalkeeper_match_stats(pd.DataFrame(columns=["match_id", "player_id"]))
