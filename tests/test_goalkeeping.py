@@ -3,7 +3,7 @@ sheet, his percentiles against keepers only, his report (HTML + PDF) with a goal
 no outfield pizza or shot map, his recommendation read from save % and goals prevented, and the
 ``player`` command's goalkeeping table.
 
-The store: three real Serie A rounds (24-26) in which Alex Meret (Udinese -> SPAL, the group loan
+The store: two real Serie A rounds (24-25) in which Alex Meret (Udinese -> SPAL, the group loan
 list) kept goal, trained like a user's store (`models train`).
 """
 
@@ -28,8 +28,8 @@ from loanwatch.reports.recommend import Facts, goalkeeper_reasons, recommend
 from loanwatch.reports.render import render_player
 
 GROUP_PORTFOLIO = REPO_ROOT / "data" / "portfolios" / "group-2017-18.csv"
-ROUNDS = (24, 25, 26)
-MIN_MINUTES = 180  # three rounds: a peer group needs fewer minutes than a season's 900
+ROUNDS = (24, 25)
+MIN_MINUTES = 180  # two rounds: a peer group needs fewer minutes than a season's 900
 MERET = "Alex Meret"
 
 
@@ -46,7 +46,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = copy_sample(root / "data", _rounds(ROUNDS))
     path = root / "lw.db"
     lw = Loanwatch(str(path))
-    assert lw.ingest([folder]).matches == 30
+    assert lw.ingest([folder]).matches == 20
     lw.import_portfolio(GROUP_PORTFOLIO)
     lw.compute_metrics()
     return path
@@ -68,11 +68,11 @@ def keepers(lw: Loanwatch) -> pd.DataFrame:
 def test_goals_conceded_and_saves_agree_with_the_match_sheet(keepers: pd.DataFrame) -> None:
     """Every keeper who played a whole match conceded the opponent's score (own goals included);
     his saves and the goals from shots add up to the shots on target he faced."""
-    assert len(keepers) >= 60  # two keepers a match, a substitute keeper now and then
+    assert len(keepers) >= 40  # two keepers a match, a substitute keeper now and then
     full = keepers.loc[
         (keepers["minute_on"] == 0) & ((keepers["minutes"] - keepers["length_minutes"]).abs() < 0.01)
     ]
-    assert len(full) >= 55
+    assert len(full) >= 36
     home = full["club_id"] == full["home_club_id"]
     against = full["away_score"].where(home, full["home_score"])
     assert (full["goals_conceded"] == against).all(), full.loc[full["goals_conceded"] != against]
@@ -81,24 +81,24 @@ def test_goals_conceded_and_saves_agree_with_the_match_sheet(keepers: pd.DataFra
     ).all()
     assert (keepers["penalty_goals"] <= keepers["penalties_faced"]).all()
     assert (keepers["xg_faced"] >= 0).all() and keepers["xg_faced"].sum() > 10
-    # each club's conceded goals over the three rounds are the goals the keepers of that club let in
+    # each club's conceded goals over the two rounds are the goals the keepers of that club let in
     per_club = keepers.groupby("club_id")["goals_conceded"].sum()
     assert per_club.sum() == (keepers.drop_duplicates("match_id")[["home_score", "away_score"]].sum().sum())
 
 
 def test_meret_in_the_four_goal_defeat(lw: Loanwatch, keepers: pd.DataFrame) -> None:
     """SPAL 0-4 Milan (10 February 2018): Meret played it all and conceded the four goals, each
-    one from a shot on target he faced; Napoli 1-0 SPAL and Crotone 2-3 SPAL: one and two."""
+    one from a shot on target he faced; Napoli 1-0 SPAL a week later: one."""
     meret = int(lw.find_player(MERET)["id"])
     rows = keepers.loc[keepers["player_id"] == meret].sort_values("kickoff")
-    assert len(rows) == 3
+    assert len(rows) == 2
     heavy = rows.loc[rows["goals_conceded"] == 4]
     assert len(heavy) == 1
     row = heavy.iloc[0]
     assert {row["home_score"], row["away_score"]} == {0, 4}
     assert row["shots_faced"] >= 4 and row["own_goals_conceded"] == 0
     assert row["saves"] == row["shots_faced"] - 4
-    assert list(rows["goals_conceded"]) == [4, 1, 2]
+    assert list(rows["goals_conceded"]) == [4, 1]
 
 
 def test_percentiles_rank_keepers_against_keepers_only(lw: Loanwatch) -> None:
@@ -108,7 +108,7 @@ def test_percentiles_rank_keepers_against_keepers_only(lw: Loanwatch) -> None:
     assert p is not None and p.goalkeepers is not None
     prof = goalkeeper_season_profile(p.goalkeepers, p.matches, p.season, min_minutes=MIN_MINUTES)
     qualified = prof.loc[(prof["minutes"] >= MIN_MINUTES) & (prof["role"] == "goalkeeper")]
-    # 20 clubs, one keeper each over the three rounds (a swap may add one)
+    # 20 clubs, one keeper each over the two rounds (a swap may add one)
     assert 18 <= len(qualified) <= 22
     assert (prof["peer_group_size"] == len(qualified)).all()
     outfield = set(p.season.loc[p.season["role"] != "goalkeeper", "player_id"])
