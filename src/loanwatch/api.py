@@ -262,6 +262,73 @@ class Loanwatch:
                     )
         return out
 
+    def goalkeeper_profiles(
+        self, name: str, *, as_of: date | None = None, min_minutes: float = 900
+    ) -> list[dict[str, Any]]:
+        """Per loan spell of a goalkeeper: his goalkeeping figures and percentiles against the
+        keepers of the same competition and season (metrics/goalkeeping.py), his matches in goal
+        (``matches``: goalkeeping.GK_MATCH_COLUMNS) and the shots on target he faced (``shots``:
+        goalkeeping.SHOT_COLUMNS). Empty when he kept no goal."""
+        from loanwatch.metrics.compute import profiles, stored_profiles
+        from loanwatch.metrics.goalkeeping import goalkeeper_season_profile, goalkeeper_spell_profile
+
+        player = self.find_player(name)
+        out = []
+        cache: dict[str, Any] = {}
+        for timeline in self.player_timelines(name, as_of):
+            if not timeline.has_data:
+                continue
+            start, end = spell_window(timeline.spell, as_of)
+            for season in sorted({season_name(line.kickoff, tournament=False) for line in timeline.lines}):
+                if season not in cache:
+                    p = stored_profiles(self.store, season_name=season, min_minutes=min_minutes)
+                    if p is None or p.goalkeepers is None:  # trained before the goalkeeper stats
+                        p = profiles(self.store, season_name=season, min_minutes=min_minutes)
+                    keepers = goalkeeper_season_profile(
+                        p.goalkeepers, p.matches, p.season, min_minutes=min_minutes
+                    ) if p.goalkeepers is not None else None
+                    cache[season] = (p, keepers)
+                p, keepers = cache[season]
+                if keepers is None or p.goalkeepers is None:
+                    continue
+                rows = goalkeeper_spell_profile(
+                    p.goalkeepers, p.matches, keepers, int(player["id"]), start, end, min_minutes=min_minutes
+                )
+                if rows.empty:
+                    continue
+                kick = p.matches.set_index("match_id")["kickoff"]
+                mine = p.goalkeepers.loc[p.goalkeepers["player_id"] == int(player["id"])]
+                mine = mine.loc[[start <= kick[m].date() <= end for m in mine["match_id"]]]
+                out.append(
+                    {
+                        "spell": timeline.spell,
+                        "season": season,
+                        "profile": rows,
+                        "matches": mine.reset_index(drop=True),
+                        "shots": self._shots_faced(int(player["id"]), [int(m) for m in mine["match_id"]]),
+                    }
+                )
+        return out
+
+    def _shots_faced(self, player_id: int, match_ids: Sequence[int]) -> Any:
+        from loanwatch.metrics.goalkeeping import shots_faced
+        from loanwatch.metrics.roles import infer_roles
+
+        ids = [int(m) for m in match_ids]
+        matches = self.store.matches_frame()
+        matches = matches[matches["match_id"].isin(ids)]
+        actions = self.store.actions_frame(ids)
+        appearances = self.store.appearances_frame()
+        appearances = appearances[appearances["match_id"].isin(ids)]
+        model = self.store.latest_model("xg")
+        values = self.store.action_values_frame(int(model["id"])) if model else None
+        if values is not None:
+            values = values[values["match_id"].isin(ids)]
+        roles = infer_roles(actions, matches, appearances)
+        keepers = roles.loc[(roles["role"] == "goalkeeper"), ["match_id", "player_id"]]
+        shots = shots_faced(self.store.events_frame(ids), actions, values, appearances, keepers, matches)
+        return shots[shots["player_id"] == player_id].reset_index(drop=True)
+
     def export_metrics(
         self, season: str, out: str | Path, fmt: str = "csv", *, min_minutes: float = 900
     ) -> tuple[Path, int]:

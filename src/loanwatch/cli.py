@@ -289,9 +289,18 @@ def player(
         entries = lw.spell_profiles(name, as_of=parse_date(as_of), min_minutes=min_minutes)
         if not entries:
             console.print("No season profile yet: run `loanwatch models train` after ingesting.")
+        keeper_spells = {
+            int(e["spell"]["id"]) for e in entries if e["profile"].iloc[0]["role"] == "goalkeeper"
+        }
         for entry in entries:
+            if int(entry["spell"]["id"]) in keeper_spells:
+                continue  # a goalkeeper: his goalkeeping profile below, never goals, xG and xA
             console.print(_profile_table(entry))
             console.print(f"[dim]{entry['profile'].iloc[0]['adjustment_note']}[/dim]")
+        if keeper_spells:
+            for entry in lw.goalkeeper_profiles(name, as_of=parse_date(as_of), min_minutes=min_minutes):
+                if int(entry["spell"]["id"]) in keeper_spells:
+                    console.print(_goalkeeper_table(entry))
 
 
 @models_app.command("train")
@@ -385,6 +394,49 @@ def _profile_table(entry: dict[str, Any]) -> Table:
             "–" if pct is None or pct != pct else f"{pct:.0f}",
             "–" if adj is None or adj != adj else f"{adj:.2f}",
         )
+    return table
+
+
+GOALKEEPER_ROWS = {
+    "save_pct": ("Save %", "pct"),
+    "goals_prevented_p90": ("Goals prevented per 90 (vs average keeper)", "num"),
+    "goals_conceded_p90": ("Goals conceded per 90 (pct: fewer is higher)", "num"),
+    "shots_faced_p90": ("Shots on target faced per 90", "num"),
+    "claims_p90": ("Claims (off his line) per 90", "num"),
+    "sweeps_p90": ("Sweeping actions per 90", "num"),
+    "passes_p90": ("Passes per 90", "num"),
+    "pass_accuracy": ("Pass completion", "pct"),
+    "long_pass_accuracy": ("Long pass (>= 32 m) completion", "pct"),
+    "launch_share": ("Share of long passes", "pct"),
+}
+
+
+def _goalkeeper_table(entry: dict[str, Any]) -> Table:
+    """A keeper's goalkeeping profile (metrics/goalkeeping.py) for the terminal."""
+    row = entry["profile"].iloc[0]
+    spell = entry["spell"]
+
+    def n(key: str, digits: int = 0) -> str:
+        v = row.get(key)
+        return "–" if v is None or v != v else f"{v:.{digits}f}"
+
+    title = (
+        f"{spell['host_club_name']} {entry['season']}: goalkeeper, {row['minutes']:.0f} min in goal; "
+        f"percentiles vs {int(row['peer_group_size'])} goalkeepers in {row['competition']}\n"
+        f"{n('shots_faced')} shots on target faced, {n('saves')} saves, {n('goals_conceded')} goals conceded "
+        f"({n('own_goals_conceded')} own goals), penalties {n('penalty_goals')}/{n('penalties_faced')}; "
+        f"xG faced {n('xg_faced', 2)}, goals prevented {n('goals_prevented_vs_peers', 1)} "
+        "vs an average keeper "
+        f"({n('goals_prevented', 1)} before the league's rate of {n('peer_goals_per_xg', 2)} goals per xG)"
+    )
+    table = Table(title=title)
+    for col in ("Goalkeeping", "Value", "Percentile"):
+        table.add_column(col, justify="left" if col == "Goalkeeping" else "right")
+    for key, (label, kind) in GOALKEEPER_ROWS.items():
+        value, pct = row.get(key), row.get(f"{key}_pct")
+        missing = value is None or value != value
+        shown = "–" if missing else f"{value:.0%}" if kind == "pct" else f"{value:.2f}"
+        table.add_row(label, shown, "–" if pct is None or pct != pct else f"{pct:.0f}")
     return table
 
 

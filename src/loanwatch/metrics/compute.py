@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from loanwatch.metrics import spadl, vaep, xg
+from loanwatch.metrics.goalkeeping import GK_MATCH_COLUMNS, goalkeeper_match_stats
 from loanwatch.metrics.profile import MATCH_STATS_COLUMNS, player_match_stats, season_profile
 from loanwatch.metrics.roles import infer_roles
 from loanwatch.store.repository import Store
@@ -106,6 +107,7 @@ class Profiles:
     match_stats: pd.DataFrame
     roles: pd.DataFrame
     season: pd.DataFrame  # season_profile: per player, competition and season
+    goalkeepers: pd.DataFrame | None = None  # goalkeeping.goalkeeper_match_stats; None: not computed
 
 
 def profiles(
@@ -133,12 +135,12 @@ def profiles(
     appearances = store.appearances_frame() if appearances is None else appearances
     appearances = appearances[appearances["match_id"].isin(ids)]
     events = store.events_frame(ids)
-    stats = player_match_stats(
-        actions, action_values(store, actions, ids, values), appearances, events, matches=matches
-    )
+    rated = action_values(store, actions, ids, values)
+    stats = player_match_stats(actions, rated, appearances, events, matches=matches)
     roles = infer_roles(actions, matches, appearances)
     season = season_profile(stats, matches, roles, min_minutes=min_minutes)
-    return Profiles(matches=matches, match_stats=stats, roles=roles, season=season)
+    keepers = goalkeeper_match_stats(events, actions, rated.get("xg"), appearances, roles, matches=matches)
+    return Profiles(matches=matches, match_stats=stats, roles=roles, season=season, goalkeepers=keepers)
 
 
 def season_profiles(store: Store, *, min_minutes: float = 900) -> dict[tuple[int, str], Profiles]:
@@ -173,6 +175,8 @@ def persist_match_stats(store: Store) -> dict[tuple[int, str], Profiles]:
         )
         frame = prof.match_stats.merge(roles, on=["match_id", "player_id"], how="left")
         store.save_player_match_stats(frame)
+        if prof.goalkeepers is not None:
+            store.save_goalkeeper_match_stats(prof.goalkeepers)
     return per_season
 
 
@@ -189,4 +193,9 @@ def stored_profiles(store: Store, *, season_name: str, min_minutes: float = 900)
         columns={"role_confidence": "confidence"}
     )
     season = season_profile(stats, matches, roles, min_minutes=min_minutes)
-    return Profiles(matches=matches, match_stats=stats, roles=roles, season=season)
+    keepers = store.goalkeeper_match_stats_frame([int(m) for m in matches["match_id"]])
+    if len(keepers):
+        keepers = keepers[GK_MATCH_COLUMNS].astype({c: float for c in GK_MATCH_COLUMNS[3:]})
+    else:
+        keepers = None
+    return Profiles(matches=matches, match_stats=stats, roles=roles, season=season, goalkeepers=keepers)

@@ -287,3 +287,88 @@ def action_map(actions: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) 
     )
     ax.set_title(labels["title"], fontsize=8, color=INK, pad=16)
     return _png(fig)
+
+
+PENALTY_MARKER = 60.0  # points squared
+
+
+def shots_faced_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> str:
+    """A goalkeeper's shots on target faced, drawn where they were struck, the goal he defended at
+    the top (SPADL coordinates of the shooter, attacking left to right); marker area proportional
+    to the stored xG; goals conceded filled red, saves hollow; penalties as small squares of one
+    size (they are all struck from the spot, and would hide the shots around it).
+
+    ``labels``: ``goal``, ``save``, ``penalty``, ``title`` in the reader's language."""
+    pitch = _pitch(half=True, vertical=True)
+    fig, ax = pitch.draw(figsize=(3.6, 3.3))
+
+    def area(xg: float) -> float:
+        return 20 + 700 * xg
+
+    def size(s: Mapping[str, Any]) -> float:
+        if s.get("penalty"):
+            return PENALTY_MARKER
+        xg = s["xg"] if s["xg"] is not None and s["xg"] == s["xg"] else 0.05
+        return area(float(xg))
+
+    for penalty, marker in ((False, "o"), (True, "s")):
+        saves = [s for s in shots if not s["goal"] and bool(s.get("penalty")) == penalty]
+        goals = [s for s in shots if s["goal"] and bool(s.get("penalty")) == penalty]
+        if saves:
+            pitch.scatter(
+                [s["x"] for s in saves],
+                [s["y"] for s in saves],
+                s=[size(s) for s in saves],
+                marker=marker,
+                facecolors="none",
+                edgecolors=ACCENT,
+                linewidths=1.1,
+                ax=ax,
+                zorder=3,
+            )
+        if goals:
+            pitch.scatter(
+                [s["x"] for s in goals],
+                [s["y"] for s in goals],
+                s=[size(s) for s in goals],
+                marker=marker,
+                c=GOAL_COLOUR,
+                edgecolors="#ffffff",
+                linewidths=0.8,
+                ax=ax,
+                zorder=4,
+            )
+
+    def key(label: str, face: str, edge: str, marker: str = "o", ms: float = 6) -> Line2D:
+        return Line2D(
+            [],
+            [],
+            marker=marker,
+            ls="",
+            markerfacecolor=face,
+            markeredgecolor=edge,
+            markersize=ms,
+            label=label,
+        )
+
+    handles = [
+        key(labels["goal"], GOAL_COLOUR, "#fff"),
+        key(labels["save"], "none", ACCENT),
+        key(labels["penalty"], "none", "#777", "s", ms=PENALTY_MARKER**0.5),
+        key("xG 0.05", "none", "#777", ms=area(0.05) ** 0.5),
+        key("xG 0.50", "none", "#777", ms=area(0.5) ** 0.5),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=3,
+        frameon=False,
+        fontsize=6,
+        bbox_to_anchor=(0.5, 0.0),
+        handlelength=2.4,
+        handletextpad=0.5,
+        columnspacing=1.0,
+        labelspacing=0.9,
+    )
+    ax.set_title(labels["title"], fontsize=8, color=INK)
+    return _png(fig)

@@ -23,6 +23,8 @@ from loanwatch.domain import AppearanceStatus
 from loanwatch.portfolio.names import display_name
 from loanwatch.reports.recommend import Facts, recommend, trend_from_form
 
+GOALKEEPER = "goalkeeper"
+
 if TYPE_CHECKING:
     from loanwatch.api import Loanwatch
 
@@ -137,6 +139,63 @@ def _profile(entry: Mapping[str, Any]) -> dict[str, Any]:
                 "adj": _float(row.get(f"{key}_p90_adj")),
             }
             for key, group in PROFILE_METRICS
+        ],
+    }
+
+
+def _goalkeeper(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The goalkeeper block: his goalkeeping season figures against the keepers of his league
+    (metrics/goalkeeping.py) and the shots on target he faced, for the chart."""
+    from loanwatch.metrics.goalkeeping import GK_METRICS
+
+    row = entry["profile"].iloc[0]
+
+    def f(key: str) -> float | None:
+        return _float(row.get(key))
+
+    shots = entry["shots"]
+    return {
+        "season": entry["season"],
+        "competition": str(row["competition"]),
+        "minutes": f("minutes") or 0.0,
+        "matches": int(row["matches"]),
+        "peers": int(row["peer_group_size"]),
+        "qualified": bool(row["qualified"]),
+        "shots_faced": int(row["shots_faced"]),
+        "saves": int(row["saves"]),
+        "save_pct": f("save_pct"),
+        "goals_conceded": int(row["goals_conceded"]),
+        "goals_conceded_p90": f("goals_conceded_p90"),
+        "own_goals": int(row["own_goals_conceded"]),
+        "goals_from_shots": int(row["goals_from_shots"]),
+        "penalties_faced": int(row["penalties_faced"]),
+        "penalty_goals": int(row["penalty_goals"]),
+        "xg_faced": f("xg_faced"),
+        "goals_prevented_raw": f("goals_prevented"),
+        "goals_prevented": f("goals_prevented_vs_peers"),
+        "peer_goals_per_xg": f("peer_goals_per_xg"),
+        "claims": int(row["claims"]),
+        "sweeps": int(row["sweeps"]),
+        "passes": int(row["passes"]),
+        "long_passes": int(row["long_passes"]),
+        "per_match": {
+            int(m["match_id"]): {k: int(m[k]) for k in ("shots_faced", "saves", "goals_conceded")}
+            for m in entry["matches"].to_dict("records")
+        },
+        "metrics": [
+            {"key": key, "better": better, "value": f(key), "pct": f(f"{key}_pct")}
+            for key, better in GK_METRICS
+        ],
+        "shots": [
+            {
+                "x": float(s["x"]),
+                "y": float(s["y"]),
+                "xg": _float(s["xg"]),
+                "goal": bool(s["goal"]),
+                "penalty": bool(s["penalty"]),
+            }
+            for s in shots.to_dict("records")
+            if s["x"] == s["x"] and s["x"] is not None  # a corner scored directly has no shot action
         ],
     }
 
@@ -272,9 +331,20 @@ def player_report_data(
         if entries:
             profile = _profile(entries[-1])
 
+    goalkeeper = None
+    is_keeper = profile["role"] == GOALKEEPER if profile else player.get("role") == "GK"
+    if current is not None and is_keeper and hasattr(lw, "goalkeeper_profiles"):
+        keeper_entries = [
+            e
+            for e in lw.goalkeeper_profiles(name, as_of=as_of, min_minutes=min_minutes)
+            if int(e["spell"]["id"]) == current["id"]
+        ]
+        if keeper_entries:
+            goalkeeper = _goalkeeper(keeper_entries[-1])
+
     shots: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
-    if current is not None:
+    if current is not None and goalkeeper is None:
         played = [ln["match_id"] for ln in current["lines"] if ln["status"] in ("started", "came_on")]
         shots, actions = _events(lw, int(player["id"]), played)
     xg_values = [s["xg"] for s in shots if s["xg"] is not None]
@@ -304,6 +374,7 @@ def player_report_data(
 
     age = _age(player.get("birth_date"), report_date)
     facts = None
+    ranked = goalkeeper or profile  # a keeper is judged on his goalkeeping profile, never on xG / xA
     if current is not None and current["has_data"]:
         avail = judged.availability if judged is not None else None
         facts = Facts(
@@ -316,13 +387,13 @@ def player_report_data(
             available_minutes=avail.available_minutes if avail else current["available_minutes"],
             recent_share=avail.recent_share if avail else current["recent_share"],
             earlier_share=avail.earlier_share if avail else current["earlier_share"],
-            role=profile["role"] if profile else None,
-            percentiles={m["key"]: m["pct"] for m in profile["metrics"] if m["pct"] is not None}
-            if profile
+            role=GOALKEEPER if goalkeeper else profile["role"] if profile else None,
+            percentiles={m["key"]: m["pct"] for m in ranked["metrics"] if m["pct"] is not None}
+            if ranked
             else {},
-            peers=profile["peers"] if profile else 0,
-            qualified=profile["qualified"] if profile else False,
-            competition=profile["competition"] if profile else current["competition"],
+            peers=ranked["peers"] if ranked else 0,
+            qualified=ranked["qualified"] if ranked else False,
+            competition=ranked["competition"] if ranked else current["competition"],
             form_trend=trend_from_form(form),
             spell_end=current["end"],
             trigger_appearances=current["terms"]["trigger_appearances"] if current["terms"] else None,
@@ -335,6 +406,7 @@ def player_report_data(
             season_over=judged.calendar.season_over if judged else False,
             ends_with_season=judged.calendar.ends_with_season if judged else True,
             show_terms=edition == "director",
+            goalkeeper=goalkeeper,
         )
     xg_model = lw.store.latest_model("xg")
     return {
@@ -356,6 +428,7 @@ def player_report_data(
         "spells": spells,
         "current": current,
         "profile": profile,
+        "goalkeeper": goalkeeper,
         "shots": shots,
         "shots_summary": {
             "n": len(shots),

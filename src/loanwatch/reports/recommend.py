@@ -106,7 +106,7 @@ TREND_SOURCE_WORDS = {
 }
 
 ROLE_METRICS: dict[str, tuple[str, ...]] = {
-    "goalkeeper": (),
+    "goalkeeper": ("save_pct", "goals_prevented_p90"),  # metrics/goalkeeping.py LEVEL_METRICS
     "centre_back": ("aerials_won", "interceptions", "tackles", "progressive_passes", "recoveries", "vaep"),
     "full_back": ("progressive_passes", "progressive_carries", "xa", "tackles", "interceptions", "vaep"),
     "defensive_midfielder": ("progressive_passes", "interceptions", "tackles", "recoveries", "vaep"),
@@ -147,6 +147,9 @@ class Facts:
     season_over: bool = False  # the host club's league season is complete
     ends_with_season: bool = True  # the loan ends in the summer after this season
     show_terms: bool = True  # the edition shows contract terms (the sporting director's)
+    # a keeper's goalkeeping profile (reports.data's goalkeeper block); his percentiles are then
+    # those of metrics/goalkeeping.py
+    goalkeeper: dict[str, Any] | None = None
 
     @property
     def share(self) -> float | None:
@@ -295,6 +298,7 @@ def _weigh_play(f: Facts, options: Options, notes: list[Reason], confidence_reas
         )
 
     # profile against role peers
+    notes.extend(goalkeeper_reasons(f))
     if level is None:
         notes.append(
             Reason(
@@ -536,6 +540,55 @@ def recommend(f: Facts) -> Recommendation:
     else:
         confidence = options[call].confidence  # the headline's confidence is its option's
     return Recommendation(list(options.values()), call, confidence, confidence_reasons, notes)
+
+
+def goalkeeper_reasons(f: Facts) -> list[Reason]:
+    """What a keeper's level rests on, in figures (the level itself is weighed with the other
+    roles': ``ROLE_METRICS['goalkeeper']``, the median percentile of save % and goals prevented):
+    his saves over the shots on target he faced, and the goals he prevented against an average
+    keeper of his league. Nothing for an outfield player, nothing without shots faced."""
+    gk = f.goalkeeper
+    if not gk or not gk.get("shots_faced"):
+        return []
+    out: list[Reason] = []
+    pct = f.percentiles.get("save_pct")
+    saves: dict[str, tuple[str, Any]] = {
+        "saves": ("num", gk["saves"]),
+        "shots": ("num", gk["shots_faced"]),
+        "share": _pct(gk["save_pct"] or 0.0),
+        "competition": ("text", f.competition),
+    }
+    if pct is not None and f.peers:
+        saves |= {"rank": _ordinal(pct), "peers": ("num", f.peers)}
+        out.append(
+            Reason(
+                N_(
+                    "He saved %(saves)s of the %(shots)s shots on target he faced (%(share)s): percentile "
+                    "%(rank)s among %(peers)s goalkeepers of %(competition)s."
+                ),
+                saves,
+            )
+        )
+    else:
+        out.append(
+            Reason(N_("He saved %(saves)s of the %(shots)s shots on target he faced (%(share)s)."), saves)
+        )
+    prevented = gk.get("goals_prevented")
+    if prevented is not None:
+        out.append(
+            Reason(
+                N_(
+                    "Goals prevented against an average goalkeeper of %(competition)s: %(value)s "
+                    "(%(conceded)s goals conceded from shots)."
+                ),
+                {
+                    "competition": ("text", f.competition),
+                    "value": ("signed", prevented),
+                    "conceded": ("num", gk["goals_from_shots"]),
+                },
+            )
+        )
+    return out
 
 
 def trend_from_form(form: Any) -> str | None:

@@ -62,6 +62,8 @@ def say(lang: str, reason: Reason) -> str:
             values[name] = fmt.pct(value)
         elif kind == "num":
             values[name] = fmt.num(value)
+        elif kind == "signed":  # one decimal, with its sign (goals prevented)
+            values[name] = ("+" if value > 0 else "") + fmt.num(value, 1)
         elif kind == "date":
             values[name] = fmt.date(value)
         elif kind == "role":
@@ -108,6 +110,18 @@ def _charts(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
                 spell["lines"], status_labels, _("minutes"), fmt.short_date
             )
     profile = data.get("profile")
+    keeper = data.get("goalkeeper")
+    if keeper:  # a goalkeeper: his shots faced, never the outfield pizza and shot map
+        out["goalkeeper_shots"] = charts.shots_faced_map(
+            keeper["shots"],
+            {
+                "goal": _("goal conceded"),
+                "save": _("saved"),
+                "penalty": _("penalty"),
+                "title": _("Shots on target he faced (marker size: xG)"),
+            },
+        )
+        return out
     if profile:
         slices = [
             (look_up(vocab.METRICS[m["key"]]), m["pct"], m["group"])

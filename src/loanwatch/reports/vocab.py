@@ -104,3 +104,18 @@ FORM_METHOD = N_(
     "A breakout or a slump is called only when the change is larger than the noise of the minutes "
     "played; the alerts and the recommendation read the same verdict."
 )
+
+# goalkeepers: the goalkeeping profile's rows (metrics/goalkeeping.py GK_METRICS)
+GOALKEEPER_METRICS = {
+    "save_pct": N_("Save percentage"),
+    "goals_prevented_p90": N_("Goals prevented per 90"),
+    "goals_conceded_p90": N_("Goals conceded per 90"),
+    "shots_faced_p90": N_("Shots on target faced per 90"),
+    "claims_p90": N_("Claims (off his line) per 90"),
+    "sweeps_p90": N_("Sweeping actions per 90"),
+    "passes_p90": N_("Passes per 90"),
+    "pass_accuracy": N_("Pass completion"),
+    "long_pass_accuracy": N_("Long pass completion"),
+    "launch_share": N_("Share of long passes"),
+}
+GOALKEEPER_SHARES = frozenset({"save_pct", "pass_accuracy", "long_pass_accuracy", "launch_share"})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, inspect, or_, select, update
 
 from loanwatch.domain import Club, Competition, MatchRecord, Player, warnings_to_json
 from loanwatch.store import schema as t
@@ -779,6 +779,38 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         return pd.DataFrame.from_records(rows, columns=[c.name for c in t.player_match_stats.columns])
+
+    def save_goalkeeper_match_stats(self, frame: Any) -> None:
+        """Replace the goalkeepers' per-match stats of the matches in ``frame`` (columns of
+        goalkeeper_match_stats)."""
+        cols = [c.name for c in t.goalkeeper_match_stats.columns]
+        if not inspect(self.engine).has_table("goalkeeper_match_stats"):
+            return  # stamped 0010 as a placeholder: profiles compute keepers from the events instead
+        frame = frame[cols].astype(object).where(frame[cols].notna(), None)
+        ids = sorted({int(m) for m in frame["match_id"]})
+        with self.engine.begin() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(
+                    delete(t.goalkeeper_match_stats).where(t.goalkeeper_match_stats.c.match_id.in_(chunk))
+                )
+            if len(frame):
+                rows = frame.itertuples(index=False, name=None)
+                self._bulk_insert(conn, "goalkeeper_match_stats", cols, rows)
+
+    def goalkeeper_match_stats_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+        import pandas as pd
+
+        cols = [c.name for c in t.goalkeeper_match_stats.columns]
+        if not inspect(self.engine).has_table("goalkeeper_match_stats"):
+            # a store stamped with revision 0010 while it was still a placeholder: no table yet
+            return pd.DataFrame(columns=cols)
+        q = select(t.goalkeeper_match_stats)
+        if match_ids is not None:
+            q = q.where(t.goalkeeper_match_stats.c.match_id.in_(list(match_ids)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame.from_records(rows, columns=cols)
 
     def upsert_alert(self, alert: dict[str, Any]) -> tuple[int, bool]:
         """Record an alert unless the same situation (``key``) is known; returns (id, is_new).

@@ -301,6 +301,35 @@ player_match_stats = Table(
 )
 Index("ix_player_match_stats_player", player_match_stats.c.player_id)
 
+# A goalkeeper's work per match (metrics/goalkeeping.py's definitions: shots on target faced,
+# saves, goals conceded, xG faced, claims, sweeping, distribution): written by `models train`.
+GOALKEEPER_MATCH_COUNTS = (
+    "shots_faced",
+    "saves",
+    "goals_conceded",
+    "own_goals_conceded",
+    "penalties_faced",
+    "penalty_goals",
+    "xg_faced",
+    "claims",
+    "sweeps",
+    "passes",
+    "passes_accurate",
+    "long_passes",
+    "long_passes_accurate",
+)
+goalkeeper_match_stats = Table(
+    "goalkeeper_match_stats",
+    metadata,
+    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
+    Column("club_id", Integer),
+    Column("minutes", Float),
+    *(Column(name, Float) for name in GOALKEEPER_MATCH_COUNTS),
+    sqlite_with_rowid=False,
+)
+Index("ix_goalkeeper_match_stats_player", goalkeeper_match_stats.c.player_id)
+
 alerts = Table(
     "alerts",
     metadata,
