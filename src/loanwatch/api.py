@@ -10,7 +10,7 @@ for timeline in lw.player_timelines("Orsolini"):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -122,11 +122,47 @@ class Loanwatch:
         self._store_changed()
         return compute_all(self.store, retrain=retrain, step=step)
 
+    def club_league(self, club: str) -> str | None:
+        """The league a club plays in the data (its competition with the most matches; tournaments
+        of national teams aside), or None when the club is not in the data."""
+        leagues = getattr(self, "_club_leagues", None)
+        if leagues is None:
+            matches = self.store.matches_frame()
+            clubs = {c["id"]: normalize_name(c["name"]) for c in self.store.all_clubs()}
+            counts: dict[str, dict[str, int]] = {}
+            for comp, home, away in matches[["competition", "home_club_id", "away_club_id"]].itertuples(
+                index=False
+            ):
+                for cid in (home, away):
+                    per = counts.setdefault(clubs.get(int(cid), ""), {})
+                    per[comp] = per.get(comp, 0) + 1
+            tournaments = {"European Championship", "World Cup"}
+            leagues = self._club_leagues = {
+                club_name: max((c for c in per if c not in tournaments), key=per.__getitem__)
+                for club_name, per in counts.items()
+                if any(c not in tournaments for c in per)
+            }
+        return leagues.get(normalize_name(club)) if club else None
+
+    def reference_league(self, spell: Mapping[str, Any], chosen: str | None = None) -> Any:
+        """The league a spell's figures are adjusted to: ``chosen`` (``--reference-league``), else
+        the owner club's (metrics/league.py: from the data, the loan list, or the owner table)."""
+        from loanwatch.metrics.league import resolve_reference
+
+        owner = str(spell.get("parent_club") or "")
+        return resolve_reference(
+            owner,
+            chosen=chosen,
+            league_in_data=self.club_league(owner),
+            league_in_list=spell.get("parent_competition") or spell.get("owner_league"),
+        )
+
     def spell_profiles(
-        self, name: str, *, as_of: date | None = None, min_minutes: float = 900, reference: str = "Serie A"
+        self, name: str, *, as_of: date | None = None, min_minutes: float = 900, reference: str | None = None
     ) -> list[dict[str, Any]]:
         """Per loan spell: per-90 figures and percentiles against the same role in the same
-        competition and season, with the league-strength adjustment (see metrics/league.py)."""
+        competition and season, with the league-strength adjustment (see metrics/league.py) to
+        ``reference``, by default the owner club's league (``reference`` in each entry says which)."""
         from loanwatch.metrics.compute import profiles, stored_profiles
         from loanwatch.metrics.league import adjust
         from loanwatch.metrics.profile import spell_profile
@@ -157,8 +193,14 @@ class Loanwatch:
                     season=p.season,
                 )
                 if not rows.empty:
+                    ref = self.reference_league(spell, reference)
                     out.append(
-                        {"spell": spell, "season": season, "profile": adjust(rows, reference=reference)}
+                        {
+                            "spell": spell,
+                            "season": season,
+                            "profile": adjust(rows, reference=ref.league),
+                            "reference": ref,
+                        }
                     )
         return out
 

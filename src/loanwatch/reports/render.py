@@ -45,12 +45,119 @@ def environment(lang: str) -> Environment:
     env.filters.update(
         num=fmt.num, pct=fmt.pct, money=fmt.money, day=fmt.date, short_day=fmt.short_date, country=fmt.country
     )
-    env.globals.update(vocab=vocab, lang=lang, html_lang=LOCALES[lang].split("_")[0])
+    env.globals.update(
+        vocab=vocab,
+        lang=lang,
+        html_lang=LOCALES[lang].split("_")[0],
+        n_=fmt.n_,
+        alert_text=lambda a: alert_text(lang, a),
+        warning_text=lambda w: warning_text(lang, w),
+        reference_text=lambda p: reference_text(lang, p),
+    )
     return env
 
 
 def _word(lang: str, table: Mapping[str, str], key: str) -> str:
     return translations(lang).gettext(table[key]) if key in table else key
+
+
+def _one(message: str | tuple[str, str]) -> str:
+    return message if isinstance(message, str) else message[0]
+
+
+def _two(message: str | tuple[str, str]) -> tuple[str, str]:
+    return message if isinstance(message, tuple) else (message, message)
+
+
+def alert_text(lang: str, alert: Mapping[str, Any]) -> str:
+    """An alert in the reader's words, written from its kind and evidence (one catalog message per
+    kind, ``vocab.ALERT_TEXTS``); '' when the evidence lacks what the message needs (the kind's
+    name is shown alone then, never the tracking module's English title)."""
+    ev = alert.get("evidence")
+    if isinstance(ev, str):
+        import json
+
+        try:
+            ev = json.loads(ev)
+        except ValueError:
+            ev = None
+    if not isinstance(ev, Mapping):
+        return ""
+    kind = str(alert.get("kind") or "")
+    message = vocab.ALERT_TEXTS.get(kind)
+    if message is None:
+        return ""
+    tr, fmt = translations(lang), Formatter(lang)
+
+    def day(key: str) -> str:
+        return fmt.date(_as_date(ev.get(key))) if _as_date(ev.get(key)) else "–"
+
+    try:
+        if kind == "minutes_collapse":
+            n = len(ev.get("matches") or []) or None
+            if n is None:
+                return ""
+            text = fmt.n_(
+                *_two(message), n, share=fmt.pct(ev["share_last"]), before=fmt.pct(ev["share_before"])
+            )
+        elif kind == "out_of_squad":
+            text = fmt.n_(*_two(message), int(ev["in_a_row"]), since=day("since"))
+        elif kind == "role_change":
+            text = tr.gettext(_one(message)) % {
+                "to": _word(lang, vocab.ROLES, str(ev["to"])),
+                "was": _word(lang, vocab.ROLES, str(ev["from"])),
+            }
+        elif kind in ("breakout", "slump"):
+            text = tr.gettext(_one(message)) % {
+                "metric": str(ev["metric"]).upper(),
+                "recent": fmt.num(ev["recent_p90"], 2),
+                "base": fmt.num(ev["baseline_shrunk_p90"], 2),
+                "z": fmt.num(ev["z"], 1),
+            }
+        elif kind == "obligation_fired":
+            text = tr.gettext(_one(message)) % {"date": day("fired_on"), "trigger": str(ev["trigger"])}
+        elif kind == "obligation_close":
+            text = fmt.n_(
+                *_two(message),
+                int(ev["to_go"]),
+                count=fmt.num(ev["count"]),
+                target=fmt.num(ev["target"]),
+                trigger=str(ev["trigger"]),
+            )
+        elif kind == "loan_ending":
+            text = fmt.n_(*_two(message), int(ev["days_left"]), date=day("end_date"))
+            decision = vocab.LOAN_DECISIONS.get(str(ev.get("loan_type") or ""))
+            if decision:
+                text = tr.gettext(vocab.ALERT_DECISION) % {"text": text, "decision": tr.gettext(decision)}
+        elif kind == "recall_window":
+            text = tr.gettext(_one(message)) % {"date": day("closes")}
+        else:
+            return ""
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if ev.get("fee_eur") and kind in ("obligation_fired", "loan_ending"):
+        text += " (" + tr.gettext(vocab.ALERT_FEE) % {"fee": fmt.money(ev["fee_eur"])} + ")"
+    return text
+
+
+def warning_text(lang: str, warning: Mapping[str, Any]) -> str:
+    """A data-quality warning in the reader's words where its code is known, else its own text."""
+    code = str(warning.get("code") or "")
+    if code in vocab.WARNING_CODES:
+        return translations(lang).gettext(vocab.WARNING_CODES[code])
+    return str(warning.get("message") or code)
+
+
+def reference_text(lang: str, profile: Mapping[str, Any]) -> str:
+    """Which league the figures are adjusted to, and why, in the reader's words."""
+    tr = translations(lang)
+    ref = profile.get("reference") or {}
+    source = str(ref.get("source") or "default")
+    words = tr.gettext(vocab.REFERENCE_SOURCES.get(source, vocab.REFERENCE_SOURCES["default"]))
+    text = words % {"owner": ref.get("owner") or ""} if "%(owner)s" in words else words
+    if source == "default" and ref.get("owner_league"):
+        text += "; " + tr.gettext(vocab.REFERENCE_UNRATED) % {"league": ref["owner_league"]}
+    return text
 
 
 def say(lang: str, reason: Reason) -> str:
@@ -299,6 +406,7 @@ def _digest_from_tracking(digest: Any) -> dict[str, Any]:
                 "name": name,
                 "watchlist": e.watchlist,
                 "host_club": e.club,
+                "owner": (e.spell or {}).get("parent_club") or "" if e.watchlist is None else "",
                 "week": [{"status": ln.status.value, "minutes": ln.minutes} for ln in e.matches],
                 "matches": season.matches if season else 0,
                 "appearances": season.appearances if season else 0,
