@@ -365,6 +365,7 @@ class Loanwatch:
         fmt: str = "html",
         edition: str = "coach",
         min_minutes: float = 900,
+        reference_league: str | None = None,
     ) -> Path:
         """Write the player's report: ``lang`` it / en / fr, ``fmt`` html / pdf, ``edition`` coach
         (no fees or contract terms) or director. The season profile, shot and action maps need
@@ -376,7 +377,13 @@ class Loanwatch:
         check_lang(lang)
         check_format(fmt)
         data = player_report_data(
-            self, name, as_of=as_of, edition=edition, lang=lang, min_minutes=min_minutes
+            self,
+            name,
+            as_of=as_of,
+            edition=edition,
+            lang=lang,
+            min_minutes=min_minutes,
+            reference_league=reference_league,
         )
         return write_player_report(data, Path(out_dir), lang, fmt)
 
@@ -395,13 +402,23 @@ class Loanwatch:
         edition: str = "coach",
         min_minutes: float = 900,
         progress: Callable[[str, int, int], None] | None = None,
+        reference_league: str | None = None,
     ) -> list[Path]:
         """:meth:`report` for every loanee; ``progress(name, done, total)`` after each one."""
         names = self.loanee_names()
         paths = []
         for done, who in enumerate(names, 1):
             paths.append(
-                self.report(who, out_dir, as_of, lang=lang, fmt=fmt, edition=edition, min_minutes=min_minutes)
+                self.report(
+                    who,
+                    out_dir,
+                    as_of,
+                    lang=lang,
+                    fmt=fmt,
+                    edition=edition,
+                    min_minutes=min_minutes,
+                    reference_league=reference_league,
+                )
             )
             if progress is not None:
                 progress(who, done, len(names))

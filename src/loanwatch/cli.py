@@ -24,7 +24,7 @@ from loanwatch.cli_common import (
 )
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import IngestSummary
-from loanwatch.portfolio.names import display_name
+from loanwatch.portfolio.names import display_name, legal_name
 from loanwatch.tracking.timeline import SpellTimeline
 
 app = typer.Typer(help="Follow a club's players on loan from real match data.", no_args_is_help=True)
@@ -154,6 +154,23 @@ def portfolio_list(store: StoreOption = None) -> None:
     console.print(table)
 
 
+ReferenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reference-league",
+        help="League to adjust per-90 figures to (default: the owner club's league; "
+        "setting: LOANWATCH_REFERENCE_LEAGUE).",
+    ),
+]
+
+
+def _n(singular: str, plural: str, n: float | int) -> str:
+    """'1 goal', '2 goals': the reports' English plural forms (one home for counted words)."""
+    from loanwatch.reports.i18n import Formatter
+
+    return Formatter("en").n_(singular, plural, n)
+
+
 def _timeline_table(timeline: SpellTimeline) -> Table:
     spell = timeline.spell
     title = f"{spell['host_club_name']} ({spell['start_date']} - {spell['end_date']})"
@@ -187,6 +204,7 @@ def player(
         bool, typer.Option("--profile/--no-profile", help="Add per-90 figures and percentiles.")
     ] = True,
     min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
+    reference_league: ReferenceOption = None,
     store: StoreOption = None,
 ) -> None:
     """The player's appearances during each loan spell."""
@@ -197,9 +215,11 @@ def player(
     except PlayerNotFound as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(1) from None
-    console.print(f"[bold]{display_name(who)}[/bold]  born {who['birth_date'] or '?'}  {who['role']}")
+    _print_player_header(lw, who)
     if not timelines:
-        console.print("No loan spell for this player in the portfolio.")
+        console.print("Not in the loan list: no loan spell for this player in the portfolio.")
+    trained = lw.store.latest_model("vaep") is not None
+    warnings = _match_warnings(lw, timelines)
     for timeline in timelines:
         if not timeline.has_data:
             console.print(
@@ -208,18 +228,88 @@ def player(
             )
             continue
         console.print(_timeline_table(timeline))
+        for line in timeline.lines:
+            for w in warnings.get(line.match_id, []) if line.match_id is not None else []:
+                day = f"{line.kickoff:%Y-%m-%d}"
+                console.print(f"[yellow]data warning[/yellow] {day} vs {line.opponent}: {w['message']}")
         console.print(
-            f"{timeline.appearances} appearances ({timeline.starts} starts), "
+            f"{_n('%(n)s appearance', '%(n)s appearances', timeline.appearances)} "
+            f"({_n('%(n)s start', '%(n)s starts', timeline.starts)}), "
             f"{timeline.minutes:.0f} of {timeline.available_minutes:.0f} minutes, "
-            f"{timeline.goals} goals, {timeline.assists} assists"
+            f"{_n('%(n)s goal', '%(n)s goals', timeline.goals)}, "
+            f"{_n('%(n)s assist', '%(n)s assists', timeline.assists)}"
         )
-    if profile and timelines:
-        entries = lw.spell_profiles(name, as_of=parse_date(as_of), min_minutes=min_minutes)
+    if timelines and not trained:
+        console.print(
+            "xG, xA, VAEP, roles and percentiles come from the models, which are not trained in this "
+            "store yet: run `loanwatch models train`."
+        )
+    if profile and timelines and trained:
+        try:
+            entries = lw.spell_profiles(
+                name, as_of=parse_date(as_of), min_minutes=min_minutes, reference=reference_league
+            )
+        except ValueError as err:
+            raise typer.BadParameter(str(err), param_hint="--reference-league") from None
         if not entries:
-            console.print("No season profile yet: run `loanwatch models train` after ingesting.")
+            console.print("No season profile: no match of the spell in the data.")
         for entry in entries:
             console.print(_profile_table(entry))
-            console.print(f"[dim]{entry['profile'].iloc[0]['adjustment_note']}[/dim]")
+            row = entry["profile"].iloc[0]
+            if not bool(row["qualified"]):
+                console.print(
+                    f"[yellow]{row['minutes']:.0f} minutes, under the {min_minutes:.0f}-minute threshold of "
+                    "his peer group: read the percentiles with care.[/yellow]"
+                )
+            console.print(f"[dim]{_adjustment_words(row, entry.get('reference'))}[/dim]")
+
+
+def _print_player_header(lw: Loanwatch, who: dict[str, Any]) -> None:
+    from loanwatch.reports.data import nationality
+    from loanwatch.reports.i18n import Formatter
+
+    shown, second = nationality(who, lw.store.player_national_teams(int(who["id"])))
+    fmt = Formatter("en")
+    country = fmt.country(shown) + (f" (also {fmt.country(second)})" if second else "") if shown else ""
+    full = legal_name(who)
+    parts = [f"born {who['birth_date'] or '?'}", who["role"], country]
+    if full and full != display_name(who):
+        parts.append(f"full name {full}")
+    console.print(f"[bold]{display_name(who)}[/bold]  " + "  ".join(p for p in parts if p))
+
+
+def _match_warnings(lw: Loanwatch, timelines: list[SpellTimeline]) -> dict[int, list[dict[str, str]]]:
+    from loanwatch.reports.data import read_warnings
+
+    ids = [ln.match_id for t in timelines for ln in t.lines if ln.match_id is not None]
+    return {mid: read_warnings(raw) for mid, raw in lw.store.match_warnings(ids).items()}
+
+
+def _adjustment_words(row: Any, ref: Any) -> str:
+    """The league adjustment as a reader reads it (no column names): factor, strengths, reference."""
+    factor = row.get("league_factor")
+    league = ref.league if ref is not None else "Serie A"
+    if factor is None or factor != factor:
+        return f"{row['competition']}: no league strength in the table, figures not adjusted"
+    return (
+        f"Adjusted to {league} level: per-90 output multiplied by {factor:.3f}, the strength of "
+        f"{row['competition']} relative to {league}; minutes, totals and percentiles not adjusted "
+        f"({_reference_words(ref)})"
+    )
+
+
+def _reference_words(ref: Any) -> str:
+    if ref is None:
+        return "reference: Serie A"
+    source = {
+        "chosen": "chosen with --reference-league",
+        "owner_data": f"the league of the owner club, {ref.owner_club}",
+        "owner_list": f"the league of the owner club, {ref.owner_club}, from the loan list",
+        "owner_table": f"the league of the owner club, {ref.owner_club}, from the table of owner leagues",
+    }.get(ref.source, "the default reference league")
+    if ref.source == "default" and ref.owner_league:
+        source += f"; {ref.owner_league}, the owner club's league, has no strength in the table"
+    return f"reference {ref.league}: {source}"
 
 
 @models_app.command("train")
@@ -328,6 +418,7 @@ def report(
     ] = "coach",
     every: Annotated[bool, typer.Option("--all", help="Every player of the portfolio.")] = False,
     min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
+    reference_league: ReferenceOption = None,
     store: StoreOption = None,
 ) -> None:
     """Write the player's report (A4 PDF or HTML, in Italian, English or French), or --all of them."""
@@ -340,7 +431,21 @@ def report(
     if (name is None) == (not every):
         raise typer.BadParameter("give a player's name or --all, not both")
     lw = open_store(store)
-    options: dict[str, Any] = {"lang": lang, "fmt": fmt, "edition": edition, "min_minutes": min_minutes}
+    options: dict[str, Any] = {
+        "lang": lang,
+        "fmt": fmt,
+        "edition": edition,
+        "min_minutes": min_minutes,
+        "reference_league": reference_league,
+    }
+    if reference_league is not None:
+        from loanwatch.metrics.league import load_strengths
+
+        if reference_league not in load_strengths():
+            raise typer.BadParameter(
+                f"{reference_league!r} is not in the league strength table: {', '.join(load_strengths())}",
+                param_hint="--reference-league",
+            )
     if every:
         with _progress("Reports") as update:
             paths = lw.report_all(out, parse_date(as_of), progress=update, **options)

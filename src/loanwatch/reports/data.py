@@ -244,6 +244,7 @@ def player_report_data(
     edition: str = "coach",
     lang: str = "en",
     min_minutes: float = 900,
+    reference_league: str | None = None,
 ) -> dict[str, Any]:
     check_edition(edition)
     player = lw.find_player(name)
@@ -325,7 +326,7 @@ def player_report_data(
     if current is not None and lw.store.latest_model("vaep"):
         entries = [
             e
-            for e in lw.spell_profiles(name, as_of=as_of, min_minutes=min_minutes)
+            for e in lw.spell_profiles(name, as_of=as_of, min_minutes=min_minutes, reference=reference_league)
             if int(e["spell"]["id"]) == current["id"]
         ]
         if entries:
