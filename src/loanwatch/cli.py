@@ -303,6 +303,7 @@ def _reference_words(ref: Any) -> str:
         return "reference: Serie A"
     source = {
         "chosen": "chosen with --reference-league",
+        "setting": "the setting LOANWATCH_REFERENCE_LEAGUE",
         "owner_data": f"the league of the owner club, {ref.owner_club}",
         "owner_list": f"the league of the owner club, {ref.owner_club}, from the loan list",
         "owner_table": f"the league of the owner club, {ref.owner_club}, from the table of owner leagues",
@@ -438,14 +439,12 @@ def report(
         "min_minutes": min_minutes,
         "reference_league": reference_league,
     }
-    if reference_league is not None:
-        from loanwatch.metrics.league import load_strengths
+    from loanwatch.metrics.league import resolve_reference
 
-        if reference_league not in load_strengths():
-            raise typer.BadParameter(
-                f"{reference_league!r} is not in the league strength table: {', '.join(load_strengths())}",
-                param_hint="--reference-league",
-            )
+    try:
+        resolve_reference("", chosen=reference_league)  # a league the table does not know: said now
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--reference-league") from None
     if every:
         with _progress("Reports") as update:
             paths = lw.report_all(out, parse_date(as_of), progress=update, **options)

@@ -92,19 +92,25 @@ def adjust(
 
 
 # -- the reference league: the owner club's ------------------------------------------------------
-# A director reads his loanee against his own club's league (Chelsea: the Premier League). The
-# owner's league comes, in this order, from: the competition the owner club plays in the data;
-# the loan list's column for it when the list has one; the editable table
+# A director reads his loanee against his own club's league (Chelsea: the Premier League). Unless a
+# league is chosen (``--reference-league``, or the setting ``$LOANWATCH_REFERENCE_LEAGUE`` for every
+# report), the owner's league comes, in this order, from: the competition the owner club plays in
+# the data; the loan list's column for it when the list has one; the editable table
 # ``metrics/data/owner_leagues.csv`` (or ``$LOANWATCH_OWNER_LEAGUES``) for clubs outside the data.
-# A league without a strength falls back to the setting ``$LOANWATCH_REFERENCE_LEAGUE``, else
-# Serie A, and the reference says so. A reference chosen by the user (``--reference-league``)
-# overrides all of it.
+# An owner league without a strength (or none known) falls back to Serie A, and the reference says so.
 
 OWNER_TABLE = Path(__file__).resolve().parent / "data" / "owner_leagues.csv"
 OWNER_ENV_VAR = "LOANWATCH_OWNER_LEAGUES"
 REFERENCE_ENV_VAR = "LOANWATCH_REFERENCE_LEAGUE"
 # Where a reference came from (the reports word each one).
-REFERENCE_SOURCES: tuple[str, ...] = ("chosen", "owner_data", "owner_list", "owner_table", "default")
+REFERENCE_SOURCES: tuple[str, ...] = (
+    "chosen",
+    "setting",
+    "owner_data",
+    "owner_list",
+    "owner_table",
+    "default",
+)
 
 
 @dataclass(frozen=True)
@@ -138,13 +144,6 @@ def load_owner_leagues(path: str | Path | None = None) -> dict[str, str]:
         }
 
 
-def default_reference(strengths: dict[str, float] | None = None) -> str:
-    """The setting (``$LOANWATCH_REFERENCE_LEAGUE``) when the table knows it, else Serie A."""
-    table = strengths if strengths is not None else load_strengths()
-    setting = (os.environ.get(REFERENCE_ENV_VAR) or "").strip()
-    return setting if setting in table else DEFAULT_REFERENCE
-
-
 def resolve_reference(
     owner_club: str,
     *,
@@ -154,17 +153,22 @@ def resolve_reference(
     strengths: dict[str, float] | None = None,
     owner_table: dict[str, str] | None = None,
 ) -> Reference:
-    """The reference league for a loan owned by ``owner_club`` (see the order above). A ``chosen``
-    league missing from the strength table is an error naming the leagues it knows."""
+    """The reference league for a loan owned by ``owner_club`` (see the order above). A chosen
+    league (argument or setting) missing from the strength table is an error naming the leagues it knows."""
     from loanwatch.portfolio.names import normalize_name
 
     table = strengths if strengths is not None else load_strengths()
-    if chosen:
-        if chosen not in table:
-            raise ValueError(
-                f"reference league {chosen!r} is not in the league strength table: one of {', '.join(table)}"
-            )
-        return Reference(chosen, "chosen", owner_club)
+    setting = (os.environ.get(REFERENCE_ENV_VAR) or "").strip()
+    for league, source, where in (
+        (chosen, "chosen", "reference league"),
+        (setting, "setting", REFERENCE_ENV_VAR),
+    ):
+        if league:
+            if league not in table:
+                raise ValueError(
+                    f"{where} {league!r} is not in the league strength table: one of {', '.join(table)}"
+                )
+            return Reference(league, source, owner_club)
     owners = owner_table if owner_table is not None else load_owner_leagues()
     for league, source in (
         (league_in_data, "owner_data"),
@@ -174,5 +178,5 @@ def resolve_reference(
         if league:
             if league in table:
                 return Reference(league, source, owner_club, league)
-            return Reference(default_reference(table), "default", owner_club, league)
-    return Reference(default_reference(table), "default", owner_club)
+            return Reference(DEFAULT_REFERENCE, "default", owner_club, league)
+    return Reference(DEFAULT_REFERENCE, "default", owner_club)

@@ -355,7 +355,9 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[str, Any]:
+def digest_context(
+    digest: Mapping[str, Any], edition: str = "coach", warnings: Mapping[int, Any] | None = None
+) -> dict[str, Any]:
     """The digest's rows as the template reads them; alerts first, most severe first.
 
     ``digest``: ``week_start``, ``week_end`` (dates), optional ``as_of``, ``players`` (one dict per
@@ -363,12 +365,17 @@ def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[st
     ``minutes``, ``available_minutes``, ``goals``, ``assists``, optional ``form`` (dict with
     ``verdict``) and ``alerts``), and optional ``alerts`` (dicts with ``player``, ``kind``,
     ``severity``, ``title``, ``raised_on``, ``status``). Alerts given only per player are
-    collected; in the coach's edition alerts about contract terms are left out."""
+    collected; in the coach's edition alerts about contract terms are left out. ``warnings``: the
+    stored data-quality warnings by match id (``Store.match_warnings``), shown beside the week's matches."""
     from loanwatch.reports.data import edition_alerts
 
     check_edition(edition)
     if not isinstance(digest, Mapping):
         digest = _digest_from_tracking(digest)
+    from loanwatch.reports.data import read_warnings
+
+    by_match = {int(k): read_warnings(v) for k, v in (warnings or {}).items()}
+    warning_notes: list[dict[str, Any]] = []
     players = [dict(p) for p in digest.get("players") or []]
     alerts = [dict(a) for a in digest.get("alerts") or []]
     if not alerts:
@@ -383,6 +390,17 @@ def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[st
         p["alert_count"] = sum(1 for a in alerts if a.get("player") == p.get("name"))
         form = p.get("form")
         p["form_words"] = str(form.get("verdict") or "") if isinstance(form, Mapping) else str(form or "")
+        week = []
+        for m in p.get("week") or []:
+            found = by_match.get(int(m["match_id"]), []) if m.get("match_id") is not None else []
+            marks = []
+            for w in found:
+                warning_notes.append(
+                    {"player": p.get("name", ""), "kickoff": _as_date(m.get("kickoff")), **w}
+                )
+                marks.append(len(warning_notes))
+            week.append({**m, "marks": marks})
+        p["week"] = week
     players.sort(key=lambda p: (-p["alert_count"], str(p.get("name", ""))))
     return {
         "week_start": _as_date(digest.get("week_start")),
@@ -391,7 +409,18 @@ def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[st
         "players": players,
         "alerts": [{**a, "raised_on": _as_date(a.get("raised_on"))} for a in alerts],
         "edition": edition,
+        "warnings": warning_notes,
     }
+
+
+def digest_match_ids(digest: Any) -> list[int]:
+    """The ids of the week's matches in a tracking ``Digest`` (to look up their warnings)."""
+    return [
+        int(ln.match_id)
+        for e in getattr(digest, "entries", [])
+        for ln in e.matches
+        if ln.match_id is not None
+    ]
 
 
 def _digest_from_tracking(digest: Any) -> dict[str, Any]:
@@ -407,7 +436,15 @@ def _digest_from_tracking(digest: Any) -> dict[str, Any]:
                 "watchlist": e.watchlist,
                 "host_club": e.club,
                 "owner": (e.spell or {}).get("parent_club") or "" if e.watchlist is None else "",
-                "week": [{"status": ln.status.value, "minutes": ln.minutes} for ln in e.matches],
+                "week": [
+                    {
+                        "status": ln.status.value,
+                        "minutes": ln.minutes,
+                        "match_id": ln.match_id,
+                        "kickoff": ln.kickoff,
+                    }
+                    for ln in e.matches
+                ],
                 "matches": season.matches if season else 0,
                 "appearances": season.appearances if season else 0,
                 "starts": season.starts if season else 0,
@@ -428,16 +465,21 @@ def _digest_from_tracking(digest: Any) -> dict[str, Any]:
 
 
 def render_digest(
-    digest_data: Mapping[str, Any], lang: str = "en", fmt: str = "pdf", edition: str = "coach"
+    digest_data: Mapping[str, Any],
+    lang: str = "en",
+    fmt: str = "pdf",
+    edition: str = "coach",
+    warnings: Mapping[int, Any] | None = None,
 ) -> bytes:
-    """The weekly portfolio digest (one A4 page, every loanee, alerts first) as PDF or HTML bytes."""
+    """The weekly portfolio digest (one A4 page, every loanee, alerts first) as PDF or HTML bytes;
+    ``warnings``: data-quality warnings by match id, shown beside the week's matches."""
     check_lang(lang)
     check_format(fmt)
     html = (
         environment(lang)
         .get_template("digest.html.j2")
         .render(
-            g=digest_context(digest_data, edition),
+            g=digest_context(digest_data, edition, warnings),
             word=lambda table, key: _word(lang, table, key),
             generated=datetime.now(),
         )

@@ -136,6 +136,7 @@ WARNING_CODES = {
 # Where the reference league of the league adjustment comes from (metrics/league.py).
 REFERENCE_SOURCES = {
     "chosen": N_("the reference league chosen for this report"),
+    "setting": N_("the club's reference league setting"),
     "owner_data": N_("the league of the owner club, %(owner)s"),
     "owner_list": N_("the league of the owner club, %(owner)s, from the loan list"),
     "owner_table": N_("the league of the owner club, %(owner)s, from the table of owner leagues"),
