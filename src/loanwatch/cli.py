@@ -164,11 +164,12 @@ ReferenceOption = Annotated[
 ]
 
 
-def _n(singular: str, plural: str, n: float | int) -> str:
-    """'1 goal', '2 goals': the reports' English plural forms (one home for counted words)."""
+def _n(what: str, n: float | int) -> str:
+    """'1 goal', '2 goals': the reports' counted words (reports/vocab.py COUNTS), in English."""
+    from loanwatch.reports import vocab
     from loanwatch.reports.i18n import Formatter
 
-    return Formatter("en").n_(singular, plural, n)
+    return Formatter("en").n_(*vocab.COUNTS[what], n)
 
 
 def _timeline_table(timeline: SpellTimeline) -> Table:
@@ -233,11 +234,9 @@ def player(
                 day = f"{line.kickoff:%Y-%m-%d}"
                 console.print(f"[yellow]data warning[/yellow] {day} vs {line.opponent}: {w['message']}")
         console.print(
-            f"{_n('%(n)s appearance', '%(n)s appearances', timeline.appearances)} "
-            f"({_n('%(n)s start', '%(n)s starts', timeline.starts)}), "
+            f"{_n('appearances', timeline.appearances)} ({_n('starts', timeline.starts)}), "
             f"{timeline.minutes:.0f} of {timeline.available_minutes:.0f} minutes, "
-            f"{_n('%(n)s goal', '%(n)s goals', timeline.goals)}, "
-            f"{_n('%(n)s assist', '%(n)s assists', timeline.assists)}"
+            f"{_n('goals', timeline.goals)}, {_n('assists', timeline.assists)}"
         )
     if timelines and not trained:
         console.print(

@@ -50,6 +50,7 @@ def environment(lang: str) -> Environment:
         lang=lang,
         html_lang=LOCALES[lang].split("_")[0],
         n_=fmt.n_,
+        count=lambda what, n: fmt.n_(*vocab.COUNTS[what], n),
         alert_text=lambda a: alert_text(lang, a),
         warning_text=lambda w: warning_text(lang, w),
         reference_text=lambda p: reference_text(lang, p),

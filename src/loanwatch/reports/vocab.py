@@ -97,6 +97,16 @@ FORM_METHOD = N_(
     "played (tracking module)."
 )
 
+# Counted things, "1 goal" / "2 goals" in each language's plural forms (reports and the CLI).
+COUNTS: dict[str, tuple[str, str]] = {
+    "goals": NP_("%(n)s goal", "%(n)s goals"),
+    "assists": NP_("%(n)s assist", "%(n)s assists"),
+    "appearances": NP_("%(n)s appearance", "%(n)s appearances"),
+    "starts": NP_("%(n)s start", "%(n)s starts"),
+    "shots": NP_("%(n)s shot", "%(n)s shots"),
+    "matches": NP_("%(n)s match", "%(n)s matches"),
+}
+
 # -- alerts in the reader's words: one message per kind, written from the alert's evidence ----------
 # (render.alert_text; the tracking module's own title is English and is not shown in reports)
 ALERT_TEXTS: dict[str, str | tuple[str, str]] = {
