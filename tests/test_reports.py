@@ -373,3 +373,26 @@ def test_known_names_and_the_owners_league(store: Path, tmp_path: Path) -> None:
     assert "Ajusté au niveau de Premier League" in text
     factor = data["profile"]["factor"]
     assert factor == pytest.approx(0.836 / 0.851, abs=1e-3)
+
+
+def test_cli_player_gives_the_percentile_caveat_and_the_reference(store: Path) -> None:
+    result = CliRunner().invoke(app, ["player", "Mandragora", "--store", str(store)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    out = _norm(result.output)
+    # three rounds: under the 900-minute threshold of the peer group, and said beside the percentiles
+    assert "under the 900-minute threshold of his peer group: read the percentiles with care" in out
+    assert "Adjusted to Serie A level" in out and "the league of the owner club, Juventus" in out
+    assert "_p90" not in out  # no column names for a reader
+    chosen = CliRunner().invoke(
+        app,
+        ["player", "Mandragora", "--reference-league", "Premier League", "--store", str(store)],
+        env={"COLUMNS": "200"},
+    )
+    assert chosen.exit_code == 0 and "Adjusted to Premier League level" in _norm(chosen.output)
+    bad = CliRunner().invoke(
+        app,
+        ["report", "Mandragora", "--reference-league", "Eredivisie", "--store", str(store)],
+        env={"COLUMNS": "300"},
+    )
+    assert bad.exit_code == 2 and "not in the league strength table" in _norm(bad.output)
+    assert "Traceback" not in bad.output
