@@ -94,7 +94,7 @@ FORM_SHORT = N_(
 )
 FORM_METHOD = N_(
     "A breakout or a slump is called only when the change is larger than the noise of the minutes "
-    "played (tracking module)."
+    "played."
 )
 
 # Counted things, "1 goal" / "2 goals" in each language's plural forms (reports and the CLI).
@@ -133,7 +133,7 @@ ALERT_FEE = N_("fee %(fee)s")
 ALERT_DECISION = N_("%(text)s: %(decision)s")
 LOAN_DECISIONS = {
     "loan_with_option": N_("decide on the option"),
-    "loan_with_obligation": N_("the obligation: check the condition"),
+    "loan_with_obligation": N_("check the condition of the obligation to buy"),
     "loan_back": N_("he returns to the club"),
     "dry_loan": N_("plan his return or his next loan"),
 }
