@@ -252,7 +252,7 @@ def player_report_data(
     # Without --as-of the report is as of its latest match in the data (ages, "loan ended"), not
     # of today: an old data set is not read as if the seasons since had passed unseen. A player
     # outside the loan list: as of his own last match in the data.
-    kickoffs = [ln.kickoff.date() for t in timelines for ln in t.lines]
+    kickoffs = [ln.kickoff.date() for t in timelines for ln in t.lines if ln.match_id is not None]
     last_seen = lw.store.player_last_match_date(int(player["id"]))
     if kickoffs:
         latest: date | None = max(kickoffs)
