@@ -93,8 +93,7 @@ FORM_SHORT = N_(
     "%(rmin)s minutes in the last %(n)s matches and %(bmin)s before them: too few to tell a trend from noise."
 )
 FORM_METHOD = N_(
-    "A breakout or a slump is called only when the change is larger than the noise of the minutes "
-    "played."
+    "A breakout or a slump is called only when the change is larger than the noise of the minutes played."
 )
 
 # Counted things, "1 goal" / "2 goals" in each language's plural forms (reports and the CLI).
