@@ -180,3 +180,21 @@ def test_demo_is_the_quick_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ):
         assert (tmp_path / "reports" / f"{name}.html").stat().st_size > 0
         assert (tmp_path / "reports" / f"{name}.director.pdf").read_bytes().startswith(b"%PDF")
+
+
+@needs_importer
+def test_player_counts_in_words_and_says_why_model_figures_are_missing(
+    runner: CliRunner, with_portfolio: Loanwatch
+) -> None:
+    for name in ("Orsolini", "Caldara", "Mandragora"):
+        result = _invoke(runner, ["player", name, "--store", with_portfolio.location])
+        assert result.exit_code == 0, result.output
+        out = _flat(result.output)
+        assert not re.search(r"\b1 (goals|assists|starts|appearances)\b", out), out
+        # the sample store is not trained: the model-based figures are missing, and it says why
+        assert "not trained in this store yet: run `loanwatch models train`" in out
+    out = _flat(_invoke(runner, ["player", "Mandragora", "--store", with_portfolio.location]).output)
+    assert re.search(r"\b\d+ goals?, \d+ assists?\b", out)
+    result = _invoke(runner, ["player", "Chiesa", "--store", with_portfolio.location])
+    assert result.exit_code == 0 and "Not in the loan list" in result.output
+    assert "Federico Chiesa" in result.output and "Italy" in result.output

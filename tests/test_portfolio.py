@@ -34,8 +34,16 @@ MBAPPE, RADU, GIUSEPPE_PEZZELLA = "353833", "20550", "388398"
 
 # Fields that say what a spell is, whichever way the list was written.
 SPELL_FIELDS = (
-    "player_id", "host_club_id", "host_club_name", "competition_name", "start_date", "end_date",
-    "loan_type", "option_fee_eur", "obligation_fee_eur", "trigger_appearances",
+    "player_id",
+    "host_club_id",
+    "host_club_name",
+    "competition_name",
+    "start_date",
+    "end_date",
+    "loan_type",
+    "option_fee_eur",
+    "obligation_fee_eur",
+    "trigger_appearances",
 )
 
 
@@ -148,22 +156,111 @@ def _italian_workbook(path: Path) -> Path:
     ws.append(["Elenco prestiti 2017/18"])  # a title line: the header is the first line of columns
     ws.append([])
     ws.append(
-        ["Formula", "Calciatore", "Nato il", "In prestito a", "Campionato", "Dal", "Al",
-         "Prezzo riscatto (€)", "Condizione obbligo", "Società", "Note"]
+        [
+            "Formula",
+            "Calciatore",
+            "Nato il",
+            "In prestito a",
+            "Campionato",
+            "Dal",
+            "Al",
+            "Prezzo riscatto (€)",
+            "Condizione obbligo",
+            "Società",
+            "Note",
+        ]
     )
-    ws.append(["loan back", "M. Caldara", "05/05/1994", "Atalanta", "Serie A", "01/07/2017", "30/06/2018",
-               None, None, "Juventus", None])
-    ws.append(["prestito secco", "Spinazzola Leonardo", datetime(1993, 3, 25), "Atalanta B.C.", "Serie A",
-               datetime(2016, 7, 1), datetime(2018, 6, 30), None, None, "Juventus", "biennale"])
-    ws.append(["prestito con diritto di riscatto", "Rolando Mandragora", "29/06/1997", "FC Crotone",
-               "serie a", "01/07/2017", "30/06/2018", "20.000.000", None, "Juventus", None])
-    ws.append(["prestito secco", "R. Orsolini", "24/01/1997", "Atalanta", "Serie A", "01/07/2017",
-               "24/01/2018", None, None, "Juventus", None])
-    ws.append(["prestito con obbligo di riscatto", "ORSOLINI Riccardo", "24.01.1997", "Bologna", "Serie A",
-               "25/01/2018", "30/06/2019", "€15m", "10 presenze", "Juventus", None])
+    ws.append(
+        [
+            "loan back",
+            "M. Caldara",
+            "05/05/1994",
+            "Atalanta",
+            "Serie A",
+            "01/07/2017",
+            "30/06/2018",
+            None,
+            None,
+            "Juventus",
+            None,
+        ]
+    )
+    ws.append(
+        [
+            "prestito secco",
+            "Spinazzola Leonardo",
+            datetime(1993, 3, 25),
+            "Atalanta B.C.",
+            "Serie A",
+            datetime(2016, 7, 1),
+            datetime(2018, 6, 30),
+            None,
+            None,
+            "Juventus",
+            "biennale",
+        ]
+    )
+    ws.append(
+        [
+            "prestito con diritto di riscatto",
+            "Rolando Mandragora",
+            "29/06/1997",
+            "FC Crotone",
+            "serie a",
+            "01/07/2017",
+            "30/06/2018",
+            "20.000.000",
+            None,
+            "Juventus",
+            None,
+        ]
+    )
+    ws.append(
+        [
+            "prestito secco",
+            "R. Orsolini",
+            "24/01/1997",
+            "Atalanta",
+            "Serie A",
+            "01/07/2017",
+            "24/01/2018",
+            None,
+            None,
+            "Juventus",
+            None,
+        ]
+    )
+    ws.append(
+        [
+            "prestito con obbligo di riscatto",
+            "ORSOLINI Riccardo",
+            "24.01.1997",
+            "Bologna",
+            "Serie A",
+            "25/01/2018",
+            "30/06/2019",
+            "€15m",
+            "10 presenze",
+            "Juventus",
+            None,
+        ]
+    )
     # An Excel date cell for the start, as a typed-in date becomes in a real workbook.
-    ws.append(["prestito con diritto di riscatto", "Marko Pjaca", "06/05/1995", "Schalke 04", "Bundesliga",
-               datetime(2018, 1, 3), "30/06/2018", None, None, "Juventus", None])
+    ws.append(
+        [
+            "prestito con diritto di riscatto",
+            "Marko Pjaca",
+            "06/05/1995",
+            "Schalke 04",
+            "Bundesliga",
+            datetime(2018, 1, 3),
+            "30/06/2018",
+            None,
+            None,
+            "Juventus",
+            None,
+        ]
+    )
     wb.save(path)
     return path
 
@@ -192,8 +289,21 @@ def test_csv_delimiters_and_encodings(lw: Loanwatch, tmp_path: Path, delimiter: 
     with SAMPLE_PORTFOLIO.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     # An accented name, to see it survive the code page and the BOM.
-    rows.append(["Kylian Mbappé", "20/12/1998", "Monaco", "Paris Saint-Germain", "Ligue 1", "31/08/2017",
-                 "30/06/2018", "prestito con obbligo di riscatto", "€145m", "", ""])
+    rows.append(
+        [
+            "Kylian Mbappé",
+            "20/12/1998",
+            "Monaco",
+            "Paris Saint-Germain",
+            "Ligue 1",
+            "31/08/2017",
+            "30/06/2018",
+            "prestito con obbligo di riscatto",
+            "€145m",
+            "",
+            "",
+        ]
+    )
     path = _write_csv(tmp_path / "list.csv", rows, delimiter, encoding)
 
     result = lw.import_portfolio(path)
@@ -259,28 +369,109 @@ def test_accented_names_import(lw: Loanwatch, tmp_path: Path) -> None:
 
 
 def test_unmatched_rows_are_listed_and_the_rest_imported(lw: Loanwatch, tmp_path: Path) -> None:
-    header = ["player", "birth_date", "host_club", "competition", "loan_start", "loan_end", "loan_type",
-              "option_fee_eur", "obligation_trigger"]
+    header = [
+        "player",
+        "birth_date",
+        "host_club",
+        "competition",
+        "loan_start",
+        "loan_end",
+        "loan_type",
+        "option_fee_eur",
+        "obligation_trigger",
+    ]
     path = _write_csv(
         tmp_path / "mixed.csv",
         [
             header,
-            ["Rolando Mandragora", "1997-06-29", "Crotone", "Serie A", "2017-07-01", "2018-06-30",
-             "loan with option", "20,000,000", ""],  # row 2: good
-            ["Giovanni Inesistente", "1990-01-01", "Crotone", "Serie A", "2017-07-01", "2018-06-30",
-             "dry loan", "", ""],  # row 3: nobody of that name
-            ["G. Pezzella", "", "Udinese", "Serie A", "2017-07-01", "2018-06-30",
-             "dry loan", "", ""],  # row 4: two players are G. Pezzella
-            ["Riccardo Orsolini", "1997-01-25", "Atalanta", "Serie A", "2017-07-01", "2018-01-24",
-             "dry loan", "", ""],  # row 5: Orsolini was born on the 24th
-            ["Marko Pjaca", "1995-05-06", "Schalke 05", "Bundesliga", "2018-01-03", "2018-06-30",
-             "loan with option", "", ""],  # row 6: no such club
-            ["Mattia Caldara", "1994-05-05", "Atalanta", "Serie A", "2017-07-01", "31/06/2018",
-             "loan back", "", ""],  # row 7: June has 30 days
-            ["Leonardo Spinazzola", "1993-03-25", "Atalanta", "Serie A", "2016-07-01", "2018-06-30",
-             "prestito misterioso", "", ""],  # row 8: a loan type we do not know
-            ["G. Pezzella", "29/11/1997", "Udinese", "Serie A", "2017-07-01", "2018-06-30",
-             "dry loan", "", ""],  # row 9: good, the birth date tells the Pezzellas apart
+            [
+                "Rolando Mandragora",
+                "1997-06-29",
+                "Crotone",
+                "Serie A",
+                "2017-07-01",
+                "2018-06-30",
+                "loan with option",
+                "20,000,000",
+                "",
+            ],  # row 2: good
+            [
+                "Giovanni Inesistente",
+                "1990-01-01",
+                "Crotone",
+                "Serie A",
+                "2017-07-01",
+                "2018-06-30",
+                "dry loan",
+                "",
+                "",
+            ],  # row 3: nobody of that name
+            [
+                "G. Pezzella",
+                "",
+                "Udinese",
+                "Serie A",
+                "2017-07-01",
+                "2018-06-30",
+                "dry loan",
+                "",
+                "",
+            ],  # row 4: two players are G. Pezzella
+            [
+                "Riccardo Orsolini",
+                "1997-01-25",
+                "Atalanta",
+                "Serie A",
+                "2017-07-01",
+                "2018-01-24",
+                "dry loan",
+                "",
+                "",
+            ],  # row 5: Orsolini was born on the 24th
+            [
+                "Marko Pjaca",
+                "1995-05-06",
+                "Schalke 05",
+                "Bundesliga",
+                "2018-01-03",
+                "2018-06-30",
+                "loan with option",
+                "",
+                "",
+            ],  # row 6: no such club
+            [
+                "Mattia Caldara",
+                "1994-05-05",
+                "Atalanta",
+                "Serie A",
+                "2017-07-01",
+                "31/06/2018",
+                "loan back",
+                "",
+                "",
+            ],  # row 7: June has 30 days
+            [
+                "Leonardo Spinazzola",
+                "1993-03-25",
+                "Atalanta",
+                "Serie A",
+                "2016-07-01",
+                "2018-06-30",
+                "prestito misterioso",
+                "",
+                "",
+            ],  # row 8: a loan type we do not know
+            [
+                "G. Pezzella",
+                "29/11/1997",
+                "Udinese",
+                "Serie A",
+                "2017-07-01",
+                "2018-06-30",
+                "dry loan",
+                "",
+                "",
+            ],  # row 9: good, the birth date tells the Pezzellas apart
         ],
     )
 

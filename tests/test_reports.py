@@ -273,3 +273,126 @@ def test_digest_pdf_is_one_page_alerts_first(lw: Loanwatch, tmp_path: Path) -> N
     assert all(f"Player {i:02d}" in text for i in range(30))
     assert _words_off_page(pdf) == []
     assert "Pappalardo" in text
+
+
+# -- words: countries, alerts, names, players outside the loan list, the owner's league ------------
+
+ENGLISH_ALERT_WORDS = (
+    "minutes over the last",
+    "not in ",
+    "now plays",
+    "purchase trigger",
+    "loan at ",
+    "recall window",
+)
+
+
+def test_a_french_report_names_an_english_players_country_in_french(lw: Loanwatch, tmp_path: Path) -> None:
+    data = player_report_data(lw, "Rashford", lang="fr", min_minutes=MIN_MINUTES)
+    pdf = tmp_path / "rashford.pdf"
+    pdf.write_bytes(render_player(data, "fr", "pdf"))
+    text = _pdf_text(pdf)
+    assert "Marcus Rashford" in text and "Angleterre" in text and "England" not in text
+    # not in the loan list, no match of his in this store: said, and no age invented from today
+    assert "Absent de la liste des prêts" in text
+    assert "Aucun de ses matchs dans les données".upper() in text.upper()  # the band is in capitals
+    assert data["report_date"] is None and data["player"]["age"] is None and " ans " not in text
+
+
+def test_a_report_on_a_player_outside_the_loan_list_states_true_facts(lw: Loanwatch, tmp_path: Path) -> None:
+    data = player_report_data(lw, "Chiesa", lang="en", min_minutes=MIN_MINUTES)
+    player = lw.find_player("Chiesa")
+    last = lw.store.player_last_match_date(int(player["id"]))
+    assert last is not None and last.year == 2017  # the store holds three rounds of 2017/18
+    born = player["birth_date"]
+    age = last.year - born.year - ((last.month, last.day) < (born.month, born.day))
+    assert data["report_date"] == last and data["player"]["age"] == age == 19
+    pdf = tmp_path / "chiesa.pdf"
+    pdf.write_bytes(render_player(data, "en", "pdf"))
+    text = _pdf_text(pdf)
+    assert f"Data as of {Formatter('en').date(last)}".upper() in text.upper()
+    assert "19 years old" in text and "Not in the loan list" in text
+    assert "not trained" not in text  # the store's models are trained
+    assert "The loan" not in text and "Recommendation" in text and "not in the loan list" in text
+
+
+@pytest.mark.parametrize("lang", ["it", "fr"])
+def test_alerts_are_in_the_readers_language_in_the_pdf(lw: Loanwatch, tmp_path: Path, lang: str) -> None:
+    from datetime import date
+
+    from loanwatch.reports.render import alert_text
+
+    day = date(2018, 6, 1)  # four weeks before the loans end: loan-ending alerts live
+    data = player_report_data(
+        lw, "Mandragora", as_of=day, edition="director", lang=lang, min_minutes=MIN_MINUTES
+    )
+    assert data["alerts"], "expected live alerts as of 2018-06-01"
+    pdf = tmp_path / "mandragora.pdf"
+    pdf.write_bytes(render_player(data, lang, "pdf"))
+    text = _pdf_text(pdf)
+    for a in data["alerts"]:
+        title = str(a.get("title") or "").split(": ", 1)[-1]
+        assert not title or title not in text, title  # the tracking module's English title
+        words = alert_text(lang, a)
+        assert words and _norm(words) in text
+    assert not any(w in text for w in ENGLISH_ALERT_WORDS)
+    # the digest of that week too
+    digest = lw.digest(None, day)
+    pdf.write_bytes(render_digest(digest, lang, "pdf", "director"))
+    assert not any(w in _pdf_text(pdf) for w in ENGLISH_ALERT_WORDS)
+
+
+def test_known_names_and_the_owners_league(store: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    own = tmp_path / "lw.db"
+    with sqlite3.connect(store) as src, sqlite3.connect(own) as dst:
+        src.backup(dst)  # a consistent copy (the store may be in WAL mode)
+    lw = Loanwatch(str(own))
+    lw.import_portfolio(SAMPLE_PORTFOLIO.parent / "group-2017-18.csv")
+    data = player_report_data(lw, "Kenedy", lang="en", min_minutes=MIN_MINUTES)
+    assert data["player"]["name"] == "Kenedy"
+    html = render_player(data, "en", "html").decode("utf-8")
+    assert "<h1>Kenedy</h1>" in html and "Robert Kenedy Nunes do Nascimento" in html
+    assert "Chelsea" in _text_of_html(html)  # the owner club is shown
+    path = lw.report("Kenedy", tmp_path / "out", fmt="html")
+    assert path.name == "kenedy.html"
+    # Batshuayi (Chelsea, not in the data): read against the Premier League, from the owner table
+    (spell,) = [
+        s for s in lw.loan_spells() if s["parent_club"] == "Chelsea" and "Batshuayi" in s["player_name"]
+    ]
+    ref = lw.reference_league(spell)
+    assert (ref.league, ref.source) == ("Premier League", "owner_table")
+    # Mandragora (Juventus, in the data): Serie A, from the data; another league on request
+    (entry,) = lw.spell_profiles("Mandragora", min_minutes=MIN_MINUTES)
+    assert (entry["reference"].league, entry["reference"].source) == ("Serie A", "owner_data")
+    data = player_report_data(
+        lw, "Mandragora", lang="fr", min_minutes=MIN_MINUTES, reference_league="Premier League"
+    )
+    text = _text_of_html(render_player(data, "fr", "html").decode("utf-8"))
+    assert "Ajusté au niveau de Premier League" in text
+    factor = data["profile"]["factor"]
+    assert factor == pytest.approx(0.836 / 0.851, abs=1e-3)
+
+
+def test_cli_player_gives_the_percentile_caveat_and_the_reference(store: Path) -> None:
+    result = CliRunner().invoke(app, ["player", "Mandragora", "--store", str(store)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    out = _norm(result.output)
+    # three rounds: under the 900-minute threshold of the peer group, and said beside the percentiles
+    assert "under the 900-minute threshold of his peer group: read the percentiles with care" in out
+    assert "Adjusted to Serie A level" in out and "the league of the owner club, Juventus" in out
+    assert "_p90" not in out  # no column names for a reader
+    chosen = CliRunner().invoke(
+        app,
+        ["player", "Mandragora", "--reference-league", "Premier League", "--store", str(store)],
+        env={"COLUMNS": "200"},
+    )
+    assert chosen.exit_code == 0 and "Adjusted to Premier League level" in _norm(chosen.output)
+    bad = CliRunner().invoke(
+        app,
+        ["report", "Mandragora", "--reference-league", "Eredivisie", "--store", str(store)],
+        env={"COLUMNS": "300"},
+    )
+    assert bad.exit_code == 2 and "not in the league strength table" in _norm(bad.output)
+    assert "Traceback" not in bad.output

@@ -11,7 +11,7 @@ for timeline in lw.player_timelines("Orsolini"):
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -222,11 +222,47 @@ class Loanwatch:
         self._store_changed()
         return compute_all(self.store, retrain=retrain, step=step)
 
+    def club_league(self, club: str) -> str | None:
+        """The league a club plays in the data (its competition with the most matches; tournaments
+        of national teams aside), or None when the club is not in the data."""
+        leagues = getattr(self, "_club_leagues", None)
+        if leagues is None:
+            matches = self.store.matches_frame()
+            clubs = {c["id"]: normalize_name(c["name"]) for c in self.store.all_clubs()}
+            counts: dict[str, dict[str, int]] = {}
+            for comp, home, away in matches[["competition", "home_club_id", "away_club_id"]].itertuples(
+                index=False
+            ):
+                for cid in (home, away):
+                    per = counts.setdefault(clubs.get(int(cid), ""), {})
+                    per[comp] = per.get(comp, 0) + 1
+            tournaments = {"European Championship", "World Cup"}
+            leagues = self._club_leagues = {
+                club_name: max((c for c in per if c not in tournaments), key=per.__getitem__)
+                for club_name, per in counts.items()
+                if any(c not in tournaments for c in per)
+            }
+        return leagues.get(normalize_name(club)) if club else None
+
+    def reference_league(self, spell: Mapping[str, Any], chosen: str | None = None) -> Any:
+        """The league a spell's figures are adjusted to: ``chosen`` (``--reference-league``), else
+        the owner club's (metrics/league.py: from the data, the loan list, or the owner table)."""
+        from loanwatch.metrics.league import resolve_reference
+
+        owner = str(spell.get("parent_club") or "")
+        return resolve_reference(
+            owner,
+            chosen=chosen,
+            league_in_data=self.club_league(owner),
+            league_in_list=spell.get("parent_competition") or spell.get("owner_league"),
+        )
+
     def spell_profiles(
-        self, name: str, *, as_of: date | None = None, min_minutes: float = 900, reference: str = "Serie A"
+        self, name: str, *, as_of: date | None = None, min_minutes: float = 900, reference: str | None = None
     ) -> list[dict[str, Any]]:
         """Per loan spell: per-90 figures and percentiles against the same role in the same
-        competition and season, with the league-strength adjustment (see metrics/league.py)."""
+        competition and season, with the league-strength adjustment (see metrics/league.py) to
+        ``reference``, by default the owner club's league (``reference`` in each entry says which)."""
         from loanwatch.metrics.compute import profiles, stored_profiles
         from loanwatch.metrics.league import adjust
         from loanwatch.metrics.profile import spell_profile
@@ -257,8 +293,14 @@ class Loanwatch:
                     season=p.season,
                 )
                 if not rows.empty:
+                    ref = self.reference_league(spell, reference)
                     out.append(
-                        {"spell": spell, "season": season, "profile": adjust(rows, reference=reference)}
+                        {
+                            "spell": spell,
+                            "season": season,
+                            "profile": adjust(rows, reference=ref.league),
+                            "reference": ref,
+                        }
                     )
         return out
 
@@ -521,6 +563,7 @@ class Loanwatch:
         fmt: str = "html",
         edition: str = "coach",
         min_minutes: float = 900,
+        reference_league: str | None = None,
     ) -> Path:
         """Write the player's report: ``lang`` it / en / fr, ``fmt`` html / pdf, ``edition`` coach
         (no fees or contract terms) or director. The season profile, shot and action maps need
@@ -532,7 +575,13 @@ class Loanwatch:
         check_lang(lang)
         check_format(fmt)
         data = player_report_data(
-            self, name, as_of=as_of, edition=edition, lang=lang, min_minutes=min_minutes
+            self,
+            name,
+            as_of=as_of,
+            edition=edition,
+            lang=lang,
+            min_minutes=min_minutes,
+            reference_league=reference_league,
         )
         return write_player_report(data, Path(out_dir), lang, fmt)
 
@@ -552,13 +601,23 @@ class Loanwatch:
         min_minutes: float = 900,
         progress: Callable[[str, int, int], None] | None = None,
         owner: str | None = None,
+        reference_league: str | None = None,
     ) -> list[Path]:
         """:meth:`report` for every loanee (of ``owner``); ``progress(name, done, total)`` after each one."""
         names = self.loanee_names(owner)
         paths = []
         for done, who in enumerate(names, 1):
             paths.append(
-                self.report(who, out_dir, as_of, lang=lang, fmt=fmt, edition=edition, min_minutes=min_minutes)
+                self.report(
+                    who,
+                    out_dir,
+                    as_of,
+                    lang=lang,
+                    fmt=fmt,
+                    edition=edition,
+                    min_minutes=min_minutes,
+                    reference_league=reference_league,
+                )
             )
             if progress is not None:
                 progress(who, done, len(names))

@@ -28,7 +28,7 @@ from loanwatch.cli_common import (
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import IngestSummary
 from loanwatch.portfolio.importer import describe_warning
-from loanwatch.portfolio.names import display_name
+from loanwatch.portfolio.names import display_name, legal_name
 from loanwatch.tracking.timeline import SpellTimeline, status_label
 
 app = typer.Typer(
@@ -227,6 +227,24 @@ def portfolio_list(owner: OwnerOption = None, store: StoreOption = None) -> None
         console.print(f"[yellow]![/yellow] {note}")
 
 
+ReferenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reference-league",
+        help="League to adjust per-90 figures to (default: the owner club's league; "
+        "setting: LOANWATCH_REFERENCE_LEAGUE).",
+    ),
+]
+
+
+def _n(what: str, n: float | int) -> str:
+    """'1 goal', '2 goals': the reports' counted words (reports/vocab.py COUNTS), in English."""
+    from loanwatch.reports import vocab
+    from loanwatch.reports.i18n import Formatter
+
+    return Formatter("en").n_(*vocab.COUNTS[what], n)
+
+
 def _timeline_table(timeline: SpellTimeline) -> Table:
     spell = timeline.spell
     title = f"{spell['host_club_name']} ({spell['start_date']} - {spell['end_date']})"
@@ -260,18 +278,19 @@ def player(
         bool, typer.Option("--profile/--no-profile", help="Add per-90 figures and percentiles.")
     ] = True,
     min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
+    reference_league: ReferenceOption = None,
     store: StoreOption = None,
 ) -> None:
     """The player's appearances during each loan spell."""
     lw = open_store(store)
     who = lw.find_player(name)
     timelines = lw.player_timelines(name, parse_date(as_of))
-    console.print(
-        f"[bold]{display_name(who)}[/bold]  born {who['birth_date'] or '?'}  {who['role']}"
-        f"  [dim]as of {parse_date(as_of) or lw.default_as_of()}[/dim]"
-    )
+    _print_player_header(lw, who)
+    console.print(f"[dim]as of {parse_date(as_of) or lw.default_as_of()}[/dim]")
     if not timelines:
-        console.print("No loan spell for this player in the portfolio.")
+        console.print("Not in the loan list: no loan spell for this player in the portfolio.")
+    trained = lw.store.latest_model("vaep") is not None
+    warnings = _match_warnings(lw, timelines)
     for timeline in timelines:
         if not timeline.has_data:
             console.print(
@@ -280,15 +299,29 @@ def player(
             )
             continue
         console.print(_timeline_table(timeline))
+        for line in timeline.lines:
+            for w in warnings.get(line.match_id, []) if line.match_id is not None else []:
+                day = f"{line.kickoff:%Y-%m-%d}"
+                console.print(f"[yellow]data warning[/yellow] {day} vs {line.opponent}: {w['message']}")
         console.print(
-            f"{timeline.appearances} appearances ({timeline.starts} starts), "
+            f"{_n('appearances', timeline.appearances)} ({_n('starts', timeline.starts)}), "
             f"{timeline.minutes:.0f} of {timeline.available_minutes:.0f} minutes, "
-            f"{timeline.goals} goals, {timeline.assists} assists"
+            f"{_n('goals', timeline.goals)}, {_n('assists', timeline.assists)}"
         )
-    if profile and timelines:
-        entries = lw.spell_profiles(name, as_of=parse_date(as_of), min_minutes=min_minutes)
+    if timelines and not trained:
+        console.print(
+            "xG, xA, VAEP, roles and percentiles come from the models, which are not trained in this "
+            "store yet: run `loanwatch models train`."
+        )
+    if profile and timelines and trained:
+        try:
+            entries = lw.spell_profiles(
+                name, as_of=parse_date(as_of), min_minutes=min_minutes, reference=reference_league
+            )
+        except ValueError as err:
+            raise typer.BadParameter(str(err), param_hint="--reference-league") from None
         if not entries:
-            console.print("No season profile yet: run `loanwatch models train` after ingesting.")
+            console.print("No season profile: no match of the spell in the data.")
         keeper_spells = {
             int(e["spell"]["id"]) for e in entries if e["profile"].iloc[0]["role"] == "goalkeeper"
         }
@@ -296,11 +329,67 @@ def player(
             if int(entry["spell"]["id"]) in keeper_spells:
                 continue  # a goalkeeper: his goalkeeping profile below, never goals, xG and xA
             console.print(_profile_table(entry))
-            console.print(f"[dim]{entry['profile'].iloc[0]['adjustment_note']}[/dim]")
+            row = entry["profile"].iloc[0]
+            if not bool(row["qualified"]):
+                console.print(
+                    f"[yellow]{row['minutes']:.0f} minutes, under the {min_minutes:.0f}-minute threshold of "
+                    "his peer group: read the percentiles with care.[/yellow]"
+                )
+            console.print(f"[dim]{_adjustment_words(row, entry.get('reference'))}[/dim]")
         if keeper_spells:
             for entry in lw.goalkeeper_profiles(name, as_of=parse_date(as_of), min_minutes=min_minutes):
                 if int(entry["spell"]["id"]) in keeper_spells:
                     console.print(_goalkeeper_table(entry))
+
+
+def _print_player_header(lw: Loanwatch, who: dict[str, Any]) -> None:
+    from loanwatch.reports.data import nationality
+    from loanwatch.reports.i18n import Formatter
+
+    shown, second = nationality(who, lw.store.player_national_teams(int(who["id"])))
+    fmt = Formatter("en")
+    country = fmt.country(shown) + (f" (also {fmt.country(second)})" if second else "") if shown else ""
+    full = legal_name(who)
+    parts = [f"born {who['birth_date'] or '?'}", who["role"], country]
+    if full and full != display_name(who):
+        parts.append(f"full name {full}")
+    console.print(f"[bold]{display_name(who)}[/bold]  " + "  ".join(p for p in parts if p))
+
+
+def _match_warnings(lw: Loanwatch, timelines: list[SpellTimeline]) -> dict[int, list[dict[str, str]]]:
+    from loanwatch.reports.data import read_warnings
+
+    ids = [ln.match_id for t in timelines for ln in t.lines if ln.match_id is not None]
+    return {mid: read_warnings(raw) for mid, raw in lw.store.match_warnings(ids).items()}
+
+
+def _adjustment_words(row: Any, ref: Any) -> str:
+    """The league adjustment as a reader reads it (no column names): factor, strengths, reference."""
+    factor = row.get("league_factor")
+    league = ref.league if ref is not None else "Serie A"
+    if factor is None or factor != factor:
+        return f"{row['competition']}: no league strength in the table, figures not adjusted"
+    return (
+        f"Adjusted to {league} level: per-90 output multiplied by {factor:.3f}, the strength of "
+        f"{row['competition']} relative to {league}; minutes, totals and percentiles not adjusted "
+        f"({_reference_words(ref)})"
+    )
+
+
+def _reference_words(ref: Any) -> str:
+    if ref is None:
+        return "reference: Serie A"
+    source = {
+        "chosen": "chosen with --reference-league",
+        "setting": "the setting LOANWATCH_REFERENCE_LEAGUE",
+        "owner_data": f"the league of the owner club, {ref.owner_club}",
+        "owner_list": f"the league of the owner club, {ref.owner_club}, from the loan list",
+        "owner_table": f"the league of the owner club, {ref.owner_club}, from the table of owner leagues",
+    }.get(ref.source, "the default reference league")
+    if ref.source == "default" and ref.owner_league:
+        source += f"; {ref.owner_league}, the owner club's league, has no strength in the table"
+    return f"reference {ref.league}: {source}"
+
 
 
 @models_app.command("train")
@@ -453,6 +542,7 @@ def report(
     every: Annotated[bool, typer.Option("--all", help="Every player of the portfolio.")] = False,
     min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
     owner: OwnerOption = None,
+    reference_league: ReferenceOption = None,
     store: StoreOption = None,
 ) -> None:
     """Write the player's report (A4 PDF or HTML, in Italian, English or French), or --all of them."""
@@ -465,7 +555,19 @@ def report(
     if (name is None) == (not every):
         raise typer.BadParameter("give a player's name or --all, not both")
     lw = open_store(store)
-    options: dict[str, Any] = {"lang": lang, "fmt": fmt, "edition": edition, "min_minutes": min_minutes}
+    options: dict[str, Any] = {
+        "lang": lang,
+        "fmt": fmt,
+        "edition": edition,
+        "min_minutes": min_minutes,
+        "reference_league": reference_league,
+    }
+    from loanwatch.metrics.league import resolve_reference
+
+    try:
+        resolve_reference("", chosen=reference_league)  # a league the table does not know: said now
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--reference-league") from None
     if every:
         owned(lw, owner)
         with _progress("Reports") as update:

@@ -92,7 +92,9 @@ def digest(
             raise typer.BadParameter("pdf or html", param_hint="--format")
         path = out or Path(f"digest-{d.week}.{lang}.{fmt}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render_digest(d, lang, fmt))
+        from loanwatch.reports.render import digest_match_ids
+
+        path.write_bytes(render_digest(d, lang, fmt, warnings=lw.store.match_warnings(digest_match_ids(d))))
         console.print(f"Digest written: {path}")
         return
     if as_json:

@@ -85,6 +85,8 @@ class Player:
     height_cm: int | None = None
     role: str = ""  # the provider's coarse role: GK, DF, MD, FW
     nationality: str = ""
+    passport_area: str = ""  # area codes: ISO alpha-2, or the provider's alpha-3 (XEN: England)
+    birth_area: str = ""
 
 
 @dataclass(slots=True)  # not frozen: a season is ~650,000 events, and frozen init is 2x slower

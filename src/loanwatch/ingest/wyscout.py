@@ -184,7 +184,16 @@ def player_from_json(p: Mapping[str, Any]) -> Player:
         height_cm=_int_or_none(p.get("height")) or None,
         role=str(role.get("code2") or "") if isinstance(role, dict) else "",
         nationality=_name(passport, "name") if isinstance(passport, dict) else "",
+        passport_area=_area_code(passport),
+        birth_area=_area_code(p.get("birthArea")),
     )
+
+
+def _area_code(area: Any) -> str:
+    """An area's ISO alpha-2 code, else Wyscout's alpha-3 (the home nations: XEN, XSC, XWA, XNI)."""
+    if not isinstance(area, dict):
+        return ""
+    return str(area.get("alpha2code") or area.get("alpha3code") or "").strip().upper()
 
 
 def club_from_json(t: Mapping[str, Any]) -> Club:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -88,3 +89,94 @@ def adjust(
             )
     out["adjustment_note"] = notes
     return out
+
+
+# -- the reference league: the owner club's ------------------------------------------------------
+# A director reads his loanee against his own club's league (Chelsea: the Premier League). Unless a
+# league is chosen (``--reference-league``, or the setting ``$LOANWATCH_REFERENCE_LEAGUE`` for every
+# report), the owner's league comes, in this order, from: the competition the owner club plays in
+# the data; the loan list's column for it when the list has one; the editable table
+# ``metrics/data/owner_leagues.csv`` (or ``$LOANWATCH_OWNER_LEAGUES``) for clubs outside the data.
+# An owner league without a strength (or none known) falls back to Serie A, and the reference says so.
+
+OWNER_TABLE = Path(__file__).resolve().parent / "data" / "owner_leagues.csv"
+OWNER_ENV_VAR = "LOANWATCH_OWNER_LEAGUES"
+REFERENCE_ENV_VAR = "LOANWATCH_REFERENCE_LEAGUE"
+# Where a reference came from (the reports word each one).
+REFERENCE_SOURCES: tuple[str, ...] = (
+    "chosen",
+    "setting",
+    "owner_data",
+    "owner_list",
+    "owner_table",
+    "default",
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The league figures are adjusted to, and why: ``source`` is one of :data:`REFERENCE_SOURCES`;
+    ``owner_league`` is the owner's league when known but without a strength (then ``default``)."""
+
+    league: str
+    source: str
+    owner_club: str = ""
+    owner_league: str = ""
+
+
+def load_owner_leagues(path: str | Path | None = None) -> dict[str, str]:
+    """Normalised club name -> league, from ``path``, else ``$LOANWATCH_OWNER_LEAGUES``, else the default."""
+    from loanwatch.portfolio.names import normalize_name
+
+    chosen = (
+        Path(path)
+        if path
+        else Path(os.environ[OWNER_ENV_VAR])
+        if os.environ.get(OWNER_ENV_VAR)
+        else OWNER_TABLE
+    )
+    with chosen.open(newline="", encoding="utf-8") as f:
+        rows = csv.DictReader(line for line in f if line.strip() and not line.lstrip().startswith("#"))
+        return {
+            normalize_name(r.get("club") or ""): (r.get("competition") or "").strip()
+            for r in rows
+            if (r.get("club") or "").strip() and (r.get("competition") or "").strip()
+        }
+
+
+def resolve_reference(
+    owner_club: str,
+    *,
+    chosen: str | None = None,
+    league_in_data: str | None = None,
+    league_in_list: str | None = None,
+    strengths: dict[str, float] | None = None,
+    owner_table: dict[str, str] | None = None,
+) -> Reference:
+    """The reference league for a loan owned by ``owner_club`` (see the order above). A chosen
+    league (argument or setting) missing from the strength table is an error naming the leagues it knows."""
+    from loanwatch.portfolio.names import normalize_name
+
+    table = strengths if strengths is not None else load_strengths()
+    setting = (os.environ.get(REFERENCE_ENV_VAR) or "").strip()
+    for league, source, where in (
+        (chosen, "chosen", "reference league"),
+        (setting, "setting", REFERENCE_ENV_VAR),
+    ):
+        if league:
+            if league not in table:
+                raise ValueError(
+                    f"{where} {league!r} is not in the league strength table: one of {', '.join(table)}"
+                )
+            return Reference(league, source, owner_club)
+    owners = owner_table if owner_table is not None else load_owner_leagues()
+    for league, source in (
+        (league_in_data, "owner_data"),
+        ((league_in_list or "").strip(), "owner_list"),
+        (owners.get(normalize_name(owner_club)) if owner_club else None, "owner_table"),
+    ):
+        if league:
+            if league in table:
+                return Reference(league, source, owner_club, league)
+            return Reference(DEFAULT_REFERENCE, "default", owner_club, league)
+    return Reference(DEFAULT_REFERENCE, "default", owner_club)

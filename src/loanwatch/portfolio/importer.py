@@ -45,7 +45,9 @@ from typing import Any
 from loanwatch.domain import LoanType
 from loanwatch.portfolio.names import (
     describe_player,
+    display_name,
     find_players,
+    legal_name,
     normalize_name,
     parse_player_query,
     resolve_players,
@@ -60,54 +62,150 @@ from loanwatch.tracking.contract import trigger_count
 # "Data di nascita", "data_nascita" and "DATA DI NASCITA" are the same header.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "player": (
-        "player", "name", "player name", "full name", "loanee", "giocatore", "calciatore",
-        "nominativo", "nome e cognome", "nome cognome", "nome giocatore", "nome calciatore",
+        "player",
+        "name",
+        "player name",
+        "full name",
+        "loanee",
+        "giocatore",
+        "calciatore",
+        "nominativo",
+        "nome e cognome",
+        "nome cognome",
+        "nome giocatore",
+        "nome calciatore",
     ),
     # A list may split the name in two columns (Cognome, Nome) instead of one.
     "first_name": ("first name", "firstname", "given name", "forename", "nome"),
     "last_name": ("last name", "lastname", "surname", "family name", "cognome"),
     "birth_date": (
-        "birth date", "birthdate", "date of birth", "dob", "born", "birthday", "data di nascita",
-        "data nascita", "nato il", "nata il", "nascita",
+        "birth date",
+        "birthdate",
+        "date of birth",
+        "dob",
+        "born",
+        "birthday",
+        "data di nascita",
+        "data nascita",
+        "nato il",
+        "nata il",
+        "nascita",
     ),
     "parent_club": (
-        "parent club", "parent", "owner", "owner club", "owning club", "club proprietario",
-        "proprietario", "societa", "societa proprietaria", "club di appartenenza", "cartellino",
+        "parent club",
+        "parent",
+        "owner",
+        "owner club",
+        "owning club",
+        "club proprietario",
+        "proprietario",
+        "societa",
+        "societa proprietaria",
+        "club di appartenenza",
+        "cartellino",
     ),
     "host_club": (
-        "host club", "host", "loaned to", "loan club", "borrowing club", "destination", "club ospitante",
-        "squadra", "squadra ospitante", "in prestito a", "prestito a", "prestato a", "destinazione",
+        "host club",
+        "host",
+        "loaned to",
+        "loan club",
+        "borrowing club",
+        "destination",
+        "club ospitante",
+        "squadra",
+        "squadra ospitante",
+        "in prestito a",
+        "prestito a",
+        "prestato a",
+        "destinazione",
     ),
     "competition": (
-        "competition", "league", "division", "competizione", "campionato", "lega", "serie", "categoria",
+        "competition",
+        "league",
+        "division",
+        "competizione",
+        "campionato",
+        "lega",
+        "serie",
+        "categoria",
     ),
     "loan_start": (
-        "loan start", "start", "start date", "from", "loan from", "inizio", "inizio prestito",
-        "data inizio", "dal", "decorrenza",
+        "loan start",
+        "start",
+        "start date",
+        "from",
+        "loan from",
+        "inizio",
+        "inizio prestito",
+        "data inizio",
+        "dal",
+        "decorrenza",
     ),
     "loan_end": (
-        "loan end", "end", "end date", "until", "to", "loan until", "fine", "fine prestito",
-        "data fine", "al", "scadenza", "scadenza prestito",
+        "loan end",
+        "end",
+        "end date",
+        "until",
+        "to",
+        "loan until",
+        "fine",
+        "fine prestito",
+        "data fine",
+        "al",
+        "scadenza",
+        "scadenza prestito",
     ),
     "loan_type": (
-        "loan type", "type", "tipo", "tipo prestito", "tipo di prestito", "formula", "tipologia",
+        "loan type",
+        "type",
+        "tipo",
+        "tipo prestito",
+        "tipo di prestito",
+        "formula",
+        "tipologia",
     ),
     # One fee column, whatever the type: it goes to the option or the obligation by the loan type.
     "fee": (
-        "option fee eur", "option fee", "fee", "fee eur", "option", "buy option", "purchase option",
-        "option price", "riscatto", "prezzo riscatto", "prezzo di riscatto", "cifra riscatto",
-        "importo riscatto", "diritto di riscatto",
+        "option fee eur",
+        "option fee",
+        "fee",
+        "fee eur",
+        "option",
+        "buy option",
+        "purchase option",
+        "option price",
+        "riscatto",
+        "prezzo riscatto",
+        "prezzo di riscatto",
+        "cifra riscatto",
+        "importo riscatto",
+        "diritto di riscatto",
     ),
     "obligation_fee": (
-        "obligation fee eur", "obligation fee", "obligation price", "prezzo obbligo",
-        "obbligo di riscatto", "importo obbligo",
+        "obligation fee eur",
+        "obligation fee",
+        "obligation price",
+        "prezzo obbligo",
+        "obbligo di riscatto",
+        "importo obbligo",
     ),
     "obligation_trigger": (
-        "obligation trigger", "trigger", "condition", "obligation condition", "condizione obbligo",
-        "condizione", "condizioni", "condizioni obbligo", "condizione di obbligo",
+        "obligation trigger",
+        "trigger",
+        "condition",
+        "obligation condition",
+        "condizione obbligo",
+        "condizione",
+        "condizioni",
+        "condizioni obbligo",
+        "condizione di obbligo",
     ),
     "recall": (
-        "recall", "recall clause", "clausola di richiamo", "richiamo", "clausola richiamo",
+        "recall",
+        "recall clause",
+        "clausola di richiamo",
+        "richiamo",
+        "clausola richiamo",
         "controriscatto",
     ),
     "notes": ("notes", "note", "comments", "comment", "remarks", "commenti", "osservazioni"),
@@ -507,8 +605,17 @@ def parse_loan_type(value: Any) -> LoanType:
     if words & {"option", "diritto", "opzione", "riscatto"}:
         return LoanType.WITH_OPTION
     if words & {"dry", "secco"} or text in (
-        "loan", "prestito", "free loan", "paid loan", "season loan", "prestito gratuito",
-        "prestito oneroso", "prestito annuale", "prestito biennale", "temporary", "temporaneo",
+        "loan",
+        "prestito",
+        "free loan",
+        "paid loan",
+        "season loan",
+        "prestito gratuito",
+        "prestito oneroso",
+        "prestito annuale",
+        "prestito biennale",
+        "temporary",
+        "temporaneo",
     ):
         return LoanType.DRY
     raise CellError("not a loan type we know (dry loan, loan with option, loan with obligation, loan back)")
@@ -553,9 +660,44 @@ CLUB_ALIASES = {
 # Words that say what kind of club it is, not which: "FC Schalke 04" is Schalke 04.
 _CLUB_NOISE = frozenset(
     {
-        "fc", "ac", "as", "ss", "ssc", "us", "uc", "sc", "cfc", "acf", "afc", "bc", "bv", "vfl", "vfb",
-        "tsg", "fsv", "sv", "tsv", "cf", "ud", "rc", "rcd", "sd", "cd", "ca", "calcio", "club",
-        "football", "futbol", "fussball", "1", "de", "1893", "1899", "1907", "1909", "1913",
+        "fc",
+        "ac",
+        "as",
+        "ss",
+        "ssc",
+        "us",
+        "uc",
+        "sc",
+        "cfc",
+        "acf",
+        "afc",
+        "bc",
+        "bv",
+        "vfl",
+        "vfb",
+        "tsg",
+        "fsv",
+        "sv",
+        "tsv",
+        "cf",
+        "ud",
+        "rc",
+        "rcd",
+        "sd",
+        "cd",
+        "ca",
+        "calcio",
+        "club",
+        "football",
+        "futbol",
+        "fussball",
+        "1",
+        "de",
+        "1893",
+        "1899",
+        "1907",
+        "1909",
+        "1913",
     }
 )
 
@@ -694,6 +836,16 @@ class _Resolver:
         return top[0]
 
 
+def _describe_players(players: Iterable[Mapping[str, Any]]) -> str:
+    described = [
+        f"{legal_name(p) or display_name(p)} (born {p.get('birth_date') or '?'}, "
+        f"{p.get('provider')} id {p.get('provider_id')})"
+        for p in players
+    ]
+    more = f" and {len(described) - 6} more" if len(described) > 6 else ""
+    return ", ".join(described[:6]) + more
+
+
 # -- importing ----------------------------------------------------------------------------------
 
 
@@ -716,7 +868,6 @@ class ImportResult:
     removed: list[dict[str, Any]] = field(default_factory=list)
     created_players: list[str] = field(default_factory=list)
     created_clubs: list[str] = field(default_factory=list)
-
 
 def _columns(header: Sequence[Any]) -> dict[str, int]:
     """field -> column index; the first column wins when two name the same field."""

@@ -12,8 +12,25 @@ from typing import Any
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD = str.maketrans(
-    {"ß": "ss", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "æ": "ae", "Æ": "ae",
-     "œ": "oe", "Œ": "oe", "ı": "i", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "\u00ad": ""}
+    {
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "\u00ad": "",
+    }
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -27,11 +44,31 @@ def normalize_name(name: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+_INITIAL = re.compile(r"^((?:\w\.\s*)+)(.+)$")
+
+
 def display_name(player: Mapping[str, Any]) -> str:
-    """First and last name when known (Riccardo Orsolini), else the provider's short name."""
-    first, last = player.get("first_name") or "", player.get("last_name") or ""
-    full = f"{first} {last}".strip()
-    return full or player.get("short_name") or ""
+    """The name people know: the provider's short name ("Kenedy", "Douglas Costa"), its initial
+    expanded with the first name ("K. Mbappé" -> "Kylian Mbappé"); else first and last name."""
+    first, last = str(player.get("first_name") or ""), str(player.get("last_name") or "")
+    short = str(player.get("short_name") or "").strip()
+    m = _INITIAL.match(short)
+    if m and first:
+        # each initial stands for a given name, in order ("Edgar Yoel" for "Y.": Yoel)
+        given, chosen = first.split(), []
+        for initial in (i for i in re.split(r"[.\s]+", m[1]) if i):
+            found = next((g for g in given if normalize_name(g).startswith(normalize_name(initial))), None)
+            if found is None:
+                return short
+            chosen.append(found)
+            given = given[given.index(found) + 1 :]
+        return " ".join([*chosen, m[2].strip()])
+    return short or f"{first} {last}".strip()
+
+
+def legal_name(player: Mapping[str, Any]) -> str:
+    """First and last name as the provider registers them (Robert Kenedy Nunes do Nascimento)."""
+    return f"{player.get('first_name') or ''} {player.get('last_name') or ''}".strip()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from loanwatch.domain import AppearanceStatus
-from loanwatch.portfolio.names import display_name
+from loanwatch.portfolio.names import display_name, legal_name, normalize_name
 from loanwatch.reports.recommend import Facts, recommend, trend_from_form
 
 GOALKEEPER = "goalkeeper"
@@ -53,6 +53,8 @@ TERM_WORDS = ("trigger", "obligation", "option", "fee", "clause", "contract", "b
 COACH_TITLE_KINDS = frozenset(
     {"minutes_collapse", "out_of_squad", "not_starting", "role_change", "breakout", "slump"}
 )
+# Evidence the coach's edition does not carry (the alert's words are written from the evidence).
+COACH_HIDDEN_EVIDENCE = frozenset({"fee_eur", "loan_type", "trigger", "clause", "counts_as"})
 RECENT_MATCHES = 5
 LAST_MATCHES_SHOWN = 8
 
@@ -93,8 +95,12 @@ def edition_alerts(alerts: Any, edition: str) -> list[dict[str, Any]]:
         if edition != "director" and is_term_alert(a):
             continue
         row = dict(a)
-        if edition != "director" and str(row.get("kind")) not in COACH_TITLE_KINDS:
-            row["title"] = ""
+        if edition != "director":
+            if str(row.get("kind")) not in COACH_TITLE_KINDS:
+                row["title"] = ""
+            evidence = row.get("evidence")
+            if isinstance(evidence, Mapping):  # the alert's words are written from it: no terms
+                row["evidence"] = {k: v for k, v in evidence.items() if k not in COACH_HIDDEN_EVIDENCE}
         out.append(row)
     return out
 
@@ -105,6 +111,49 @@ def _float(v: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if f != f else f
+
+
+def read_warnings(raw: Any) -> list[dict[str, str]]:
+    """Data-quality warnings as stored (``matches.warnings``: a JSON list of dicts with at least a
+    ``code`` and a human ``message``, or legacy plain strings, one a line), as ``code`` + ``message``
+    dicts; anything unreadable is kept as its text, never dropped."""
+    import json
+
+    if raw is None or raw == "" or raw == []:
+        return []
+    items: Any = raw
+    if isinstance(raw, str):
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            items = [line for line in raw.splitlines() if line.strip()]
+    if isinstance(items, (str, Mapping)):
+        items = [items]
+    out = []
+    for item in items if isinstance(items, list) else [items]:
+        if isinstance(item, Mapping):
+            code, message = str(item.get("code") or ""), str(item.get("message") or "")
+            if code or message:
+                out.append({"code": code, "message": message or code})
+        elif str(item).strip():
+            text = str(item).strip()
+            legacy = "score_mismatch" if "differ from the sheet's score" in text else ""  # migration 0002
+            out.append({"code": legacy, "message": text})
+    return out
+
+
+def nationality(player: Mapping[str, Any], national_teams: list[str]) -> tuple[str, str]:
+    """The country the player represents (the national team he played for in the data, else his
+    birth area, else his passport) and a second nationality where the data has one (passport and
+    birth area differ), as area codes (or the provider's names when no code is known)."""
+    from loanwatch.reports.i18n import area_code
+
+    passport = area_code(player.get("passport_area")) or area_code(player.get("nationality"))
+    born = area_code(player.get("birth_area"))
+    team = next((area_code(a) for a in national_teams if area_code(a)), "")
+    shown = team or born or passport or str(player.get("nationality") or "")
+    second = next((c for c in (passport, born) if c and c != shown), "")
+    return shown, second
 
 
 def _terms(spell: Mapping[str, Any]) -> dict[str, Any]:
@@ -256,14 +305,25 @@ def player_report_data(
     edition: str = "coach",
     lang: str = "en",
     min_minutes: float = 900,
+    reference_league: str | None = None,
 ) -> dict[str, Any]:
     check_edition(edition)
     player = lw.find_player(name)
     timelines = lw.player_timelines(name, as_of)
     # Without --as-of the report is as of its latest match in the data (ages, "loan ended"), not
-    # of today: an old data set is not read as if the seasons since had passed unseen.
-    kickoffs = [ln.kickoff.date() for t in timelines for ln in t.lines]
-    report_date = as_of or (min(date.today(), max(kickoffs)) if kickoffs else date.today())
+    # of today: an old data set is not read as if the seasons since had passed unseen. A player
+    # outside the loan list: as of his own last match in the data.
+    kickoffs = [ln.kickoff.date() for t in timelines for ln in t.lines if ln.match_id is not None]
+    last_seen = lw.store.player_last_match_date(int(player["id"]))
+    if kickoffs:
+        latest: date | None = max(kickoffs)
+    else:
+        latest = last_seen
+    if latest is None and timelines and hasattr(lw, "_tracker"):
+        latest = lw._tracker().default_as_of()  # a loan without match data: as of the data's last day
+    report_date = as_of or (min(date.today(), latest) if latest else None)
+    all_ids = [ln.match_id for t in timelines for ln in t.lines if ln.match_id is not None]
+    warnings = {mid: read_warnings(raw) for mid, raw in lw.store.match_warnings(all_ids).items()}
     spells = []
     for t in timelines:
         s = t.spell
@@ -282,6 +342,7 @@ def player_report_data(
                 "shots": ln.shots,
                 "passes": ln.passes,
                 "passes_accurate": ln.passes_accurate,
+                "warnings": warnings.get(ln.match_id, []) if ln.match_id is not None else [],
             }
             for ln in t.lines
         ]
@@ -295,7 +356,9 @@ def player_report_data(
             {
                 "id": int(s["id"]),
                 "host_club": s["host_club_name"],
+                "owner": s.get("parent_club") or "",
                 "competition": s["competition_name"],
+                "warnings": read_warnings(s.get("warnings")),
                 "start": s["start_date"],
                 "end": s["end_date"],
                 "has_data": t.has_data,
@@ -325,11 +388,18 @@ def player_report_data(
     if current is not None and lw.store.latest_model("vaep"):
         entries = [
             e
-            for e in lw.spell_profiles(name, as_of=as_of, min_minutes=min_minutes)
+            for e in lw.spell_profiles(name, as_of=as_of, min_minutes=min_minutes, reference=reference_league)
             if int(e["spell"]["id"]) == current["id"]
         ]
         if entries:
             profile = _profile(entries[-1])
+            ref = entries[-1].get("reference")
+            profile["reference"] = {
+                "league": getattr(ref, "league", "Serie A"),
+                "source": getattr(ref, "source", "default"),
+                "owner": getattr(ref, "owner_club", ""),
+                "owner_league": getattr(ref, "owner_league", ""),
+            }
 
     goalkeeper = None
     is_keeper = profile["role"] == GOALKEEPER if profile else player.get("role") == "GK"
@@ -372,13 +442,13 @@ def player_report_data(
         for n in lw.store.scout_notes(int(player["id"]), as_of)
     ]
 
-    age = _age(player.get("birth_date"), report_date)
+    age = _age(player.get("birth_date"), report_date) if report_date else None
     facts = None
     ranked = goalkeeper or profile  # a keeper is judged on his goalkeeping profile, never on xG / xA
     if current is not None and current["has_data"]:
         avail = judged.availability if judged is not None else None
         facts = Facts(
-            as_of=report_date,
+            as_of=report_date or date.today(),
             age=age,
             matches=avail.matches if avail else current["matches"],
             appearances=avail.appearances if avail else current["appearances"],
@@ -409,6 +479,16 @@ def player_report_data(
             goalkeeper=goalkeeper,
         )
     xg_model = lw.store.latest_model("xg")
+    shown, second = nationality(player, lw.store.player_national_teams(int(player["id"])))
+    full = legal_name(player)
+    known_as = display_name(player)
+    if spells:
+        reason = None
+    elif profile is None and current is None:
+        reason = "not_in_portfolio"
+    else:
+        reason = None
+    trained = lw.store.latest_model("vaep") is not None
     return {
         "edition": edition,
         "min_minutes": min_minutes,
@@ -417,15 +497,20 @@ def player_report_data(
         "generated": datetime.now(),
         "player": {
             "id": int(player["id"]),
-            "name": display_name(player),
+            "name": known_as,
+            "full_name": full if full and normalize_name(full) != normalize_name(known_as) else "",
             "birth_date": player.get("birth_date"),
             "age": age,
             "foot": player.get("foot") or "",
             "height_cm": player.get("height_cm"),
-            "nationality": player.get("nationality") or "",
+            "nationality": shown,
+            "second_nationality": second,
+            "last_match": last_seen,
             "coarse_role": player.get("role") or "",
         },
         "spells": spells,
+        "in_portfolio": bool(lw.store.loan_spells(int(player["id"]))),
+        "no_profile_reason": reason,
         "current": current,
         "profile": profile,
         "goalkeeper": goalkeeper,
@@ -443,6 +528,7 @@ def player_report_data(
         "notes": notes,
         "recommendation": recommend(facts) if facts is not None else None,
         "models": {
+            "trained": trained,
             "xg": {"version": xg_model["version"], "trained_at": xg_model["trained_at"]}
             if xg_model
             else None,

@@ -20,6 +20,7 @@ import io
 import os
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -38,6 +39,11 @@ DOMAIN = "messages"
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention
     """Mark a message for extraction; it is translated where it is shown."""
     return message
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - the gettext convention
+    """Mark a counted message (singular, plural) for extraction; see :meth:`Formatter.n_`."""
+    return singular, plural
 
 
 def check_lang(lang: str) -> str:
@@ -80,12 +86,78 @@ def _english_territories() -> dict[str, str]:
     return {str(v).lower(): k for k, v in Locale.parse("en").territories.items()}
 
 
+# Areas that are not ISO territories: Wyscout codes the home nations with its own alpha-3 codes
+# (and no alpha-2); their names are catalog messages. Kosovo is CLDR's XK.
+HOME_NATIONS = {
+    "XEN": N_("England"),
+    "XSC": N_("Scotland"),
+    "XWA": N_("Wales"),
+    "XNI": N_("Northern Ireland"),
+}
+AREA_ALIASES = {"XKS": "XK"}
+# Wyscout's English area names that CLDR spells otherwise.
+AREA_NAMES = {
+    "congo dr": "CD",
+    "korea republic": "KR",
+    "korea dpr": "KP",
+    "côte d'ivoire": "CI",
+    "ivory coast": "CI",
+    "usa": "US",
+    "united states": "US",
+    "bosnia-herzegovina": "BA",
+    "cape verde islands": "CV",
+    "macedonia fyr": "MK",
+    "curaçao": "CW",
+    "kosovo": "XK",
+    "chinese taipei": "TW",
+    "hong kong": "HK",
+    "republic of ireland": "IE",
+    "czech republic": "CZ",
+    "china pr": "CN",
+    "trinidad and tobago": "TT",
+    "ireland republic": "IE",
+    "turkey": "TR",
+    "congo": "CG",
+    "reunion": "RE",
+    "são tomé e príncipe": "ST",
+}
+
+
+def area_code(value: str | None) -> str:
+    """An area as a code: ISO alpha-2 ('BE'), or a home nation's Wyscout code ('XEN'), from a code
+    or an English name as the provider writes it ('Belgium', 'England', 'Congo DR'); '' if unknown."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    if "\\u" in text:  # Wyscout's files carry some names as literal escapes: C\\u00f4te d'Ivoire
+        text = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    upper = text.upper()
+    if upper in HOME_NATIONS:
+        return upper
+    if upper in AREA_ALIASES:
+        return AREA_ALIASES[upper]
+    if len(upper) == 2 and upper.isalpha() and upper in Locale.parse("en").territories:
+        return upper
+    lower = text.lower()
+    for code, name in HOME_NATIONS.items():
+        if lower == name.lower():
+            return code
+    return AREA_NAMES.get(lower) or _english_territories().get(lower, "")
+
+
 class Formatter:
     """Numbers, money and dates as the reader writes them (Babel, CLDR data)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = check_lang(lang)
         self.locale = Locale.parse(LOCALES[lang])
+
+    def n_(self, singular: str, plural: str, n: float | int | None, **values: Any) -> str:
+        """A counted phrase in the reader's plural form (the catalog's Plural-Forms), its number
+        (``%(n)s``) and the other values formatted in his locale: "1 goal", "2 gol", "1 but"."""
+        count = int(n or 0)
+        text = translations(self.lang).ngettext(singular, plural, count)
+        return text % {"n": self.num(n), **values}
 
     def num(self, value: float | int | None, digits: int = 0) -> str:
         if value is None or value != value:  # None or NaN
@@ -115,8 +187,11 @@ class Formatter:
         return format_date(value, format=form, locale=self.locale)
 
     def country(self, name: str) -> str:
-        """A country as the provider names it in English (Wyscout: "Italy"), in the reader's language."""
-        code = _english_territories().get(name.strip().lower())
+        """A country, as a code ('BE', 'XEN') or as the provider names it in English ('Italy',
+        'England'), in the reader's language: 'Belgique', 'Angleterre'."""
+        code = area_code(name)
+        if code in HOME_NATIONS:
+            return translations(self.lang).gettext(HOME_NATIONS[code])
         return str(self.locale.territories.get(code, name)) if code else name
 
     def short_date(self, value: dt.date | dt.datetime) -> str:
@@ -126,11 +201,22 @@ class Formatter:
         return format_date(value, format="d MMM", locale=self.locale)
 
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "NP_": (1, 2), "n_": (1, 2)}
 
 
 def extract_messages() -> list[str]:
-    """Every message of the reports' code (``N_``) and templates (``_``), in source order."""
+    """Every message of the reports' code (``N_``) and templates (``_``), in source order; the
+    counted ones (``ngettext``, ``NP_``) are :func:`extract_plural_messages`."""
+    return [m for m in _extract() if isinstance(m, str)]
+
+
+def extract_plural_messages() -> list[tuple[str, str]]:
+    """Every counted message (singular, plural): ``ngettext`` / ``NP_`` in code and templates."""
+    return [m for m in _extract() if isinstance(m, tuple)]
+
+
+@cache
+def _extract() -> tuple[str | tuple[str, str], ...]:
     from babel.messages.extract import extract_from_dir
 
     method_map = [("**.py", "python"), ("templates/**.j2", "jinja2.ext:babel_extract")]
@@ -142,12 +228,12 @@ def extract_messages() -> list[str]:
         }
     }
     root = Path(__file__).resolve().parent
-    found: dict[str, None] = {}
+    found: dict[str | tuple[str, str], None] = {}
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(root), method_map, options, keywords=KEYWORDS
     ):
-        found.setdefault(message if isinstance(message, str) else message[0], None)
-    return list(found)
+        found.setdefault(message if isinstance(message, str) else (message[0], message[1]), None)
+    return tuple(found)
 
 
 def main() -> None:

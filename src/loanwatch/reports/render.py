@@ -45,12 +45,129 @@ def environment(lang: str) -> Environment:
     env.filters.update(
         num=fmt.num, pct=fmt.pct, money=fmt.money, day=fmt.date, short_day=fmt.short_date, country=fmt.country
     )
-    env.globals.update(vocab=vocab, lang=lang, html_lang=LOCALES[lang].split("_")[0])
+    env.globals.update(
+        vocab=vocab,
+        lang=lang,
+        html_lang=LOCALES[lang].split("_")[0],
+        n_=fmt.n_,
+        count=lambda what, n: fmt.n_(*vocab.COUNTS[what], n),
+        alert_text=lambda a: alert_text(lang, a),
+        warning_text=lambda w: warning_text(lang, w),
+        reference_text=lambda p: reference_text(lang, p),
+    )
     return env
 
 
 def _word(lang: str, table: Mapping[str, str], key: str) -> str:
     return translations(lang).gettext(table[key]) if key in table else key
+
+
+def _one(message: str | tuple[str, str]) -> str:
+    return message if isinstance(message, str) else message[0]
+
+
+def _two(message: str | tuple[str, str]) -> tuple[str, str]:
+    return message if isinstance(message, tuple) else (message, message)
+
+
+def alert_text(lang: str, alert: Mapping[str, Any]) -> str:
+    """An alert in the reader's words, written from its kind and evidence (one catalog message per
+    kind, ``vocab.ALERT_TEXTS``); '' when the evidence lacks what the message needs (the kind's
+    name is shown alone then, never the tracking module's English title)."""
+    ev = alert.get("evidence")
+    if isinstance(ev, str):
+        import json
+
+        try:
+            ev = json.loads(ev)
+        except ValueError:
+            ev = None
+    if not isinstance(ev, Mapping):
+        return ""
+    kind = str(alert.get("kind") or "")
+    message = vocab.ALERT_TEXTS.get(kind)
+    if message is None:
+        return ""
+    tr, fmt = translations(lang), Formatter(lang)
+
+    def day(key: str) -> str:
+        return fmt.date(_as_date(ev.get(key))) if _as_date(ev.get(key)) else "–"
+
+    try:
+        if kind == "minutes_collapse":
+            n = len(ev.get("matches") or []) or None
+            if n is None:
+                return ""
+            text = fmt.n_(
+                *_two(message), n, share=fmt.pct(ev["share_last"]), before=fmt.pct(ev["share_before"])
+            )
+        elif kind == "out_of_squad":
+            text = fmt.n_(*_two(message), int(ev["in_a_row"]), since=day("since"))
+        elif kind == "not_starting":
+            text = fmt.n_(
+                *_two(message),
+                int(ev["without_start"]),
+                since=day("since"),
+                unused=fmt.num(ev["unused"]),
+                came_on=fmt.num(ev["came_on"]),
+                absent=fmt.num(ev["not_in_squad"]),
+            )
+        elif kind == "role_change":
+            text = tr.gettext(_one(message)) % {
+                "to": _word(lang, vocab.ROLES, str(ev["to"])),
+                "was": _word(lang, vocab.ROLES, str(ev["from"])),
+            }
+        elif kind in ("breakout", "slump"):
+            text = tr.gettext(_one(message)) % {
+                "metric": str(ev["metric"]).upper(),
+                "recent": fmt.num(ev["recent_p90"], 2),
+                "base": fmt.num(ev["baseline_shrunk_p90"], 2),
+                "z": fmt.num(ev["z"], 1),
+            }
+        elif kind == "obligation_fired":
+            text = tr.gettext(_one(message)) % {"date": day("fired_on"), "trigger": str(ev["trigger"])}
+        elif kind == "obligation_close":
+            text = fmt.n_(
+                *_two(message),
+                int(ev["to_go"]),
+                count=fmt.num(ev["count"]),
+                target=fmt.num(ev["target"]),
+                trigger=str(ev["trigger"]),
+            )
+        elif kind == "loan_ending":
+            text = fmt.n_(*_two(message), int(ev["days_left"]), date=day("end_date"))
+            decision = vocab.LOAN_DECISIONS.get(str(ev.get("loan_type") or ""))
+            if decision:
+                text = tr.gettext(vocab.ALERT_DECISION) % {"text": text, "decision": tr.gettext(decision)}
+        elif kind == "recall_window":
+            text = tr.gettext(_one(message)) % {"date": day("closes")}
+        else:
+            return ""
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if ev.get("fee_eur") and kind in ("obligation_fired", "loan_ending"):
+        text += " (" + tr.gettext(vocab.ALERT_FEE) % {"fee": fmt.money(ev["fee_eur"])} + ")"
+    return text
+
+
+def warning_text(lang: str, warning: Mapping[str, Any]) -> str:
+    """A data-quality warning in the reader's words where its code is known, else its own text."""
+    code = str(warning.get("code") or "")
+    if code in vocab.WARNING_CODES:
+        return translations(lang).gettext(vocab.WARNING_CODES[code])
+    return str(warning.get("message") or code)
+
+
+def reference_text(lang: str, profile: Mapping[str, Any]) -> str:
+    """Which league the figures are adjusted to, and why, in the reader's words."""
+    tr = translations(lang)
+    ref = profile.get("reference") or {}
+    source = str(ref.get("source") or "default")
+    words = tr.gettext(vocab.REFERENCE_SOURCES.get(source, vocab.REFERENCE_SOURCES["default"]))
+    text = words % {"owner": ref.get("owner") or ""} if "%(owner)s" in words else words
+    if source == "default" and ref.get("owner_league"):
+        text += "; " + tr.gettext(vocab.REFERENCE_UNRATED) % {"league": ref["owner_league"]}
+    return text
 
 
 def say(lang: str, reason: Reason) -> str:
@@ -262,7 +379,9 @@ def _as_date(value: Any) -> date | None:
     return None
 
 
-def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[str, Any]:
+def digest_context(
+    digest: Mapping[str, Any], edition: str = "coach", warnings: Mapping[int, Any] | None = None
+) -> dict[str, Any]:
     """The digest's rows as the template reads them; alerts first, most severe first.
 
     ``digest``: ``week_start``, ``week_end`` (dates), optional ``as_of``, ``players`` (one dict per
@@ -270,12 +389,17 @@ def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[st
     ``minutes``, ``available_minutes``, ``goals``, ``assists``, optional ``form`` (dict with
     ``verdict``) and ``alerts``), and optional ``alerts`` (dicts with ``player``, ``kind``,
     ``severity``, ``title``, ``raised_on``, ``status``). Alerts given only per player are
-    collected; in the coach's edition alerts about contract terms are left out."""
+    collected; in the coach's edition alerts about contract terms are left out. ``warnings``: the
+    stored data-quality warnings by match id (``Store.match_warnings``), shown beside the week's matches."""
     from loanwatch.reports.data import edition_alerts
 
     check_edition(edition)
     if not isinstance(digest, Mapping):
         digest = _digest_from_tracking(digest)
+    from loanwatch.reports.data import read_warnings
+
+    by_match = {int(k): read_warnings(v) for k, v in (warnings or {}).items()}
+    warning_notes: list[dict[str, Any]] = []
     players = [dict(p) for p in digest.get("players") or []]
     alerts = [dict(a) for a in digest.get("alerts") or []]
     if not alerts:
@@ -290,6 +414,17 @@ def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[st
         p["alert_count"] = sum(1 for a in alerts if a.get("player") == p.get("name"))
         form = p.get("form")
         p["form_words"] = str(form.get("verdict") or "") if isinstance(form, Mapping) else str(form or "")
+        week = []
+        for m in p.get("week") or []:
+            found = by_match.get(int(m["match_id"]), []) if m.get("match_id") is not None else []
+            marks = []
+            for w in found:
+                warning_notes.append(
+                    {"player": p.get("name", ""), "kickoff": _as_date(m.get("kickoff")), **w}
+                )
+                marks.append(len(warning_notes))
+            week.append({**m, "marks": marks})
+        p["week"] = week
     players.sort(key=lambda p: (-p["alert_count"], str(p.get("name", ""))))
     return {
         "week_start": _as_date(digest.get("week_start")),
@@ -298,7 +433,18 @@ def digest_context(digest: Mapping[str, Any], edition: str = "coach") -> dict[st
         "players": players,
         "alerts": [{**a, "raised_on": _as_date(a.get("raised_on"))} for a in alerts],
         "edition": edition,
+        "warnings": warning_notes,
     }
+
+
+def digest_match_ids(digest: Any) -> list[int]:
+    """The ids of the week's matches in a tracking ``Digest`` (to look up their warnings)."""
+    return [
+        int(ln.match_id)
+        for e in getattr(digest, "entries", [])
+        for ln in e.matches
+        if ln.match_id is not None
+    ]
 
 
 def _digest_from_tracking(digest: Any) -> dict[str, Any]:
@@ -313,7 +459,16 @@ def _digest_from_tracking(digest: Any) -> dict[str, Any]:
                 "name": name,
                 "watchlist": e.watchlist,
                 "host_club": e.club,
-                "week": [{"status": ln.status.value, "minutes": ln.minutes} for ln in e.matches],
+                "owner": (e.spell or {}).get("parent_club") or "" if e.watchlist is None else "",
+                "week": [
+                    {
+                        "status": ln.status.value,
+                        "minutes": ln.minutes,
+                        "match_id": ln.match_id,
+                        "kickoff": ln.kickoff,
+                    }
+                    for ln in e.matches
+                ],
                 "matches": season.matches if season else 0,
                 "appearances": season.appearances if season else 0,
                 "starts": season.starts if season else 0,
@@ -335,16 +490,21 @@ def _digest_from_tracking(digest: Any) -> dict[str, Any]:
 
 
 def render_digest(
-    digest_data: Mapping[str, Any], lang: str = "en", fmt: str = "pdf", edition: str = "coach"
+    digest_data: Mapping[str, Any],
+    lang: str = "en",
+    fmt: str = "pdf",
+    edition: str = "coach",
+    warnings: Mapping[int, Any] | None = None,
 ) -> bytes:
-    """The weekly portfolio digest (one A4 page, every loanee, alerts first) as PDF or HTML bytes."""
+    """The weekly portfolio digest (one A4 page, every loanee, alerts first) as PDF or HTML bytes;
+    ``warnings``: data-quality warnings by match id, shown beside the week's matches."""
     check_lang(lang)
     check_format(fmt)
     html = (
         environment(lang)
         .get_template("digest.html.j2")
         .render(
-            g=digest_context(digest_data, edition),
+            g=digest_context(digest_data, edition, warnings),
             word=lambda table, key: _word(lang, table, key),
             generated=datetime.now(),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loanwatch.reports.i18n import N_
+from loanwatch.reports.i18n import N_, NP_
 
 STATUS = {
     "started": N_("started"),
@@ -119,3 +119,67 @@ GOALKEEPER_METRICS = {
     "launch_share": N_("Share of long passes"),
 }
 GOALKEEPER_SHARES = frozenset({"save_pct", "pass_accuracy", "long_pass_accuracy", "launch_share"})
+
+
+# Counted things, "1 goal" / "2 goals" in each language's plural forms (reports and the CLI).
+COUNTS: dict[str, tuple[str, str]] = {
+    "goals": NP_("%(n)s goal", "%(n)s goals"),
+    "assists": NP_("%(n)s assist", "%(n)s assists"),
+    "appearances": NP_("%(n)s appearance", "%(n)s appearances"),
+    "starts": NP_("%(n)s start", "%(n)s starts"),
+    "shots": NP_("%(n)s shot", "%(n)s shots"),
+    "matches": NP_("%(n)s match", "%(n)s matches"),
+}
+
+# -- alerts in the reader's words: one message per kind, written from the alert's evidence ----------
+# (render.alert_text; the tracking module's own title is English and is not shown in reports)
+ALERT_TEXTS: dict[str, str | tuple[str, str]] = {
+    "minutes_collapse": NP_(
+        "%(share)s of the minutes in the last match (%(before)s before)",
+        "%(share)s of the minutes over the last %(n)s matches (%(before)s before)",
+    ),
+    "out_of_squad": NP_(
+        "Not in the squad for %(n)s match (since %(since)s)",
+        "Not in the squad for %(n)s matches in a row (since %(since)s)",
+    ),
+    "not_starting": NP_(
+        "No start in %(n)s match (since %(since)s): %(unused)s unused on the bench, %(came_on)s off the "
+        "bench, %(absent)s not in the squad",
+        "No start in %(n)s matches (since %(since)s): %(unused)s unused on the bench, %(came_on)s off the "
+        "bench, %(absent)s not in the squad",
+    ),
+    "role_change": N_("Now plays as %(to)s (was %(was)s)"),
+    "breakout": N_("%(metric)s per 90 up to %(recent)s, against %(base)s before (%(z)s standard errors)"),
+    "slump": N_("%(metric)s per 90 down to %(recent)s, against %(base)s before (%(z)s standard errors)"),
+    "obligation_fired": N_("Purchase condition reached on %(date)s: “%(trigger)s”"),
+    "obligation_close": NP_(
+        "%(count)s of %(target)s for the purchase condition “%(trigger)s”: %(n)s to go",
+        "%(count)s of %(target)s for the purchase condition “%(trigger)s”: %(n)s to go",
+    ),
+    "loan_ending": NP_("The loan ends on %(date)s, in %(n)s day", "The loan ends on %(date)s, in %(n)s days"),
+    "recall_window": N_("Recall window open until %(date)s"),
+}
+ALERT_FEE = N_("fee %(fee)s")
+ALERT_DECISION = N_("%(text)s: %(decision)s")
+LOAN_DECISIONS = {
+    "loan_with_option": N_("decide on the option"),
+    "loan_with_obligation": N_("check the condition of the obligation to buy"),
+    "loan_back": N_("he returns to the club"),
+    "dry_loan": N_("plan his return or his next loan"),
+}
+# Data-quality warnings stored on a match (matches.warnings), by code; others show their own text.
+WARNING_CODES = {
+    "score_mismatch": N_(
+        "the goals in the events differ from the match sheet's score (a partial feed, accepted at ingest)"
+    ),
+}
+# Where the reference league of the league adjustment comes from (metrics/league.py).
+REFERENCE_SOURCES = {
+    "chosen": N_("the reference league chosen for this report"),
+    "setting": N_("the club's reference league setting"),
+    "owner_data": N_("the league of the owner club, %(owner)s"),
+    "owner_list": N_("the league of the owner club, %(owner)s, from the loan list"),
+    "owner_table": N_("the league of the owner club, %(owner)s, from the table of owner leagues"),
+    "default": N_("the default reference league"),
+}
+REFERENCE_UNRATED = N_("%(league)s, the owner club's league, has no strength in the table")

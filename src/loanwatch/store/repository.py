@@ -141,6 +141,8 @@ class Store:
                 "height_cm": p.height_cm,
                 "role": p.role,
                 "nationality": p.nationality,
+                "passport_area": p.passport_area,
+                "birth_area": p.birth_area,
             }
             if key in self._player_ids:
                 if refresh:
@@ -998,6 +1000,51 @@ class Store:
                 {**dict(r._mapping), "id": None, "length_minutes": 0.0, "no_data": True}
                 for r in conn.execute(q)
             ]
+
+    # -- what the reports say about a player (reports helper) -------------------------------------
+
+    def player_last_match_date(self, player_id: int) -> date | None:
+        """The kickoff date of the player's last match in the data (on a sheet, any club)."""
+        q = (
+            select(func.max(t.matches.c.kickoff))
+            .join(t.appearances, t.appearances.c.match_id == t.matches.c.id)
+            .where(t.appearances.c.player_id == player_id)
+        )
+        with self.engine.connect() as conn:
+            last = conn.execute(q).scalar()
+        if isinstance(last, str):
+            last = datetime.fromisoformat(last)
+        return last.date() if isinstance(last, datetime) else last
+
+    def player_national_teams(self, player_id: int) -> list[str]:
+        """The areas of the national teams the player was on the sheet for (a national team is a
+        club named as its area, officially too:
+        'Belgium' of Belgium), most recent first."""
+        q = (
+            select(t.clubs.c.area, func.max(t.matches.c.kickoff).label("last"))
+            .join(t.appearances, t.appearances.c.club_id == t.clubs.c.id)
+            .join(t.matches, t.matches.c.id == t.appearances.c.match_id)
+            .where(
+                t.appearances.c.player_id == player_id,
+                t.clubs.c.name == t.clubs.c.area,
+                t.clubs.c.official_name == t.clubs.c.name,  # not AS Monaco FC, of Monaco
+                t.clubs.c.area != "",
+            )
+            .group_by(t.clubs.c.area)
+            .order_by(func.max(t.matches.c.kickoff).desc())
+        )
+        with self.engine.connect() as conn:
+            return [str(r.area) for r in conn.execute(q)]
+
+    def match_warnings(self, match_ids: Sequence[int]) -> dict[int, str]:
+        """The stored data-quality warnings (``matches.warnings``, raw text) of the matches that have any."""
+        if not match_ids:
+            return {}
+        q = select(t.matches.c.id, t.matches.c.warnings).where(
+            t.matches.c.id.in_(list(match_ids)), t.matches.c.warnings != ""
+        )
+        with self.engine.connect() as conn:
+            return {int(r.id): str(r.warnings) for r in conn.execute(q) if r.warnings}
 
 
 def _spell_values(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -112,6 +112,9 @@ players = Table(
     Column("height_cm", Integer),
     Column("role", String(8), nullable=False, default=""),
     Column("nationality", Text, nullable=False, default=""),
+    # Area codes (ISO alpha-2, or the provider's alpha-3 for the home nations): migration 0011
+    Column("passport_area", String(8), nullable=False, server_default=""),
+    Column("birth_area", String(8), nullable=False, server_default=""),
     UniqueConstraint("provider", "provider_id", name="uq_players_provider"),
 )
 

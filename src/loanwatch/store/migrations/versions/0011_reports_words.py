@@ -7,8 +7,8 @@ Create Date: 2026-12-01 20:20:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0011"
 down_revision = "0010"
@@ -17,9 +17,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # reserved for: reports and words
-    pass
+    # The player's passport and birth areas as the provider codes them (ISO alpha-2, or Wyscout's
+    # alpha-3 for the home nations: XEN England, XSC Scotland, ...): nationality shown in the reader's
+    # language, and a second nationality where they differ. Filled by the next ingest of players.json.
+    with op.batch_alter_table("players") as batch_op:
+        batch_op.add_column(sa.Column("passport_area", sa.String(8), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("birth_area", sa.String(8), server_default="", nullable=False))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("players") as batch_op:
+        batch_op.drop_column("birth_area")
+        batch_op.drop_column("passport_area")
