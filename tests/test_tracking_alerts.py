@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import SHARED_DATA
+from conftest import SHARED_DATA
 
 from loanwatch.api import Loanwatch
 

@@ -179,7 +179,8 @@ def describe_player(player: Mapping[str, Any], club: str = "") -> str:
     roles = {"GK": "goalkeeper", "DF": "defender", "MD": "midfielder", "FW": "forward"}
     role = player.get("role") or ""
     short = player.get("short_name") or ""
-    known_as = short and normalize_name(short) != normalize_name(display_name(player))
+    head = legal_name(player) or display_name(player)  # the registered name tells namesakes apart
+    known_as = short and normalize_name(short) != normalize_name(head)
     parts = [
         f"known as {short}" if known_as else "",
         f"born {player.get('birth_date') or '?'}",
@@ -187,4 +188,4 @@ def describe_player(player: Mapping[str, Any], club: str = "") -> str:
         roles.get(role, role),
         f"{player.get('provider')} id {player.get('provider_id')}",
     ]
-    return f"{display_name(player)} ({', '.join(p for p in parts if p)})"
+    return f"{head} ({', '.join(p for p in parts if p)})"

@@ -20,12 +20,12 @@ def upgrade() -> None:
     # The player's passport and birth areas as the provider codes them (ISO alpha-2, or Wyscout's
     # alpha-3 for the home nations: XEN England, XSC Scotland, ...): nationality shown in the reader's
     # language, and a second nationality where they differ. Filled by the next ingest of players.json.
-    with op.batch_alter_table("players") as batch_op:
-        batch_op.add_column(sa.Column("passport_area", sa.String(8), server_default="", nullable=False))
-        batch_op.add_column(sa.Column("birth_area", sa.String(8), server_default="", nullable=False))
+    # Plain ALTER TABLE (SQLite and PostgreSQL both add and drop columns in place): a batch copy of
+    # ``players`` would drop a table that every other table references.
+    op.add_column("players", sa.Column("passport_area", sa.String(8), server_default="", nullable=False))
+    op.add_column("players", sa.Column("birth_area", sa.String(8), server_default="", nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("players") as batch_op:
-        batch_op.drop_column("birth_area")
-        batch_op.drop_column("passport_area")
+    op.drop_column("players", "birth_area")
+    op.drop_column("players", "passport_area")
