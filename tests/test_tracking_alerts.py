@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED_DATA
 
+from conftest import SHARED_DATA
 from loanwatch.api import Loanwatch
 
 PORTFOLIOS = Path(__file__).resolve().parents[1] / "data" / "portfolios"
