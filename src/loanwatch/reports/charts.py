@@ -33,7 +33,7 @@ STATUS_COLOURS = {
     "unused": "#b7b7b7",
     "not_in_squad": "#c0392b",
     "no_data": "#eeeeee",
-    "ineligible": "#d9d2e9",
+    "ineligible": "#8e7cc3",
 }
 PIZZA_GROUP_COLOURS = {"attack": "#1f4e79", "possession": "#3d85c6", "defence": "#7a9e3b"}
 
@@ -68,6 +68,10 @@ def minutes_timeline(
         zorder=2,
     )
     for x, ln in zip(xs, lines, strict=True):
+        if ln["status"] == "ineligible":  # against his owner club: a hatched bar, not an absence
+            ax.bar(
+                x, 90, color="none", edgecolor=STATUS_COLOURS["ineligible"], hatch="////", width=0.8, zorder=1
+            )
         if ln["status"] in ("unused", "not_in_squad"):
             ax.plot(
                 x,
@@ -88,8 +92,22 @@ def minutes_timeline(
         Patch(color=STATUS_COLOURS[s], label=status_labels[s])
         for s in ("started", "came_on", "unused", "not_in_squad")
     ]
+    if any(ln["status"] == "ineligible" for ln in lines) and "ineligible" in status_labels:
+        handles.append(
+            Patch(
+                facecolor="none",
+                edgecolor=STATUS_COLOURS["ineligible"],
+                hatch="////",
+                label=status_labels["ineligible"],
+            )
+        )
     ax.legend(
-        handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=7
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=len(handles),
+        frameon=False,
+        fontsize=7,
     )
     fig.tight_layout()
     return _png(fig)
