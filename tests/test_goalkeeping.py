@@ -207,3 +207,13 @@ def test_a_store_stamped_before_the_table_reads_no_keeper_stats(tmp_path: Path) 
         conn.execute(text("DROP TABLE goalkeeper_match_stats"))
     assert lw.store.goalkeeper_match_stats_frame().empty
     lw.store.save_goalkeeper_match_stats(pd.DataFrame(columns=["match_id", "player_id"]))
+
+
+def test_a_keepers_form_is_not_read_on_vaep(lw: Loanwatch) -> None:
+    """VAEP measures play with the ball: no breakout or slump is called for a goalkeeper, and the
+    report says why (the form section, the alerts and the recommendation read the same verdict)."""
+    form = lw.form(MERET)
+    assert form is not None and form["verdict"] == "not for goalkeepers"
+    data = player_report_data(lw, MERET, edition="coach", min_minutes=MIN_MINUTES)
+    html = render_player(data, "en", "html").decode()
+    assert "not read for a goalkeeper" in html and "read his goalkeeping profile instead" in html

@@ -97,6 +97,7 @@ FORM_VERDICTS: dict[str, str | None] = {
     "slump": "down",
     "steady": "flat",
     "not enough minutes": None,
+    "not for goalkeepers": None,
     "no data": None,
 }
 

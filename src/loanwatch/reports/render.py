@@ -305,6 +305,8 @@ def _form(form: Any, lang: str) -> dict[str, Any] | None:
                 "z": fmt.num(form.get("z"), 1),
             }
         )
+    elif verdict == "not for goalkeepers":
+        sentences.append(tr.gettext(vocab.FORM_KEEPER))
     elif form.get("recent_minutes") is not None and n:
         sentences.append(
             tr.gettext(vocab.FORM_SHORT)

@@ -78,6 +78,7 @@ FORM_VERDICTS = {
     "slump": N_("slump"),
     "steady": N_("steady"),
     "not enough minutes": N_("not enough minutes"),
+    "not for goalkeepers": N_("not read for a goalkeeper"),
     "no data": N_("no data"),
 }
 ALERT_KINDS = {
@@ -99,6 +100,10 @@ FORM_TREND = N_(
 )
 FORM_SHORT = N_(
     "%(rmin)s minutes in the last %(n)s matches and %(bmin)s before them: too few to tell a trend from noise."
+)
+FORM_KEEPER = N_(
+    "The form trend reads VAEP per 90, which measures play with the ball, not goalkeeping: for a "
+    "goalkeeper, read his goalkeeping profile instead."
 )
 FORM_METHOD = N_(
     "A breakout or a slump is called only when the change is larger than the noise of the minutes "

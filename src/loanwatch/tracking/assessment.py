@@ -44,6 +44,7 @@ DIRECTIONS: dict[str, str | None] = {
     "slump": "down",
     "steady": "flat",
     "not enough minutes": None,
+    "not for goalkeepers": None,
     "no data": None,
 }
 

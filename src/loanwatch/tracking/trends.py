@@ -34,6 +34,7 @@ from loanwatch.tracking.timeline import MatchLine
 
 MIN_PRIOR_MINUTES = 90.0
 MAX_PRIOR_MINUTES = 3000.0
+GOALKEEPER = "goalkeeper"  # the role name of metrics/roles.py
 POOLED = "all roles"
 
 
@@ -172,6 +173,15 @@ def trend(
     prior = priors.get(role) or priors.get(POOLED)
     m_r, x_r = _total(recent, metric)
     m_b, x_b = _total(base, metric)
+    if role == GOALKEEPER:
+        # VAEP, xT, xG and xA measure play with the ball, not goalkeeping: a keeper's form is read
+        # on his goalkeeping profile (metrics/goalkeeping.py), never as a breakout or a slump here.
+        return empty(
+            "not for goalkeepers",
+            m_r,
+            m_b,
+            f"No {label} form trend for a goalkeeper: his goalkeeping profile says how he plays.",
+        )
     if prior is None or m_r < min_minutes or m_b < min_minutes:
         return empty(
             "not enough minutes",
