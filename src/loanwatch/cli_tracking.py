@@ -51,14 +51,24 @@ def _severity(text: str) -> str:
     return f"[{SEVERITY_STYLE.get(text, '')}]{text}[/]"
 
 
+# Bookkeeping of the rules, not evidence a reader weighs (the title already says the rest).
+_EVIDENCE_HIDDEN = frozenset({"ongoing", "critical_after", "escalated_on", "last_matches", "matches_since"})
+
+
 def _evidence(evidence: dict[str, Any]) -> str:
+    """An alert's evidence for the terminal: its figures in words, the last five matches behind it."""
     if "explanation" in evidence:
         return str(evidence["explanation"])
     parts = []
     for key, value in evidence.items():
-        if key in ("matches", "counted_matches"):
+        if key in _EVIDENCE_HIDDEN:
+            continue
+        if key in ("matches", "counted_matches") and isinstance(value, list):
+            shown = value[-5:]
+            more = f"{len(value) - len(shown)} earlier, then " if len(value) > len(shown) else ""
             parts.append(
-                f"{key.replace('_', ' ')}: " + ", ".join(f"{m['date']} {m['status']}" for m in value)
+                f"{key.replace('_', ' ')}: {more}"
+                + ", ".join(f"{m['date']} {str(m['status']).replace('_', ' ')}" for m in shown)
             )
         elif value not in (None, "", [], {}):
             parts.append(f"{key.replace('_', ' ')}: {value}")
