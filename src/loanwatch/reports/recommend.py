@@ -73,6 +73,7 @@ from statistics import median
 from typing import Any
 
 from loanwatch.reports.i18n import N_
+from loanwatch.tracking.assessment import DIRECTIONS
 
 OPTIONS: tuple[str, ...] = ("recall", "keep", "extend", "sell", "integrate")
 REGULAR = 0.60
@@ -91,15 +92,8 @@ MODERATE_MINUTES = 450
 MODERATE_MATCHES = 8
 SUPPORTED = 2
 LEVELS = ("low", "moderate", "high")
-# Loanwatch.form's verdicts (tracking/trends.py) as directions
-FORM_VERDICTS: dict[str, str | None] = {
-    "breakout": "up",
-    "slump": "down",
-    "steady": "flat",
-    "not enough minutes": None,
-    "not for goalkeepers": None,
-    "no data": None,
-}
+# Loanwatch.form's verdicts (tracking/trends.py) as directions: the tracking module's one table
+FORM_VERDICTS = DIRECTIONS
 
 TREND_SOURCE_WORDS = {
     "form": N_("according to the form trend"),
