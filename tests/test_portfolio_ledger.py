@@ -478,3 +478,23 @@ def test_the_ledger_on_postgresql(pg_url: str, tmp_path: Path) -> None:  # noqa:
     assert (result.updated, [s["player_name"] for s in result.removed]) == (1, ["Kenedy"])
     spells = _by_name(lw)
     assert len(lw.loan_spells()) == 16 and spells["Serge Gnabry"][0]["start_date"] == date(2017, 7, 2)
+
+
+def test_a_new_clause_updates_its_spell_and_a_new_file_name_changes_nothing(
+    lw: Loanwatch, tmp_path: Path
+) -> None:
+    """The owner clause is part of the ledger: set in the same file it updates that one spell; the
+    same list saved under another name is the same loans (unchanged, its provenance moves)."""
+    assert lw.import_portfolio(SAMPLE_PORTFOLIO).added == 6
+    rows = _rows(SAMPLE_PORTFOLIO)
+    rows[0].append("eligible_vs_owner")
+    for row in rows[1:]:
+        row.append("no" if row[0] == "Mattia Caldara" else "")
+    same_file = _write(tmp_path / SAMPLE_PORTFOLIO.name, rows)
+    clause = lw.import_portfolio(same_file)
+    assert clause.problems == []
+    assert (clause.added, clause.updated, clause.unchanged) == (0, 1, 5)
+    assert _by_name(lw)["Mattia Caldara"][0]["eligible_vs_owner"] is False
+    renamed = lw.import_portfolio(_write(tmp_path / "juventus-copy.csv", rows))
+    assert (renamed.added, renamed.updated, renamed.unchanged) == (0, 0, 6)
+    assert _by_name(lw)["Mattia Caldara"][0]["source"].startswith("juventus-copy.csv")

@@ -1087,7 +1087,7 @@ def ledger_match(row: Mapping[str, Any], spell: Mapping[str, Any]) -> bool:
 _STORED = (
     "player_id", "player_name", "parent_club", "host_club_id", "host_club_name", "competition_name",
     "start_date", "end_date", "loan_type", "option_fee_eur", "obligation_fee_eur", "obligation_trigger",
-    "trigger_appearances", "recall_clause", "notes", "source", "warnings",
+    "trigger_appearances", "recall_clause", "notes", "source", "warnings", "eligible_vs_owner",
 )
 
 
@@ -1257,7 +1257,11 @@ def import_loan_list(
             result.added += 1
         else:
             stored = next(e for e in existing if e["id"] == spell_id)
-            if all(stored.get(k) == row.get(k) for k in _STORED if k in row):
+            differing = [k for k in _STORED if k in row and stored.get(k) != row.get(k)]
+            if not differing:
+                result.unchanged += 1
+            elif differing == ["source"]:
+                updates[spell_id] = row  # the same loan, listed in another file: its provenance moves
                 result.unchanged += 1
             else:
                 updates[spell_id] = row
