@@ -16,6 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from loanwatch.errors import PlayerAmbiguous as PlayerAmbiguous  # re-exported: the old path
+from loanwatch.errors import PlayerNotFound as PlayerNotFound
+from loanwatch.errors import player_not_found
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import Ingestor, IngestSummary, Progress
 from loanwatch.portfolio.names import describe_player, display_name, normalize_name, resolve_players
@@ -27,22 +30,6 @@ from loanwatch.tracking.timeline import SpellTimeline, spell_window
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = REPO_ROOT / "data" / "wyscout-2017-18"
 SAMPLE_PORTFOLIO = REPO_ROOT / "data" / "portfolios" / "juventus-2017-18.csv"
-
-
-class PlayerNotFound(LookupError):
-    exit_status = 1  # the CLI's status for it (cli_common.handle_errors)
-
-    def __init__(self, name: str, candidates: Sequence[str] = ()) -> None:
-        self.name = name
-        self.candidates = list(candidates)
-        if len(self.candidates) > 1:
-            hint = (
-                f" (it could be: {'; '.join(self.candidates)}. Write the provider id, or the name with "
-                "the birth date as 'Name (born YYYY-MM-DD)')"
-            )
-        else:
-            hint = f" (did you mean: {', '.join(self.candidates)}?)" if self.candidates else ""
-        super().__init__(f"no single player matches {name!r}{hint}")
 
 
 _P = ParamSpec("_P")
@@ -186,7 +173,8 @@ class Loanwatch:
         """One player by name: loanees first (as the club's list writes them), then everyone.
 
         Also accepted: a provider id ("265673") and "Name (born YYYY-MM-DD)". A name that fits
-        several players raises PlayerNotFound listing them (birth date, club, role, id)."""
+        several players raises PlayerAmbiguous (a PlayerNotFound) listing them (birth date, club,
+        role, id)."""
         spells = self.store.loan_spells()
         loanees = {s["player_id"]: s for s in spells}
         matches = resolve_players(name, [self.store.player(pid) or {} for pid in loanees])
@@ -202,7 +190,7 @@ class Loanwatch:
             described = [describe_player(p, clubs.get(int(p["id"]), "")) for p in chosen]
             if len(matches) > len(chosen):
                 described.append(f"and {len(matches) - len(chosen)} more")
-            raise PlayerNotFound(name, described)
+            raise player_not_found(name, described, matches=len(matches))
         return dict(matches[0].player)
 
     def player_timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]:
