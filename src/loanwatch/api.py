@@ -16,9 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from loanwatch.errors import PlayerAmbiguous as PlayerAmbiguous  # re-exported: the old path
+from loanwatch.errors import PlayerNotFound as PlayerNotFound
+from loanwatch.errors import player_not_found
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import Ingestor, IngestSummary, Progress
 from loanwatch.portfolio.names import describe_player, display_name, normalize_name, resolve_players
+from loanwatch.settings import MIN_MINUTES, Settings
 from loanwatch.store import Store, open_engine, resolve_store_url, writer_lock
 from loanwatch.store.engine import describe
 from loanwatch.store.repository import season_name
@@ -27,22 +31,6 @@ from loanwatch.tracking.timeline import SpellTimeline, spell_window
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DATA = REPO_ROOT / "data" / "wyscout-2017-18"
 SAMPLE_PORTFOLIO = REPO_ROOT / "data" / "portfolios" / "juventus-2017-18.csv"
-
-
-class PlayerNotFound(LookupError):
-    exit_status = 1  # the CLI's status for it (cli_common.handle_errors)
-
-    def __init__(self, name: str, candidates: Sequence[str] = ()) -> None:
-        self.name = name
-        self.candidates = list(candidates)
-        if len(self.candidates) > 1:
-            hint = (
-                f" (it could be: {'; '.join(self.candidates)}. Write the provider id, or the name with "
-                "the birth date as 'Name (born YYYY-MM-DD)')"
-            )
-        else:
-            hint = f" (did you mean: {', '.join(self.candidates)}?)" if self.candidates else ""
-        super().__init__(f"no single player matches {name!r}{hint}")
 
 
 _P = ParamSpec("_P")
@@ -64,8 +52,10 @@ def writes(method: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 class Loanwatch:
-    def __init__(self, store: str | None = None) -> None:
-        self.url = resolve_store_url(store)
+    def __init__(self, store: str | None = None, *, settings: Settings | None = None) -> None:
+        # The settings as of opening (settings.py: argument > environment > loanwatch.toml > default).
+        self.settings = settings if settings is not None else Settings.load(store=store)
+        self.url = resolve_store_url(store or self.settings.store)
         self.store = Store(open_engine(self.url))
         self._tracker_cache: tuple[Any, Any] | None = None
 
@@ -186,7 +176,8 @@ class Loanwatch:
         """One player by name: loanees first (as the club's list writes them), then everyone.
 
         Also accepted: a provider id ("265673") and "Name (born YYYY-MM-DD)". A name that fits
-        several players raises PlayerNotFound listing them (birth date, club, role, id)."""
+        several players raises PlayerAmbiguous (a PlayerNotFound) listing them (birth date, club,
+        role, id)."""
         spells = self.store.loan_spells()
         loanees = {s["player_id"]: s for s in spells}
         matches = resolve_players(name, [self.store.player(pid) or {} for pid in loanees])
@@ -202,7 +193,7 @@ class Loanwatch:
             described = [describe_player(p, clubs.get(int(p["id"]), "")) for p in chosen]
             if len(matches) > len(chosen):
                 described.append(f"and {len(matches) - len(chosen)} more")
-            raise PlayerNotFound(name, described)
+            raise player_not_found(name, described, matches=len(matches))
         return dict(matches[0].player)
 
     def player_timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]:
@@ -255,10 +246,16 @@ class Loanwatch:
             chosen=chosen,
             league_in_data=self.club_league(owner),
             league_in_list=spell.get("parent_competition") or spell.get("owner_league"),
+            settings=self.settings,
         )
 
     def spell_profiles(
-        self, name: str, *, as_of: date | None = None, min_minutes: float = 900, reference: str | None = None
+        self,
+        name: str,
+        *,
+        as_of: date | None = None,
+        min_minutes: float = MIN_MINUTES,
+        reference: str | None = None,
     ) -> list[dict[str, Any]]:
         """Per loan spell: per-90 figures and percentiles against the same role in the same
         competition and season, with the league-strength adjustment (see metrics/league.py) to
@@ -305,7 +302,7 @@ class Loanwatch:
         return out
 
     def goalkeeper_profiles(
-        self, name: str, *, as_of: date | None = None, min_minutes: float = 900
+        self, name: str, *, as_of: date | None = None, min_minutes: float = MIN_MINUTES
     ) -> list[dict[str, Any]]:
         """Per loan spell of a goalkeeper: his goalkeeping figures and percentiles against the
         keepers of the same competition and season (metrics/goalkeeping.py), his matches in goal
@@ -372,7 +369,7 @@ class Loanwatch:
         return shots[shots["player_id"] == player_id].reset_index(drop=True)
 
     def export_metrics(
-        self, season: str, out: str | Path, fmt: str = "csv", *, min_minutes: float = 900
+        self, season: str, out: str | Path, fmt: str = "csv", *, min_minutes: float = MIN_MINUTES
     ) -> tuple[Path, int]:
         """Season profiles of every player (per 90, percentiles, roles, names) as CSV or Parquet."""
         import polars as pl
@@ -407,7 +404,7 @@ class Loanwatch:
         as ``{"out_of_squad": {"matches": 2}}``) for this instance's alerts and digests."""
         from loanwatch.tracking.config import load_config
 
-        config = load_config(path)
+        config = load_config(path, settings=self.settings)
         self._alert_config = config.with_overrides(overrides) if overrides else config
         return self._alert_config
 
@@ -420,7 +417,8 @@ class Loanwatch:
         chosen = getattr(self, "_alert_config", None)  # None: the default settings
         cached = self._tracker_cache
         if cached is None or cached[0] is not chosen:
-            cached = self._tracker_cache = (chosen, Tracker(self.store, chosen or load_config()))
+            config = chosen or load_config(settings=self.settings)
+            cached = self._tracker_cache = (chosen, Tracker(self.store, config))
         return cached[1]
 
     def _store_changed(self) -> None:
@@ -562,7 +560,7 @@ class Loanwatch:
         lang: str = "en",
         fmt: str = "html",
         edition: str = "coach",
-        min_minutes: float = 900,
+        min_minutes: float = MIN_MINUTES,
         reference_league: str | None = None,
     ) -> Path:
         """Write the player's report: ``lang`` it / en / fr, ``fmt`` html / pdf, ``edition`` coach
@@ -598,7 +596,7 @@ class Loanwatch:
         lang: str = "en",
         fmt: str = "html",
         edition: str = "coach",
-        min_minutes: float = 900,
+        min_minutes: float = MIN_MINUTES,
         progress: Callable[[str, int, int], None] | None = None,
         owner: str | None = None,
         reference_league: str | None = None,

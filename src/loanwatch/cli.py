@@ -29,6 +29,7 @@ from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import IngestSummary
 from loanwatch.portfolio.importer import describe_warning
 from loanwatch.portfolio.names import display_name, legal_name
+from loanwatch.settings import MIN_MINUTES
 from loanwatch.tracking.timeline import SpellTimeline, status_label
 
 app = typer.Typer(
@@ -235,6 +236,12 @@ ReferenceOption = Annotated[
         "setting: LOANWATCH_REFERENCE_LEAGUE).",
     ),
 ]
+MinMinutesOption = Annotated[
+    float | None,
+    typer.Option(
+        help=f"Minutes to be in a peer group (default: {MIN_MINUTES}; setting: LOANWATCH_MIN_MINUTES)."
+    ),
+]
 
 
 def _n(what: str, n: float | int) -> str:
@@ -277,12 +284,13 @@ def player(
     profile: Annotated[
         bool, typer.Option("--profile/--no-profile", help="Add per-90 figures and percentiles.")
     ] = True,
-    min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
+    min_minutes: MinMinutesOption = None,
     reference_league: ReferenceOption = None,
     store: StoreOption = None,
 ) -> None:
     """The player's appearances during each loan spell."""
     lw = open_store(store)
+    min_minutes = lw.settings.min_minutes if min_minutes is None else min_minutes
     who = lw.find_player(name)
     timelines = lw.player_timelines(name, parse_date(as_of))
     _print_player_header(lw, who)
@@ -431,11 +439,12 @@ def metrics_export(
     season: Annotated[str, typer.Option(help="Season, e.g. 2017/18 (tournaments: 2016).")],
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
     out: Annotated[Path | None, typer.Option(help="Output file. Default: metrics-<season>.<format>")] = None,
-    min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
+    min_minutes: MinMinutesOption = None,
     store: StoreOption = None,
 ) -> None:
     """Every player's season profile: totals, per 90, percentiles against his role's peers."""
     lw = open_store(store)
+    min_minutes = lw.settings.min_minutes if min_minutes is None else min_minutes
     path = out or Path(f"metrics-{season.replace('/', '-')}.{fmt}")
     try:
         written, rows = lw.export_metrics(season, path, fmt, min_minutes=min_minutes)
@@ -540,7 +549,7 @@ def report(
         str, typer.Option("--edition", help="coach (no fees or contract terms) or director.")
     ] = "coach",
     every: Annotated[bool, typer.Option("--all", help="Every player of the portfolio.")] = False,
-    min_minutes: Annotated[float, typer.Option(help="Minutes to be in a peer group.")] = 900,
+    min_minutes: MinMinutesOption = None,
     owner: OwnerOption = None,
     reference_league: ReferenceOption = None,
     store: StoreOption = None,
@@ -555,6 +564,7 @@ def report(
     if (name is None) == (not every):
         raise typer.BadParameter("give a player's name or --all, not both")
     lw = open_store(store)
+    min_minutes = lw.settings.min_minutes if min_minutes is None else min_minutes
     options: dict[str, Any] = {
         "lang": lang,
         "fmt": fmt,

@@ -15,9 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from loanwatch.api import Loanwatch, PlayerNotFound
-from loanwatch.ingest.errors import IngestError
-from loanwatch.store.errors import StoreError
+from loanwatch.api import Loanwatch
+from loanwatch.errors import LoanwatchError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -73,9 +72,10 @@ def parse_date(value: str | None, option: str = "--as-of") -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
 
 
-# Errors a user can act on, each printed as its one-line message; the exit status is the class's
-# ``exit_status`` (StoreError: 3, PlayerNotFound: 1), or 1. Anything else is a bug and is raised.
-USER_ERRORS: tuple[type[Exception], ...] = (StoreError, PlayerNotFound, IngestError)
+# Errors a user can act on (the one tree of loanwatch.errors), each printed as its one-line
+# message; the exit status is the class's ``exit_status`` (see the table in loanwatch/errors.py).
+# Anything else is a bug and is raised.
+USER_ERRORS: tuple[type[Exception], ...] = (LoanwatchError,)
 
 
 @contextmanager

@@ -41,9 +41,10 @@ one delivery per rule):
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from loanwatch.domain import DataWarning
+from loanwatch.errors import IngestError  # the class lives in the one error tree; re-exported
+
+__all__ = ["IngestError", "EntryError", "warning", "WARNING_CODES"]
 
 DUPLICATE_EVENTS = "duplicate_events"
 COORDINATES_OUT_OF_RANGE = "coordinates_out_of_range"
@@ -53,19 +54,6 @@ SCORE_MISMATCH = "score_mismatch"
 WARNING_CODES = frozenset(
     {DUPLICATE_EVENTS, COORDINATES_OUT_OF_RANGE, GOAL_ON_SAVE_ONLY, SUBSTITUTIONS_MISSING, SCORE_MISMATCH}
 )
-
-
-class IngestError(Exception):
-    """A file (or an entry of it) that cannot be ingested. The message always names the file."""
-
-    def __init__(self, path: str | Path, problem: str) -> None:
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
-
-    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str]]:
-        # Errors cross from parsing workers to the writing process.
-        return IngestError, (self.path, self.problem)
 
 
 class EntryError(ValueError):

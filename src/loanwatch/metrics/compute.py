@@ -17,6 +17,7 @@ from loanwatch.metrics import spadl, vaep, xg
 from loanwatch.metrics.goalkeeping import GK_MATCH_COLUMNS, goalkeeper_match_stats
 from loanwatch.metrics.profile import MATCH_STATS_COLUMNS, player_match_stats, season_profile
 from loanwatch.metrics.roles import infer_roles
+from loanwatch.settings import MIN_MINUTES
 from loanwatch.store.repository import Store
 
 Step = Callable[[str], None]
@@ -115,7 +116,7 @@ def profiles(
     *,
     competition_ids: Sequence[int] | None = None,
     season_name: str | None = None,
-    min_minutes: float = 900,
+    min_minutes: float = MIN_MINUTES,
     values: Mapping[str, pd.DataFrame | None] | None = None,
     matches: pd.DataFrame | None = None,
     appearances: pd.DataFrame | None = None,
@@ -143,7 +144,7 @@ def profiles(
     return Profiles(matches=matches, match_stats=stats, roles=roles, season=season, goalkeepers=keepers)
 
 
-def season_profiles(store: Store, *, min_minutes: float = 900) -> dict[tuple[int, str], Profiles]:
+def season_profiles(store: Store, *, min_minutes: float = MIN_MINUTES) -> dict[tuple[int, str], Profiles]:
     """:func:`profiles` of every competition and season in the store, keyed by (competition id,
     season name); the models' values, the matches and the appearances are read once for all."""
     matches = store.matches_frame()
@@ -180,7 +181,7 @@ def persist_match_stats(store: Store) -> dict[tuple[int, str], Profiles]:
     return per_season
 
 
-def stored_profiles(store: Store, *, season_name: str, min_minutes: float = 900) -> Profiles | None:
+def stored_profiles(store: Store, *, season_name: str, min_minutes: float = MIN_MINUTES) -> Profiles | None:
     """:func:`profiles` from the per-match stats and roles that `models train` stored: a read and
     an aggregation instead of recomputing from the actions. None when nothing is stored yet."""
     matches = store.matches_frame()

@@ -59,6 +59,7 @@ import pandas as pd
 from socceraction.spadl import config as spadl
 
 from loanwatch.metrics.roles import GOALKEEPER, left_to_right
+from loanwatch.settings import MIN_MINUTES
 
 _T = {name: i for i, name in enumerate(spadl.actiontypes)}
 _SUCCESS = spadl.results.index("success")
@@ -433,7 +434,11 @@ def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd
 
 
 def goalkeeper_season_profile(
-    gk_stats: pd.DataFrame, matches: pd.DataFrame, season_profile: pd.DataFrame, *, min_minutes: float = 900
+    gk_stats: pd.DataFrame,
+    matches: pd.DataFrame,
+    season_profile: pd.DataFrame,
+    *,
+    min_minutes: float = MIN_MINUTES,
 ) -> pd.DataFrame:
     """Per keeper, competition and season: totals, rates (``GK_METRICS``) and percentiles
     (``<metric>_pct``) against the keepers of the same competition and season with at least
@@ -457,7 +462,7 @@ def goalkeeper_spell_profile(
     start: date,
     end: date,
     *,
-    min_minutes: float = 900,
+    min_minutes: float = MIN_MINUTES,
 ) -> pd.DataFrame:
     """A loan spell of a keeper: his figures between ``start`` and ``end`` (inclusive), per
     competition and season, ranked against that season's keepers (``season``: a

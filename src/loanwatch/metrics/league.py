@@ -15,7 +15,6 @@ as they are; ``adjustment_note`` names the figures adjusted and the factor used.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,23 +22,20 @@ from pathlib import Path
 import pandas as pd
 
 from loanwatch.metrics.profile import METRICS
+from loanwatch.settings import ENVIRONMENT, Settings
 
 DEFAULT_TABLE = Path(__file__).resolve().parent / "data" / "league_strength.csv"
-ENV_VAR = "LOANWATCH_LEAGUE_STRENGTH"
+ENV_VAR = ENVIRONMENT["league_strength"]
 DEFAULT_REFERENCE = "Serie A"
 # Output rates that scale with the league: every per-90 metric of the profile
 ADJUSTED_METRICS: tuple[str, ...] = tuple(f"{m}_p90" for m in METRICS)
 
 
-def load_strengths(path: str | Path | None = None) -> dict[str, float]:
-    """Competition name -> strength, from ``path``, else ``$LOANWATCH_LEAGUE_STRENGTH``, else the default."""
-    chosen = (
-        Path(path)
-        if path is not None
-        else Path(os.environ[ENV_VAR])
-        if os.environ.get(ENV_VAR)
-        else DEFAULT_TABLE
-    )
+def load_strengths(path: str | Path | None = None, *, settings: Settings | None = None) -> dict[str, float]:
+    """Competition name -> strength, from ``path``, else the setting ``league_strength``
+    (``$LOANWATCH_LEAGUE_STRENGTH``, loanwatch.toml), else the default."""
+    setting = (settings or Settings.load()).league_strength if path is None else None
+    chosen = Path(path) if path is not None else setting or DEFAULT_TABLE
     with chosen.open(newline="", encoding="utf-8") as f:
         rows = csv.DictReader(line for line in f if line.strip() and not line.lstrip().startswith("#"))
         strengths: dict[str, float] = {}
@@ -100,8 +96,8 @@ def adjust(
 # An owner league without a strength (or none known) falls back to Serie A, and the reference says so.
 
 OWNER_TABLE = Path(__file__).resolve().parent / "data" / "owner_leagues.csv"
-OWNER_ENV_VAR = "LOANWATCH_OWNER_LEAGUES"
-REFERENCE_ENV_VAR = "LOANWATCH_REFERENCE_LEAGUE"
+OWNER_ENV_VAR = ENVIRONMENT["owner_leagues"]
+REFERENCE_ENV_VAR = ENVIRONMENT["reference_league"]
 # Where a reference came from (the reports word each one).
 REFERENCE_SOURCES: tuple[str, ...] = (
     "chosen",
@@ -124,17 +120,12 @@ class Reference:
     owner_league: str = ""
 
 
-def load_owner_leagues(path: str | Path | None = None) -> dict[str, str]:
-    """Normalised club name -> league, from ``path``, else ``$LOANWATCH_OWNER_LEAGUES``, else the default."""
+def load_owner_leagues(path: str | Path | None = None, *, settings: Settings | None = None) -> dict[str, str]:
+    """Normalised club name -> league, from ``path``, else the setting ``owner_leagues``
+    (``$LOANWATCH_OWNER_LEAGUES``, loanwatch.toml), else the default."""
     from loanwatch.portfolio.names import normalize_name
 
-    chosen = (
-        Path(path)
-        if path
-        else Path(os.environ[OWNER_ENV_VAR])
-        if os.environ.get(OWNER_ENV_VAR)
-        else OWNER_TABLE
-    )
+    chosen = Path(path) if path else (settings or Settings.load()).owner_leagues or OWNER_TABLE
     with chosen.open(newline="", encoding="utf-8") as f:
         rows = csv.DictReader(line for line in f if line.strip() and not line.lstrip().startswith("#"))
         return {
@@ -152,16 +143,18 @@ def resolve_reference(
     league_in_list: str | None = None,
     strengths: dict[str, float] | None = None,
     owner_table: dict[str, str] | None = None,
+    settings: Settings | None = None,
 ) -> Reference:
     """The reference league for a loan owned by ``owner_club`` (see the order above). A chosen
     league (argument or setting) missing from the strength table is an error naming the leagues it knows."""
     from loanwatch.portfolio.names import normalize_name
 
-    table = strengths if strengths is not None else load_strengths()
-    setting = (os.environ.get(REFERENCE_ENV_VAR) or "").strip()
+    settings = settings or Settings.load()
+    table = strengths if strengths is not None else load_strengths(settings=settings)
+    setting = (settings.reference_league or "").strip()
     for league, source, where in (
         (chosen, "chosen", "reference league"),
-        (setting, "setting", REFERENCE_ENV_VAR),
+        (setting, "setting", settings.source("reference_league")),
     ):
         if league:
             if league not in table:
@@ -169,7 +162,7 @@ def resolve_reference(
                     f"{where} {league!r} is not in the league strength table: one of {', '.join(table)}"
                 )
             return Reference(league, source, owner_club)
-    owners = owner_table if owner_table is not None else load_owner_leagues()
+    owners = owner_table if owner_table is not None else load_owner_leagues(settings=settings)
     for league, source in (
         (league_in_data, "owner_data"),
         ((league_in_list or "").strip(), "owner_list"),

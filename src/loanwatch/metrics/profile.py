@@ -40,6 +40,7 @@ from socceraction.spadl import config as spadl
 
 from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS
 from loanwatch.metrics.roles import left_to_right, season_role
+from loanwatch.settings import MIN_MINUTES
 
 _T = {name: i for i, name in enumerate(spadl.actiontypes)}
 _SUCCESS = spadl.results.index("success")
@@ -285,7 +286,7 @@ def season_profile(
     matches: pd.DataFrame,
     roles: pd.DataFrame,
     *,
-    min_minutes: float = 900,
+    min_minutes: float = MIN_MINUTES,
 ) -> pd.DataFrame:
     """Per player, competition and season: totals, per-90 rates (``<metric>_p90``) and percentiles
     (``<metric>_pct``) against same-role, same-competition, same-season peers with at least
@@ -331,7 +332,7 @@ def spell_profile(
     start: date,
     end: date,
     *,
-    min_minutes: float = 900,
+    min_minutes: float = MIN_MINUTES,
     season: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A loan spell: the player's figures between ``start`` and ``end`` (inclusive), per competition

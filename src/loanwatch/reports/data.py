@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from loanwatch.domain import AppearanceStatus
 from loanwatch.portfolio.names import display_name, legal_name, normalize_name
 from loanwatch.reports.recommend import Facts, recommend, trend_from_form
+from loanwatch.settings import MIN_MINUTES
 
 GOALKEEPER = "goalkeeper"
 
@@ -304,7 +305,7 @@ def player_report_data(
     as_of: date | None = None,
     edition: str = "coach",
     lang: str = "en",
-    min_minutes: float = 900,
+    min_minutes: float = MIN_MINUTES,
     reference_league: str | None = None,
 ) -> dict[str, Any]:
     check_edition(edition)

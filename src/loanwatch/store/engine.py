@@ -10,7 +10,6 @@ opening a new store at once set it up once. The driver's errors become the store
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +25,7 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
+from loanwatch.settings import DEFAULT_STORE_FILE, ENVIRONMENT, Settings
 from loanwatch.store.errors import (
     StoreError,
     StoreUnavailable,
@@ -34,8 +34,7 @@ from loanwatch.store.errors import (
 )
 from loanwatch.store.locking import lock_path, writer_lock
 
-DEFAULT_STORE_FILE = "loanwatch.db"
-STORE_ENV = "LOANWATCH_STORE"
+STORE_ENV = ENVIRONMENT["store"]
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 30000
 KINDS = ("sqlite", "postgresql")  # the databases loanwatch stores in
@@ -43,11 +42,12 @@ STORE_KINDS_HINT = "a file path, sqlite:///PATH or postgresql+psycopg://USER@HOS
 
 
 def resolve_store_url(store: str | None = None) -> str:
-    """``--store`` wins, then ``LOANWATCH_STORE``, then ``loanwatch.db`` in the current folder.
+    """``--store`` wins, then ``LOANWATCH_STORE``, then ``store`` in loanwatch.toml (settings.py),
+    then ``loanwatch.db`` in the current folder.
 
     Either may be a file path (a SQLite store) or a database URL (``postgresql+psycopg://...``).
     """
-    value = store or os.environ.get(STORE_ENV) or DEFAULT_STORE_FILE
+    value = store or Settings.load().store  # LOANWATCH_STORE, loanwatch.toml, loanwatch.db
     if "://" in value:
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"

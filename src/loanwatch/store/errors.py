@@ -1,6 +1,7 @@
 """What can go wrong with the store itself, as one line a user can act on.
 
-A small hierarchy: every class carries the exit status the CLI ends with (``exit_status``), so the
+The classes are part of loanwatch's one error tree (``loanwatch.errors``, re-exported here): every
+class carries the exit status the CLI ends with (``exit_status``) and an HTTP status, so the
 command line maps them in one place (``cli_common.handle_errors``). The engine (``engine.py``)
 turns the database driver's errors into these as they happen: a full disk in the middle of an
 ingest is a :class:`StoreFull`, not a traceback.
@@ -12,46 +13,30 @@ import errno
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
 
+from loanwatch.errors import (
+    NotAStore,
+    StoreBusy,
+    StoreError,
+    StoreFull,
+    StoreReadOnly,
+    StoreUnavailable,
+    UnknownStoreKind,
+)
 
-class StoreError(Exception):
-    """The store cannot be used as asked. ``str()`` is the whole message: it names the store."""
-
-    exit_status = 3
-
-    def __init__(self, location: str, problem: str) -> None:
-        self.location = location
-        self.problem = problem
-        super().__init__(problem)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return type(self), (self.location, self.problem)
-
-
-class StoreUnavailable(StoreError):
-    """The store cannot be opened or reached: a folder given as the store, a missing or forbidden
-    folder, an unreachable or refusing PostgreSQL server."""
-
-
-class NotAStore(StoreError):
-    """The file is there but is not a database (a junk file, a CSV, a damaged store)."""
-
-
-class StoreReadOnly(StoreError):
-    """A command that writes was run on a store loanwatch may only read."""
-
-
-class StoreFull(StoreError):
-    """The disk (or the database's size limit) is full. What was committed before stays."""
-
-
-class StoreBusy(StoreError):
-    """Another program kept the store locked for longer than loanwatch waits."""
-
-
-class UnknownStoreKind(StoreError):
-    """A store URL of a kind loanwatch does not use (only SQLite and PostgreSQL)."""
+# The classes live in the one error tree (loanwatch.errors); imported from here they keep working.
+__all__ = [
+    "NotAStore",
+    "StoreBusy",
+    "StoreError",
+    "StoreFull",
+    "StoreReadOnly",
+    "StoreUnavailable",
+    "UnknownStoreKind",
+    "from_driver_error",
+    "full_message",
+    "read_only_message",
+]
 
 
 def _first_line(exc: BaseException) -> str:

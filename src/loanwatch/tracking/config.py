@@ -7,17 +7,18 @@ Pure apart from reading the TOML files it is pointed at.
 from __future__ import annotations
 
 import copy
-import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loanwatch.settings import ENVIRONMENT, Settings
+
 DEFAULTS_FILE = Path(__file__).with_name("alerts.toml")
-ENV_VAR = "LOANWATCH_ALERTS"
+ENV_VAR = ENVIRONMENT["alerts"]
 ELIGIBILITY_FILE = Path(__file__).with_name("eligibility.toml")
-ELIGIBILITY_ENV_VAR = "LOANWATCH_ELIGIBILITY"
+ELIGIBILITY_ENV_VAR = ENVIRONMENT["eligibility"]
 SEVERITIES = ("info", "warning", "critical")
 
 
@@ -70,10 +71,11 @@ def _validate(rules: Mapping[str, Any]) -> None:
                 raise ValueError(f"alert settings: {name}.{key} = {value!r}, not one of {SEVERITIES}")
 
 
-def load_config(path: str | Path | None = None) -> AlertConfig:
-    """The defaults, with ``path`` (or the file named by ``LOANWATCH_ALERTS``) over them."""
+def load_config(path: str | Path | None = None, *, settings: Settings | None = None) -> AlertConfig:
+    """The defaults, with ``path`` (or the setting ``alerts``: ``LOANWATCH_ALERTS``, loanwatch.toml)
+    over them."""
     data = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
-    user_path = path or os.environ.get(ENV_VAR)
+    user_path = path or (settings or Settings.load()).alerts
     if user_path:
         data = _merge(data, tomllib.loads(Path(user_path).read_text(encoding="utf-8")))
     clubs = data.pop("clubs", {})
@@ -83,11 +85,12 @@ def load_config(path: str | Path | None = None) -> AlertConfig:
     return AlertConfig(data, clubs)
 
 
-def load_owner_rules(path: str | Path | None = None) -> frozenset[str]:
+def load_owner_rules(path: str | Path | None = None, *, settings: Settings | None = None) -> frozenset[str]:
     """The competitions (casefolded names) whose rules bar a loanee from playing his owner club:
-    ``eligibility.toml`` beside this file, with ``path`` (or ``LOANWATCH_ELIGIBILITY``) over it."""
+    ``eligibility.toml`` beside this file, with ``path`` (or the setting ``eligibility``:
+    ``LOANWATCH_ELIGIBILITY``, loanwatch.toml) over it."""
     data = tomllib.loads(ELIGIBILITY_FILE.read_text(encoding="utf-8"))
-    user_path = path or os.environ.get(ELIGIBILITY_ENV_VAR)
+    user_path = path or (settings or Settings.load()).eligibility
     if user_path:
         try:
             data = _merge(data, tomllib.loads(Path(user_path).read_text(encoding="utf-8")))

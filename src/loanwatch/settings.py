@@ -1,0 +1,150 @@
+"""loanwatch's settings: one object, read in one function (:meth:`Settings.load`).
+
+Each setting is taken from the first of:
+
+1. an explicit value (a command-line flag, an argument of the Python API): ``Settings.load(key=value)``;
+   ``None`` means "not given";
+2. the environment (an empty variable counts as not set);
+3. a TOML file: the one named by ``LOANWATCH_CONFIG``, else ``./loanwatch.toml`` when it exists
+   (paths in it are relative to the file's folder);
+4. the default.
+
+===================  ============================  ====================  ===============================
+key (TOML)           environment                   default               what
+===================  ============================  ====================  ===============================
+``store``            ``LOANWATCH_STORE``           ``loanwatch.db``      a SQLite file path or a URL
+``alerts``           ``LOANWATCH_ALERTS``          (none)                a club's alert overrides (TOML)
+``eligibility``      ``LOANWATCH_ELIGIBILITY``     (none)                owner-club rule overrides (TOML)
+``league_strength``  ``LOANWATCH_LEAGUE_STRENGTH`` (none: the shipped)   the league strength table (CSV)
+``owner_leagues``    ``LOANWATCH_OWNER_LEAGUES``   (none: the shipped)   owner clubs' leagues (CSV)
+``reference_league`` ``LOANWATCH_REFERENCE_LEAGUE`` (none: per owner)    the league figures are scaled to
+``min_minutes``      ``LOANWATCH_MIN_MINUTES``     ``900``               minutes to be in a peer group
+===================  ============================  ====================  ===============================
+
+A file that cannot be read, a key it does not know, a value of the wrong kind: an
+:class:`~loanwatch.errors.InvalidInput` naming the file (or the variable) and the key. This is
+the only module of loanwatch that reads the environment for settings.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from loanwatch.errors import InvalidInput
+
+MIN_MINUTES = 900  # minutes a player needs to be in a peer group: the one default
+DEFAULT_STORE_FILE = "loanwatch.db"
+CONFIG_ENV = "LOANWATCH_CONFIG"
+CONFIG_FILE = "loanwatch.toml"
+
+# key -> the environment variable that sets it
+ENVIRONMENT: dict[str, str] = {
+    "store": "LOANWATCH_STORE",
+    "alerts": "LOANWATCH_ALERTS",
+    "eligibility": "LOANWATCH_ELIGIBILITY",
+    "league_strength": "LOANWATCH_LEAGUE_STRENGTH",
+    "owner_leagues": "LOANWATCH_OWNER_LEAGUES",
+    "reference_league": "LOANWATCH_REFERENCE_LEAGUE",
+    "min_minutes": "LOANWATCH_MIN_MINUTES",
+}
+_PATHS = frozenset({"alerts", "eligibility", "league_strength", "owner_leagues"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = DEFAULT_STORE_FILE
+    alerts: Path | None = None
+    eligibility: Path | None = None
+    league_strength: Path | None = None
+    owner_leagues: Path | None = None
+    reference_league: str | None = None
+    min_minutes: float = MIN_MINUTES
+    # key -> where its value came from, in words ("LOANWATCH_STORE", "min_minutes in ./loanwatch.toml")
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def source(self, key: str) -> str:
+        """Where ``key``'s value came from: "argument", an environment variable, "KEY in FILE", "default"."""
+        return self.sources.get(key, "default")
+
+    @classmethod
+    def load(cls, *, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """The settings: explicit ``overrides`` (None = not given) > environment > file > default.
+
+        ``environ`` replaces ``os.environ`` (for tests and embedding)."""
+        env = os.environ if environ is None else environ
+        unknown = set(overrides) - set(ENVIRONMENT)
+        if unknown:
+            raise TypeError(f"Settings.load() got unknown settings: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        file_path = env.get(CONFIG_ENV) or ""
+        if file_path or Path(CONFIG_FILE).is_file():
+            for key, value in _read_file(
+                Path(file_path or CONFIG_FILE), named_by_env=bool(file_path)
+            ).items():
+                values[key] = value
+                sources[key] = f"{key} in {file_path or CONFIG_FILE}"
+        for key, var in ENVIRONMENT.items():
+            text = (env.get(var) or "").strip()
+            if text:
+                values[key] = _convert(key, text, var, base=None)
+                sources[key] = var
+        for key, value in overrides.items():
+            if value is not None:
+                values[key] = _convert(key, value, "argument", base=None)
+                sources[key] = "argument"
+        return replace(cls(), **values, sources=sources)
+
+
+def _read_file(path: Path, *, named_by_env: bool) -> dict[str, Any]:
+    where = f"{path} (named by {CONFIG_ENV})" if named_by_env else str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(f"settings file {where}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InvalidInput(f"settings file {where}: cannot be read ({err})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise InvalidInput(f"settings file {where}: not valid TOML ({err})") from None
+    unknown = [k for k in data if k not in ENVIRONMENT]
+    if unknown:
+        raise InvalidInput(
+            f"settings file {where}: unknown setting {', '.join(repr(k) for k in unknown)} "
+            f"(known: {', '.join(ENVIRONMENT)})"
+        )
+    base = path.resolve().parent
+    return {
+        key: _convert(key, value, f"settings file {where}: {key}", base=base) for key, value in data.items()
+    }
+
+
+def _convert(key: str, value: Any, where: str, *, base: Path | None) -> Any:
+    """``value`` as the kind ``key`` holds; ``base`` resolves a relative path (a file's folder)."""
+    if key == "min_minutes":
+        if isinstance(value, bool):
+            raise InvalidInput(f"{where} = {value!r}: not a number of minutes")
+        try:
+            minutes = float(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{where} = {value!r}: not a number of minutes") from None
+        if not minutes >= 0:
+            raise InvalidInput(f"{where} = {value!r}: not a number of minutes (0 or more)")
+        return int(minutes) if minutes.is_integer() else minutes
+    if key in _PATHS:
+        if not isinstance(value, str | os.PathLike) or not str(value).strip():
+            raise InvalidInput(f"{where} = {value!r}: not a file path")
+        path = Path(value).expanduser()
+        return base / path if base is not None and not path.is_absolute() else path
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{where} = {value!r}: not a text")
+    if key == "store" and base is not None and "://" not in value and not Path(value).is_absolute():
+        return str(base / value)
+    return value.strip()
+
+
+__all__ = ["CONFIG_ENV", "CONFIG_FILE", "DEFAULT_STORE_FILE", "ENVIRONMENT", "MIN_MINUTES", "Settings"]
