@@ -1,4 +1,4 @@
-# loanwatch: `make demo`, `make test` (what CI runs: .ci/run), `make lint`, `make bench`.
+# loanwatch: `make demo`, `make lint` and `make test` (what CI runs: .ci/run), `make bench`.
 
 PYTHON ?= python3
 VENV := .venv
@@ -26,11 +26,14 @@ test: venv
 	scripts/system-deps.sh
 	scripts/with-postgres.sh $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-# Both linters run; fails if either does.
+# The linters and the import contracts (the layers of docs/architecture.md: [tool.importlinter] in
+# pyproject.toml) all run; fails if any does. lint-imports reads this tree's src/ whatever the venv
+# points at.
 lint: venv
 	@status=0; \
 	$(BIN)/ruff check src tests benchmarks || status=1; \
 	$(BIN)/mypy || status=1; \
+	PYTHONPATH=src $(BIN)/lint-imports || status=1; \
 	exit $$status
 
 # The ingest benchmark over the 380 Serie A matches (about 3 minutes, kloppy included).

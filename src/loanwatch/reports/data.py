@@ -1,4 +1,5 @@
-"""A report's content as plain data, gathered through the API (``loanwatch.api.Loanwatch``).
+"""A report's content as plain data, gathered through the API (``loanwatch.api.Loanwatch``, passed in:
+``source.ReportSource`` lists what is read, so the reports never import the API).
 
 Everything a report shows comes from here: the player, his spells match by match
 (``player_timelines``), the season profile against his role's peers (``spell_profiles``), his shots
@@ -17,17 +18,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from loanwatch.domain import AppearanceStatus
 from loanwatch.portfolio.names import display_name, legal_name, normalize_name
 from loanwatch.reports.recommend import Facts, recommend, trend_from_form
+from loanwatch.reports.source import ReportSource
 from loanwatch.settings import MIN_MINUTES
 
 GOALKEEPER = "goalkeeper"
-
-if TYPE_CHECKING:
-    from loanwatch.api import Loanwatch
 
 EDITIONS: tuple[str, ...] = ("coach", "director")
 # The season profile's metrics, grouped as the pizza colours them.
@@ -250,7 +249,7 @@ def _goalkeeper(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _events(lw: Loanwatch, player_id: int, match_ids: list[int]) -> tuple[list[dict[str, Any]], ...]:
+def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[list[dict[str, Any]], ...]:
     """The player's shots (with stored xG) and on-ball actions, attacking left to right."""
     if not match_ids:
         return [], []
@@ -299,7 +298,7 @@ def _events(lw: Loanwatch, player_id: int, match_ids: list[int]) -> tuple[list[d
 
 
 def player_report_data(
-    lw: Loanwatch,
+    lw: ReportSource,
     name: str,
     *,
     as_of: date | None = None,
