@@ -54,7 +54,9 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import pandas as pd
-from socceraction.spadl import config as spadl
+
+from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS
 
 GOALKEEPER = "goalkeeper"
 CENTRE_BACK = "centre_back"
@@ -83,7 +85,7 @@ WIDE_M = 16.0  # |y - 34| from which a defender / midfielder is wide (centre bac
 WIDE_A = 11.0  # |y - 34| from which a forward is wide (strikers stay within ~10 m)
 MIN_ACTIONS = 15  # open-play actions needed for a location-based call
 
-_T = {name: i for i, name in enumerate(spadl.actiontypes)}
+_T = ACTION_TYPE_IDS
 SET_PIECE_TYPES: frozenset[int] = frozenset(
     _T[n]
     for n in (
@@ -144,10 +146,10 @@ def left_to_right(actions: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     away = (out["team_id"] != home).to_numpy()
     if away.any():
         for col, size in (
-            ("start_x", spadl.field_length),
-            ("end_x", spadl.field_length),
-            ("start_y", spadl.field_width),
-            ("end_y", spadl.field_width),
+            ("start_x", PITCH_LENGTH),
+            ("end_x", PITCH_LENGTH),
+            ("start_y", PITCH_WIDTH),
+            ("end_y", PITCH_WIDTH),
         ):
             out.loc[away, col] = size - actions[col].to_numpy()[away]
     return out if out.index.is_monotonic_increasing else out.sort_index()
@@ -271,7 +273,7 @@ def infer_roles(
             basis.append("provider")
             continue
         dx = float(r["mean_x"]) - float(r["team_x"])
-        w = abs(float(r["mean_y"]) - spadl.field_width / 2)
+        w = abs(float(r["mean_y"]) - PITCH_WIDTH / 2)
         role = classify(dx, w)
         sd_x, sd_y = float(r["sd_x"]), float(r["sd_y"])  # NaN with one action: floored in _confidence
         conf = _confidence(dx, w, sd_x, sd_y, n)

@@ -75,6 +75,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS
 
 if TYPE_CHECKING:
     from loanwatch.store.repository import Store
@@ -83,17 +84,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-# socceraction.spadl.config, written out so the module imports without socceraction.
-ACTION_TYPES: tuple[str, ...] = (
-    "pass", "cross", "throw_in", "freekick_crossed", "freekick_short", "corner_crossed",
-    "corner_short", "take_on", "foul", "tackle", "interception", "shot", "shot_penalty",
-    "shot_freekick", "keeper_save", "keeper_claim", "keeper_punch", "keeper_pick_up", "clearance",
-    "bad_touch", "non_action", "dribble", "goalkick",
-)  # fmt: skip
-RESULTS: tuple[str, ...] = ("fail", "success", "offside", "owngoal", "yellow_card", "red_card")
-BODYPARTS: tuple[str, ...] = ("foot", "head", "other", "head/other", "foot_left", "foot_right")
-T = {name: i for i, name in enumerate(ACTION_TYPES)}
-B = {name: i for i, name in enumerate(BODYPARTS)}
+T = ACTION_TYPE_IDS
+B = BODYPART_IDS
 
 OUTPUT_COLUMNS = (
     "match_id", "action_id", "original_event_seq", "period_id", "time_seconds", "club_id",

@@ -253,10 +253,9 @@ def _events(lw: Loanwatch, player_id: int, match_ids: list[int]) -> tuple[list[d
     """The player's shots (with stored xG) and on-ball actions, attacking left to right."""
     if not match_ids:
         return [], []
-    from socceraction.spadl import config as spadl
-
     from loanwatch.metrics.profile import SHOT_TYPES
     from loanwatch.metrics.roles import left_to_right
+    from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
 
     actions = lw.store.actions_frame(match_ids)
     if actions.empty:
@@ -266,8 +265,8 @@ def _events(lw: Loanwatch, player_id: int, match_ids: list[int]) -> tuple[list[d
         return [], []
     matches = lw.store.matches_frame()
     actions = left_to_right(actions, matches[matches["match_id"].isin(match_ids)])
-    success = spadl.results.index("success")
-    defensive_types = {spadl.actiontypes.index("tackle"), spadl.actiontypes.index("interception")}
+    success = SUCCESS
+    defensive_types = {ACTION_TYPE_IDS["tackle"], ACTION_TYPE_IDS["interception"]}
     shots = actions[actions["type_id"].isin(list(SHOT_TYPES)) & (actions["period_id"] != 5)]
     xg: dict[tuple[int, int], float] = {}
     model = lw.store.latest_model("xg")
