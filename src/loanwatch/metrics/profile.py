@@ -41,6 +41,7 @@ import pandas as pd
 from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS, PITCH_LENGTH, PITCH_WIDTH
 from loanwatch.metrics.roles import left_to_right, season_role
 from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+from loanwatch.providers.wyscout_vocab import TAG_WON
 
 _T = ACTION_TYPE_IDS
 _SUCCESS = SUCCESS
@@ -65,7 +66,7 @@ BOX_HALF_WIDTH = 20.16
 PROGRESS_SHARE = 0.25  # a progressive action ends >= 25% closer to the goal centre
 
 # Wyscout event vocabulary (store ``events``: type, subtype, tags)
-WYSCOUT_WON = "703"
+WYSCOUT_WON = str(TAG_WON)  # tags are stored as text
 _NOT_ON_BALL = {"Duel", "Interruption", "Foul", "Offside", "Goalkeeper leaving line"}
 _NOT_RECOVERY = {"Free Kick", "Save attempt"}
 
