@@ -16,12 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from loanwatch.domain import GOALKEEPER, season_name
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import Ingestor, IngestSummary, Progress
 from loanwatch.portfolio.names import describe_player, display_name, normalize_name, resolve_players
 from loanwatch.store import Store, open_engine, resolve_store_url, writer_lock
 from loanwatch.store.engine import describe
-from loanwatch.store.repository import season_name
 from loanwatch.tracking.timeline import SpellTimeline, spell_window
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -367,7 +367,7 @@ class Loanwatch:
         if values is not None:
             values = values[values["match_id"].isin(ids)]
         roles = infer_roles(actions, matches, appearances)
-        keepers = roles.loc[(roles["role"] == "goalkeeper"), ["match_id", "player_id"]]
+        keepers = roles.loc[(roles["role"] == GOALKEEPER), ["match_id", "player_id"]]
         shots = shots_faced(self.store.events_frame(ids), actions, values, appearances, keepers, matches)
         return shots[shots["player_id"] == player_id].reset_index(drop=True)
 

@@ -55,27 +55,35 @@ from typing import Any, cast
 
 import pandas as pd
 
-from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS
-
-GOALKEEPER = "goalkeeper"
-CENTRE_BACK = "centre_back"
-FULL_BACK = "full_back"
-DEFENSIVE_MIDFIELDER = "defensive_midfielder"
-CENTRAL_MIDFIELDER = "central_midfielder"
-ATTACKING_MIDFIELDER = "attacking_midfielder"
-WINGER = "winger"
-STRIKER = "striker"
-ROLES: tuple[str, ...] = (
-    GOALKEEPER,
-    CENTRE_BACK,
-    FULL_BACK,
-    DEFENSIVE_MIDFIELDER,
-    CENTRAL_MIDFIELDER,
-    ATTACKING_MIDFIELDER,
-    WINGER,
-    STRIKER,
+from loanwatch.domain import (
+    ATTACKING_MIDFIELDER as ATTACKING_MIDFIELDER,
 )
+from loanwatch.domain import (
+    CENTRAL_MIDFIELDER as CENTRAL_MIDFIELDER,
+)
+from loanwatch.domain import (
+    CENTRE_BACK as CENTRE_BACK,
+)
+from loanwatch.domain import (
+    DEFENSIVE_MIDFIELDER as DEFENSIVE_MIDFIELDER,
+)
+from loanwatch.domain import (
+    FULL_BACK as FULL_BACK,
+)
+from loanwatch.domain import (
+    GOALKEEPER as GOALKEEPER,
+)
+from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.domain import (
+    ROLES as ROLES,
+)
+from loanwatch.domain import (
+    STRIKER as STRIKER,
+)
+from loanwatch.domain import (
+    WINGER as WINGER,
+)
+from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS
 
 DEFENCE_DX = -8.0  # metres behind the team's mean action depth: below is the back line
 ATTACK_DX = 9.0  # metres ahead of it: above is the front line

@@ -19,11 +19,9 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from loanwatch.domain import AppearanceStatus
+from loanwatch.domain import GOALKEEPER, AppearanceStatus
 from loanwatch.portfolio.names import display_name, legal_name, normalize_name
 from loanwatch.reports.recommend import Facts, recommend, trend_from_form
-
-GOALKEEPER = "goalkeeper"
 
 if TYPE_CHECKING:
     from loanwatch.api import Loanwatch
