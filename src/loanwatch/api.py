@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from loanwatch.domain import GOALKEEPER, season_name
 from loanwatch.errors import PlayerAmbiguous as PlayerAmbiguous  # re-exported: the old path
 from loanwatch.errors import PlayerNotFound as PlayerNotFound
 from loanwatch.errors import player_not_found
@@ -25,7 +26,6 @@ from loanwatch.portfolio.names import describe_player, display_name, normalize_n
 from loanwatch.settings import MIN_MINUTES, Settings
 from loanwatch.store import Store, open_engine, resolve_store_url, writer_lock
 from loanwatch.store.engine import describe
-from loanwatch.store.repository import season_name
 from loanwatch.tracking.timeline import SpellTimeline, spell_window
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -364,7 +364,7 @@ class Loanwatch:
         if values is not None:
             values = values[values["match_id"].isin(ids)]
         roles = infer_roles(actions, matches, appearances)
-        keepers = roles.loc[(roles["role"] == "goalkeeper"), ["match_id", "player_id"]]
+        keepers = roles.loc[(roles["role"] == GOALKEEPER), ["match_id", "player_id"]]
         shots = shots_faced(self.store.events_frame(ids), actions, values, appearances, keepers, matches)
         return shots[shots["player_id"] == player_id].reset_index(drop=True)
 

@@ -25,6 +25,7 @@ from loanwatch.cli_common import (
     owned,
     parse_date,
 )
+from loanwatch.domain import GOALKEEPER
 from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import IngestSummary
 from loanwatch.portfolio.importer import describe_warning
@@ -331,7 +332,7 @@ def player(
         if not entries:
             console.print("No season profile: no match of the spell in the data.")
         keeper_spells = {
-            int(e["spell"]["id"]) for e in entries if e["profile"].iloc[0]["role"] == "goalkeeper"
+            int(e["spell"]["id"]) for e in entries if e["profile"].iloc[0]["role"] == GOALKEEPER
         }
         for entry in entries:
             if int(entry["spell"]["id"]) in keeper_spells:

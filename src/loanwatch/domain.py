@@ -17,6 +17,47 @@ from datetime import date, datetime
 PITCH_LENGTH = 105.0
 PITCH_WIDTH = 68.0
 
+SEASON_START_MONTH = 7  # a club season runs from July to June
+
+
+def season_start_year(day: date) -> int:
+    """The year the club season of ``day`` starts in (July to June)."""
+    return day.year if day.month >= SEASON_START_MONTH else day.year - 1
+
+
+def season_start(day: date) -> date:
+    """The first day of the club season of ``day`` (1 July)."""
+    return date(season_start_year(day), SEASON_START_MONTH, 1)
+
+
+def season_name(day: date, tournament: bool = False) -> str:
+    """A season as the store and the reports name it: '2017/18'; a tournament by its year ('2016')."""
+    if tournament:
+        return str(day.year)
+    start = season_start_year(day)
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+# The roles a player plays in a match (metrics/roles.py infers them from where his actions are).
+GOALKEEPER = "goalkeeper"
+CENTRE_BACK = "centre_back"
+FULL_BACK = "full_back"
+DEFENSIVE_MIDFIELDER = "defensive_midfielder"
+CENTRAL_MIDFIELDER = "central_midfielder"
+ATTACKING_MIDFIELDER = "attacking_midfielder"
+WINGER = "winger"
+STRIKER = "striker"
+ROLES: tuple[str, ...] = (
+    GOALKEEPER,
+    CENTRE_BACK,
+    FULL_BACK,
+    DEFENSIVE_MIDFIELDER,
+    CENTRAL_MIDFIELDER,
+    ATTACKING_MIDFIELDER,
+    WINGER,
+    STRIKER,
+)
+
 # What a player did in a match (metrics/profile.py defines each; store table player_match_stats).
 MATCH_COUNT_METRICS = (
     "goals",

@@ -13,15 +13,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from loanwatch.domain import (
-    PITCH_LENGTH,
-    PITCH_WIDTH,
     Club,
     Competition,
     DataWarning,
@@ -39,6 +37,20 @@ from loanwatch.ingest.errors import (
     EntryError,
     IngestError,
     warning,
+)
+from loanwatch.providers.wyscout_vocab import (
+    ON_TARGET_TAGS,
+    TAG_ACCURATE,
+    TAG_ASSIST,
+    TAG_BLOCKED,
+    TAG_GOAL,
+    TAG_HEAD_BODY,
+    TAG_LEFT_FOOT,
+    TAG_NOT_ACCURATE,
+    TAG_OWN_GOAL,
+    TAG_RIGHT_FOOT,
+    coordinate_tables,
+    to_metres,
 )
 
 PROVIDER = "wyscout"
@@ -65,17 +77,6 @@ COORDINATE_TOLERANCE = 5
 STARTERS = 11
 MAX_CLOCK_MINUTE = 150  # a substitution minute beyond extra time and its stoppage is not a minute
 
-TAG_GOAL = 101
-TAG_OWN_GOAL = 102
-TAG_ASSIST = 301
-TAG_KEY_PASS = 302
-TAG_LEFT_FOOT = 401
-TAG_RIGHT_FOOT = 402
-TAG_HEAD_BODY = 403
-TAG_BLOCKED = 2101
-TAG_ACCURATE = 1801
-TAG_NOT_ACCURATE = 1802
-ON_TARGET_TAGS = frozenset(range(1201, 1210))
 # A goal is tagged on the scorer's shot (or direct free kick / corner) and on the keeper's save
 # attempt; only the former is a goal of the event's team.
 GOAL_EVENT_NAMES = frozenset({"Shot", "Free Kick"})
@@ -95,34 +96,6 @@ def clean_name(raw: str | None) -> str:
     text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw) if "\\u" in raw else raw
     # A soft hyphen is a line-break hint (Gu\u00f0munds\u00adson), not part of the name.
     return text.replace("\u00ad", "").strip()
-
-
-@lru_cache(maxsize=1)
-def _coordinate_tables() -> tuple[list[float], list[float]]:
-    """kloppy's Wyscout-to-metric transform on the integer grid the provider uses (0..100)."""
-    from kloppy.domain import Point
-    from kloppy.domain.models.pitch import WyscoutPitchDimensions
-
-    dims = WyscoutPitchDimensions()
-    xs, ys = [], []
-    for v in range(0, 101):
-        p = dims.to_metric_base(Point(v, v), pitch_length=PITCH_LENGTH, pitch_width=PITCH_WIDTH)
-        xs.append(float(p.x))
-        ys.append(PITCH_WIDTH - float(p.y))  # provider y runs top to bottom; ours bottom to top
-    return xs, ys
-
-
-def to_metres(x: float, y: float) -> tuple[float, float]:
-    xs, ys = _coordinate_tables()
-    if float(x).is_integer() and float(y).is_integer() and 0 <= x <= 100 and 0 <= y <= 100:
-        return xs[int(x)], ys[int(y)]
-    from kloppy.domain import Point
-    from kloppy.domain.models.pitch import WyscoutPitchDimensions
-
-    p = WyscoutPitchDimensions().to_metric_base(
-        Point(x, y), pitch_length=PITCH_LENGTH, pitch_width=PITCH_WIDTH
-    )
-    return float(p.x), PITCH_WIDTH - float(p.y)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -478,7 +451,7 @@ class WyscoutMatchFile:
                 raise IngestError(path, f"event #{i} is not an event ({e!r:.40})")
         self.match_id = _single_match_id(path, raw_events)
         self.warnings: list[DataWarning] = []
-        xs, ys = _coordinate_tables()
+        xs, ys = coordinate_tables()
         off: list[str] = []
         try:
             events = [_event(e, xs, ys, off) for e in raw_events]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from loanwatch.domain import Appearance, Event, EventKind
+from loanwatch.providers.wyscout_vocab import TAG_GOAL
 
 
 def with_box_score(appearances: Iterable[Appearance], events: Iterable[Event]) -> list[Appearance]:
@@ -64,7 +65,6 @@ def goals_by_club(events: Iterable[Event], clubs: tuple[str, str]) -> dict[str, 
 # Wyscout tags a goal (tag 101) on the scorer's shot and again on the keeper's save attempt
 # (eventId 9, "Save attempt" / "Reflexes"). The save's tag is a goal conceded by the keeper's club.
 SAVE_EVENT_TYPES = frozenset({"Save attempt"})
-GOAL_TAG = 101
 _PAIRING_SECONDS = 60.0  # the real data pairs a shot and its save within 10 s (31 s at most)
 _CLOCK_START = {1: 0, 2: 45, 3: 90, 4: 105}
 
@@ -85,7 +85,7 @@ def goals_on_saves_only(events: Iterable[Event], clubs: tuple[str, str]) -> list
             conceded[away if e.team_id == home else home] = (e.period, e.second)
         if e.is_own_goal and e.team_id in (home, away):
             conceded[e.team_id] = (e.period, e.second)
-        if e.type in SAVE_EVENT_TYPES and GOAL_TAG in e.tags and e.team_id in (home, away):
+        if e.type in SAVE_EVENT_TYPES and TAG_GOAL in e.tags and e.team_id in (home, away):
             last = conceded.get(e.team_id)
             if last is None or last[0] != e.period or not 0 <= e.second - last[1] <= _PAIRING_SECONDS:
                 shooter = away if e.team_id == home else home

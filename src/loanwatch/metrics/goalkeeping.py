@@ -56,13 +56,14 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from socceraction.spadl import config as spadl
 
+from loanwatch.domain import PITCH_WIDTH
 from loanwatch.metrics.roles import GOALKEEPER, left_to_right
+from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
 from loanwatch.settings import MIN_MINUTES
 
-_T = {name: i for i, name in enumerate(spadl.actiontypes)}
-_SUCCESS = spadl.results.index("success")
+_T = ACTION_TYPE_IDS
+_SUCCESS = SUCCESS
 SHOT_TYPES = frozenset(_T[n] for n in ("shot", "shot_freekick", "shot_penalty"))
 CLAIM_TYPES = frozenset(_T[n] for n in ("keeper_claim", "keeper_punch", "keeper_pick_up"))
 SWEEP_TYPES = frozenset(_T[n] for n in ("clearance", "interception", "tackle"))
@@ -80,7 +81,7 @@ PASS_TYPES = frozenset(
 LONG_PASS_M = 32.0
 OWN_BOX_X = 16.5
 BOX_HALF_WIDTH = 20.16
-CENTRE_Y = spadl.field_width / 2
+CENTRE_Y = PITCH_WIDTH / 2
 SHOOTOUT = 5
 LEAVING_LINE = "Goalkeeper leaving line"
 PENALTY = "Penalty"

@@ -33,17 +33,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import cast
 
 import numpy as np
 import pandas as pd
-from socceraction.spadl import config as spadl
 
-from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS
+from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS, PITCH_LENGTH, PITCH_WIDTH
 from loanwatch.metrics.roles import left_to_right, season_role
+from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+from loanwatch.providers.wyscout_vocab import TAG_WON
 from loanwatch.settings import MIN_MINUTES
 
-_T = {name: i for i, name in enumerate(spadl.actiontypes)}
-_SUCCESS = spadl.results.index("success")
+_T = ACTION_TYPE_IDS
+_SUCCESS = SUCCESS
 SHOT_TYPES = frozenset(_T[n] for n in ("shot", "shot_freekick", "shot_penalty"))
 DELIVERY_TYPES = frozenset(
     _T[n]
@@ -59,13 +61,13 @@ DELIVERY_TYPES = frozenset(
 )
 OPEN_PLAY_PASS_TYPES = frozenset(_T[n] for n in ("pass", "cross"))
 CARRY = _T["dribble"]
-GOAL = (spadl.field_length, spadl.field_width / 2)
-BOX_X = spadl.field_length - 16.5
+GOAL = (PITCH_LENGTH, PITCH_WIDTH / 2)
+BOX_X = PITCH_LENGTH - 16.5
 BOX_HALF_WIDTH = 20.16
 PROGRESS_SHARE = 0.25  # a progressive action ends >= 25% closer to the goal centre
 
 # Wyscout event vocabulary (store ``events``: type, subtype, tags)
-WYSCOUT_WON = "703"
+WYSCOUT_WON = str(TAG_WON)  # tags are stored as text
 _NOT_ON_BALL = {"Duel", "Interruption", "Foul", "Offside", "Goalkeeper leaving line"}
 _NOT_RECOVERY = {"Free Kick", "Save attempt"}
 
@@ -83,7 +85,7 @@ def _progressive(a: pd.DataFrame) -> pd.Series:
     start = np.hypot(GOAL[0] - a["start_x"], GOAL[1] - a["start_y"])
     end = np.hypot(GOAL[0] - a["end_x"], GOAL[1] - a["end_y"])
     into_box = _in_box(a["end_x"], a["end_y"]) & ~_in_box(a["start_x"], a["start_y"])
-    return (end <= (1 - PROGRESS_SHARE) * start) | into_box
+    return cast(pd.Series, (end <= (1 - PROGRESS_SHARE) * start) | into_box)  # a Series at run time
 
 
 def _key_pass_shots(a: pd.DataFrame) -> pd.DataFrame:

@@ -54,26 +54,36 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import pandas as pd
-from socceraction.spadl import config as spadl
 
-GOALKEEPER = "goalkeeper"
-CENTRE_BACK = "centre_back"
-FULL_BACK = "full_back"
-DEFENSIVE_MIDFIELDER = "defensive_midfielder"
-CENTRAL_MIDFIELDER = "central_midfielder"
-ATTACKING_MIDFIELDER = "attacking_midfielder"
-WINGER = "winger"
-STRIKER = "striker"
-ROLES: tuple[str, ...] = (
-    GOALKEEPER,
-    CENTRE_BACK,
-    FULL_BACK,
-    DEFENSIVE_MIDFIELDER,
-    CENTRAL_MIDFIELDER,
-    ATTACKING_MIDFIELDER,
-    WINGER,
-    STRIKER,
+from loanwatch.domain import (
+    ATTACKING_MIDFIELDER as ATTACKING_MIDFIELDER,
 )
+from loanwatch.domain import (
+    CENTRAL_MIDFIELDER as CENTRAL_MIDFIELDER,
+)
+from loanwatch.domain import (
+    CENTRE_BACK as CENTRE_BACK,
+)
+from loanwatch.domain import (
+    DEFENSIVE_MIDFIELDER as DEFENSIVE_MIDFIELDER,
+)
+from loanwatch.domain import (
+    FULL_BACK as FULL_BACK,
+)
+from loanwatch.domain import (
+    GOALKEEPER as GOALKEEPER,
+)
+from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.domain import (
+    ROLES as ROLES,
+)
+from loanwatch.domain import (
+    STRIKER as STRIKER,
+)
+from loanwatch.domain import (
+    WINGER as WINGER,
+)
+from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS
 
 DEFENCE_DX = -8.0  # metres behind the team's mean action depth: below is the back line
 ATTACK_DX = 9.0  # metres ahead of it: above is the front line
@@ -83,7 +93,7 @@ WIDE_M = 16.0  # |y - 34| from which a defender / midfielder is wide (centre bac
 WIDE_A = 11.0  # |y - 34| from which a forward is wide (strikers stay within ~10 m)
 MIN_ACTIONS = 15  # open-play actions needed for a location-based call
 
-_T = {name: i for i, name in enumerate(spadl.actiontypes)}
+_T = ACTION_TYPE_IDS
 SET_PIECE_TYPES: frozenset[int] = frozenset(
     _T[n]
     for n in (
@@ -144,10 +154,10 @@ def left_to_right(actions: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     away = (out["team_id"] != home).to_numpy()
     if away.any():
         for col, size in (
-            ("start_x", spadl.field_length),
-            ("end_x", spadl.field_length),
-            ("start_y", spadl.field_width),
-            ("end_y", spadl.field_width),
+            ("start_x", PITCH_LENGTH),
+            ("end_x", PITCH_LENGTH),
+            ("start_y", PITCH_WIDTH),
+            ("end_y", PITCH_WIDTH),
         ):
             out.loc[away, col] = size - actions[col].to_numpy()[away]
     return out if out.index.is_monotonic_increasing else out.sort_index()
@@ -271,7 +281,7 @@ def infer_roles(
             basis.append("provider")
             continue
         dx = float(r["mean_x"]) - float(r["team_x"])
-        w = abs(float(r["mean_y"]) - spadl.field_width / 2)
+        w = abs(float(r["mean_y"]) - PITCH_WIDTH / 2)
         role = classify(dx, w)
         sd_x, sd_y = float(r["sd_x"]), float(r["sd_y"])  # NaN with one action: floored in _confidence
         conf = _confidence(dx, w, sd_x, sd_y, n)

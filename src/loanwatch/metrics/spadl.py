@@ -75,6 +75,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS
+from loanwatch.providers.wyscout_vocab import SOCCERACTION_TAGS as TAGS
+from loanwatch.providers.wyscout_vocab import (
+    WYSCOUT_EVENT_IDS,
+    WYSCOUT_SUBEVENT_IDS,
+    coordinate_tables,
+    to_metres,
+)
 
 if TYPE_CHECKING:
     from loanwatch.store.repository import Store
@@ -83,17 +91,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-# socceraction.spadl.config, written out so the module imports without socceraction.
-ACTION_TYPES: tuple[str, ...] = (
-    "pass", "cross", "throw_in", "freekick_crossed", "freekick_short", "corner_crossed",
-    "corner_short", "take_on", "foul", "tackle", "interception", "shot", "shot_penalty",
-    "shot_freekick", "keeper_save", "keeper_claim", "keeper_punch", "keeper_pick_up", "clearance",
-    "bad_touch", "non_action", "dribble", "goalkick",
-)  # fmt: skip
-RESULTS: tuple[str, ...] = ("fail", "success", "offside", "owngoal", "yellow_card", "red_card")
-BODYPARTS: tuple[str, ...] = ("foot", "head", "other", "head/other", "foot_left", "foot_right")
-T = {name: i for i, name in enumerate(ACTION_TYPES)}
-B = {name: i for i, name in enumerate(BODYPARTS)}
+T = ACTION_TYPE_IDS
+B = BODYPART_IDS
 
 OUTPUT_COLUMNS = (
     "match_id", "action_id", "original_event_seq", "period_id", "time_seconds", "club_id",
@@ -105,35 +104,6 @@ MIN_DRIBBLE_LENGTH = 3.0
 MAX_DRIBBLE_LENGTH = 60.0
 MAX_DRIBBLE_DURATION = 10.0
 
-# Wyscout v2 names -> ids: socceraction works on eventId / subEventId, the store keeps the names.
-WYSCOUT_EVENT_IDS = {
-    "Duel": 1, "Foul": 2, "Free Kick": 3, "Goalkeeper leaving line": 4, "Interruption": 5,
-    "Offside": 6, "Others on the ball": 7, "Pass": 8, "Save attempt": 9, "Shot": 10,
-}  # fmt: skip
-WYSCOUT_SUBEVENT_IDS = {
-    "Air duel": 10, "Ground attacking duel": 11, "Ground defending duel": 12,
-    "Ground loose ball duel": 13, "Foul": 20, "Hand foul": 21, "Late card foul": 22,
-    "Out of game foul": 23, "Protest": 24, "Simulation": 25, "Time lost foul": 26,
-    "Violent Foul": 27, "Corner": 30, "Free Kick": 31, "Free kick cross": 32, "Free kick shot": 33,
-    "Goal kick": 34, "Penalty": 35, "Throw in": 36, "Goalkeeper leaving line": 40,
-    "Ball out of the field": 50, "Whistle": 51, "Acceleration": 70, "Clearance": 71, "Touch": 72,
-    "Cross": 80, "Hand pass": 81, "Head pass": 82, "High pass": 83, "Launch": 84,
-    "Simple pass": 85, "Smart pass": 86, "Reflexes": 90, "Save attempt": 91, "Shot": 100,
-}  # fmt: skip
-
-# The Wyscout tags socceraction reads (its ``wyscout_tags``), by the names it gives them.
-TAGS = {
-    "goal": 101, "own_goal": 102, "left_foot": 401, "right_foot": 402, "head_body": 403,
-    "high": 801, "blocked": 2101, "interception": 1401, "clearance": 1501, "missed_ball": 1302,
-    "take_on_left": 503, "take_on_right": 504, "sliding_tackle": 1601, "red_card": 1701,
-    "yellow_card": 1702, "second_yellow_card": 1703, "fairplay": 1001, "accurate": 1801,
-    "not_accurate": 1802,
-    "pos_1201": 1201, "pos_1202": 1202, "pos_1203": 1203, "pos_1204": 1204, "pos_1205": 1205,
-    "pos_1206": 1206, "pos_1207": 1207, "pos_1208": 1208, "pos_1209": 1209, "pos_1210": 1210,
-    "pos_1211": 1211, "pos_1212": 1212, "pos_1213": 1213, "pos_1214": 1214, "pos_1215": 1215,
-    "pos_1216": 1216, "pos_1217": 1217, "pos_1218": 1218, "pos_1219": 1219, "pos_1220": 1220,
-    "pos_1221": 1221, "pos_1222": 1222, "pos_1223": 1223,
-}  # fmt: skip
 # Tags that only matter for the events' own bookkeeping: cleared on a split-off interception.
 _TAG_NAMES = tuple(TAGS)
 
@@ -158,9 +128,7 @@ _CHUNK = 100  # matches per round trip: bounds memory on a large store
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[FloatArray, FloatArray]:
-    from loanwatch.ingest.wyscout import _coordinate_tables
-
-    xs, ys = _coordinate_tables()
+    xs, ys = coordinate_tables()
     return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
 
 
@@ -180,8 +148,6 @@ def _raw_from_metres(values: FloatArray, table: FloatArray) -> FloatArray:
 def _metres_from_raw(raw: FloatArray, axis: int) -> FloatArray:
     """kloppy's transform of raw 0..100 values (canonical y already flipped), by table lookup on
     the integer grid and by kloppy itself for the few estimates that are not integers."""
-    from loanwatch.ingest.wyscout import to_metres
-
     table = _tables()[axis]
     raw = np.clip(raw, 0.0, 100.0)  # socceraction clips its metres to the pitch: the same here
     out = np.full(raw.shape, np.nan)

@@ -39,47 +39,19 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-# SPADL vocabulary, as in socceraction.spadl.config (kept here so that importing this module does
-# not import socceraction and pandera until a model is actually trained or loaded).
-FIELD_LENGTH = 105.0
-FIELD_WIDTH = 68.0
-ACTIONTYPES: tuple[str, ...] = (
-    "pass",
-    "cross",
-    "throw_in",
-    "freekick_crossed",
-    "freekick_short",
-    "corner_crossed",
-    "corner_short",
-    "take_on",
-    "foul",
-    "tackle",
-    "interception",
-    "shot",
-    "shot_penalty",
-    "shot_freekick",
-    "keeper_save",
-    "keeper_claim",
-    "keeper_punch",
-    "keeper_pick_up",
-    "clearance",
-    "bad_touch",
-    "non_action",
-    "dribble",
-    "goalkick",
-)
-RESULTS: tuple[str, ...] = ("fail", "success", "offside", "owngoal", "yellow_card", "red_card")
-BODYPARTS_ONEHOT: tuple[str, ...] = ("foot", "head", "other", "head/other")  # bodypart_onehot's columns
+from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.metrics import xt as xt_metrics
+from loanwatch.metrics.spadl_vocab import ACTION_TYPES, BODYPARTS_ONEHOT, RESULTS
 
 _SHOT_TYPES = (
-    ACTIONTYPES.index("shot"),
-    ACTIONTYPES.index("shot_penalty"),
-    ACTIONTYPES.index("shot_freekick"),
+    ACTION_TYPES.index("shot"),
+    ACTION_TYPES.index("shot_penalty"),
+    ACTION_TYPES.index("shot_freekick"),
 )
 _SUCCESS = RESULTS.index("success")
 _OWNGOAL = RESULTS.index("owngoal")
-_PENALTY = ACTIONTYPES.index("shot_penalty")
-_CORNERS = (ACTIONTYPES.index("corner_crossed"), ACTIONTYPES.index("corner_short"))
+_PENALTY = ACTION_TYPES.index("shot_penalty")
+_CORNERS = (ACTION_TYPES.index("corner_crossed"), ACTION_TYPES.index("corner_short"))
 # socceraction.vaep.features.time: minutes at the start of each period.
 _PERIOD_START_MINUTE = np.array([np.nan, 0, 45, 90, 105, 120], dtype=np.float64)
 _LABEL_WINDOW = 10  # socceraction.vaep.labels: a goal within the next 10 actions
@@ -131,9 +103,9 @@ def feature_columns(nb_prev_actions: int = 3) -> list[str]:
     """The names and order of socceraction's default VAEP features (``VAEP().xfns``)."""
     states = range(nb_prev_actions)
     cols: list[str] = []
-    cols += [f"actiontype_{t}_a{s}" for s in states for t in ACTIONTYPES]
+    cols += [f"actiontype_{t}_a{s}" for s in states for t in ACTION_TYPES]
     cols += [f"result_{r}_a{s}" for s in states for r in RESULTS]
-    cols += [f"actiontype_{t}_result_{r}_a{s}" for s in states for t in ACTIONTYPES for r in RESULTS]
+    cols += [f"actiontype_{t}_result_{r}_a{s}" for s in states for t in ACTION_TYPES for r in RESULTS]
     cols += [f"bodypart_{b}_a{s}" for s in states for b in BODYPARTS_ONEHOT]
     for names in (
         ("period_id", "time_seconds", "time_seconds_overall"),
@@ -243,15 +215,15 @@ def feature_matrix(actions: pd.DataFrame, matches: pd.DataFrame, nb_prev_actions
     away = team != _home_per_action(actions, matches)
     coords = {}
     for col, size in (
-        ("start_x", FIELD_LENGTH),
-        ("end_x", FIELD_LENGTH),
-        ("start_y", FIELD_WIDTH),
-        ("end_y", FIELD_WIDTH),
+        ("start_x", PITCH_LENGTH),
+        ("end_x", PITCH_LENGTH),
+        ("start_y", PITCH_WIDTH),
+        ("end_y", PITCH_WIDTH),
     ):
         v = actions[col].to_numpy().astype(np.float64)
         coords[col] = [np.where(away, size - v[p], v[p]) for p in prev]
 
-    nt, nr, nb = len(ACTIONTYPES), len(RESULTS), len(BODYPARTS_ONEHOT)
+    nt, nr, nb = len(ACTION_TYPES), len(RESULTS), len(BODYPARTS_ONEHOT)
     floats_per_state = 14
     width = k * (3 + 2 + floats_per_state) + (k - 1) * 5 + 3  # entries per row
     data = np.zeros((n, width), dtype=np.float64)
@@ -287,7 +259,7 @@ def feature_matrix(actions: pd.DataFrame, matches: pd.DataFrame, nb_prev_actions
         put(base + s * nb + 3, bp_second_val[b])
     base += k * nb
 
-    goal_x, goal_y = FIELD_LENGTH, FIELD_WIDTH / 2
+    goal_x, goal_y = PITCH_LENGTH, PITCH_WIDTH / 2
     t = [seconds[p] for p in prev]
     dense: list[list[npt.NDArray[np.float64]]] = []  # per block, per state, per column
     dense.append(
@@ -621,7 +593,6 @@ def train_and_store(
     settings, it is kept (same id) instead of saving an identical new version; ``force`` saves a
     new version anyway. Returns {"vaep": {"model_id", "version", "new"}, "xt": {...}}.
     """
-    from loanwatch.metrics import xt as xt_metrics
 
     actions = store.actions_frame([int(m) for m in match_ids] if match_ids is not None else None)
     if actions.empty:
@@ -682,7 +653,6 @@ def rate_and_store(store: ModelStore, kind: str, *, chunk_matches: int = 200) ->
     """Rate every action in the store with the newest model of ``kind`` ('vaep' or 'xt') and
     replace that model's action values. xT gives no value to actions other than successful
     passes, crosses and dribbles (NaN in socceraction): stored as 0, since they add no threat."""
-    from loanwatch.metrics import xt as xt_metrics
 
     last = store.latest_model(kind)
     if last is None:

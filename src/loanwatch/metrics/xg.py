@@ -29,25 +29,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS, SUCCESS
+
 if TYPE_CHECKING:
     from loanwatch.store import Store
 
-PITCH_LENGTH = 105.0
-PITCH_WIDTH = 68.0
 GOAL_WIDTH = 7.32
 GOAL_X = PITCH_LENGTH
 GOAL_Y = PITCH_WIDTH / 2
 
-# SPADL ids (socceraction.spadl.config), spelt out so that this module does not need socceraction.
-ACTION_TYPES = (
-    "pass", "cross", "throw_in", "freekick_crossed", "freekick_short", "corner_crossed",
-    "corner_short", "take_on", "foul", "tackle", "interception", "shot", "shot_penalty",
-    "shot_freekick", "keeper_save", "keeper_claim", "keeper_punch", "keeper_pick_up", "clearance",
-    "bad_touch", "non_action", "dribble", "goalkick",
-)  # fmt: skip
-_T = {name: i for i, name in enumerate(ACTION_TYPES)}
-SUCCESS = 1
-BODY_FOOT, BODY_HEAD, BODY_OTHER, BODY_HEAD_OTHER = 0, 1, 2, 3  # 4, 5: left / right foot
+_T = ACTION_TYPE_IDS
+BODY_FOOT, BODY_HEAD, BODY_OTHER, BODY_HEAD_OTHER = (
+    BODYPART_IDS[n] for n in ("foot", "head", "other", "head/other")
+)  # 4, 5: left / right foot
 
 SHOT_TYPES = frozenset({_T["shot"], _T["shot_freekick"], _T["shot_penalty"]})
 # What can set up a shot: open-play passes and crosses and the set pieces' first ball.

@@ -22,14 +22,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from loanwatch.metrics.vaep import ACTIONTYPES, FIELD_LENGTH, FIELD_WIDTH, RESULTS
+from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.metrics.spadl_vocab import ACTION_TYPES, RESULTS
 
 GRID_LENGTH = 16  # cells along the pitch (socceraction's default l)
 GRID_WIDTH = 12  # cells across (w)
 EPS = 1e-5  # convergence of the value iteration (socceraction's default)
 PARAMS: dict[str, Any] = {"l": GRID_LENGTH, "w": GRID_WIDTH, "eps": EPS, "use_interpolation": False}
 
-_MOVE_TYPES = (ACTIONTYPES.index("pass"), ACTIONTYPES.index("dribble"), ACTIONTYPES.index("cross"))
+_MOVE_TYPES = (ACTION_TYPES.index("pass"), ACTION_TYPES.index("dribble"), ACTION_TYPES.index("cross"))
 _SUCCESS = RESULTS.index("success")
 
 
@@ -57,8 +58,8 @@ def _cells(
     x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], length: int, width: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     # socceraction.xthreat._get_cell_indexes: same operations in the same order.
-    xi = np.clip((x / FIELD_LENGTH * length).astype(np.int64), 0, length - 1)
-    yj = np.clip((y / FIELD_WIDTH * width).astype(np.int64), 0, width - 1)
+    xi = np.clip((x / PITCH_LENGTH * length).astype(np.int64), 0, length - 1)
+    yj = np.clip((y / PITCH_WIDTH * width).astype(np.int64), 0, width - 1)
     return xi, yj
 
 

@@ -42,7 +42,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from loanwatch.domain import LoanType
+from loanwatch.domain import LoanType, season_start, season_start_year
 from loanwatch.portfolio.names import (
     describe_player,
     display_name,
@@ -1050,13 +1050,8 @@ def _list_player(name: str, birth_date: date | None) -> dict[str, Any]:
     }
 
 
-def _season(day: date) -> int:
-    """The year a football season starts in (July to June)."""
-    return day.year if day.month >= 7 else day.year - 1
-
-
 def _seasons(spell: Mapping[str, Any]) -> set[int]:
-    return set(range(_season(spell["start_date"]), _season(spell["end_date"]) + 1))
+    return set(range(season_start_year(spell["start_date"]), season_start_year(spell["end_date"]) + 1))
 
 
 def _overlap(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -1114,11 +1109,11 @@ def _early_appearances(store: Store, row: Mapping[str, Any]) -> dict[str, Any] |
     if not row.get("player_id") or not row.get("host_club_id"):
         return None
     start = row["start_date"]
-    season_start = date(_season(start), 7, 1)  # the spell's own season: a loan extended is no error
-    if start <= season_start:
+    first_day = season_start(start)  # the spell's own season: a loan extended is no error
+    if start <= first_day:
         return None
     before = start - timedelta(days=1)
-    played = store.appearances_for_club(row["player_id"], row["host_club_id"], season_start, before)
+    played = store.appearances_for_club(row["player_id"], row["host_club_id"], first_day, before)
     if not played:
         return None
     first = played[0]

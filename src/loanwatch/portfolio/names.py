@@ -35,12 +35,17 @@ _FOLD = str.maketrans(
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+def strip_accents(text: str) -> str:
+    """'Mbappé' -> 'Mbappe', 'rinnovo è' -> 'rinnovo e': the accents folded away (NFKD, marks dropped)."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 # Cached: matching a loan list compares every row with every player of the store (thousands).
 @lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """'Şenol Radu' -> 'senol radu'; 'K. Mbappé' -> 'k mbappe'."""
-    text = unicodedata.normalize("NFKD", name.translate(_FOLD))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = strip_accents(name.translate(_FOLD)).lower()
     return _NON_WORD.sub(" ", text).strip()
 
 

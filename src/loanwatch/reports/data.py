@@ -20,13 +20,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from loanwatch.domain import AppearanceStatus
+from loanwatch.domain import GOALKEEPER, AppearanceStatus
 from loanwatch.portfolio.names import display_name, legal_name, normalize_name
 from loanwatch.reports.recommend import Facts, recommend, trend_from_form
 from loanwatch.reports.source import ReportSource
 from loanwatch.settings import MIN_MINUTES
-
-GOALKEEPER = "goalkeeper"
 
 EDITIONS: tuple[str, ...] = ("coach", "director")
 # The season profile's metrics, grouped as the pizza colours them.
@@ -253,10 +251,9 @@ def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[lis
     """The player's shots (with stored xG) and on-ball actions, attacking left to right."""
     if not match_ids:
         return [], []
-    from socceraction.spadl import config as spadl
-
     from loanwatch.metrics.profile import SHOT_TYPES
     from loanwatch.metrics.roles import left_to_right
+    from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
 
     actions = lw.store.actions_frame(match_ids)
     if actions.empty:
@@ -266,8 +263,8 @@ def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[lis
         return [], []
     matches = lw.store.matches_frame()
     actions = left_to_right(actions, matches[matches["match_id"].isin(match_ids)])
-    success = spadl.results.index("success")
-    defensive_types = {spadl.actiontypes.index("tackle"), spadl.actiontypes.index("interception")}
+    success = SUCCESS
+    defensive_types = {ACTION_TYPE_IDS["tackle"], ACTION_TYPE_IDS["interception"]}
     shots = actions[actions["type_id"].isin(list(SHOT_TYPES)) & (actions["period_id"] != 5)]
     xg: dict[tuple[int, int], float] = {}
     model = lw.store.latest_model("xg")

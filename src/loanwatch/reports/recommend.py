@@ -72,6 +72,7 @@ from datetime import date
 from statistics import median
 from typing import Any
 
+from loanwatch.domain import GOALKEEPER
 from loanwatch.reports.i18n import N_
 from loanwatch.tracking.assessment import DIRECTIONS
 
@@ -101,7 +102,7 @@ TREND_SOURCE_WORDS = {
 }
 
 ROLE_METRICS: dict[str, tuple[str, ...]] = {
-    "goalkeeper": ("save_pct", "goals_prevented_p90"),  # metrics/goalkeeping.py LEVEL_METRICS
+    GOALKEEPER: ("save_pct", "goals_prevented_p90"),  # metrics/goalkeeping.py LEVEL_METRICS
     "centre_back": ("aerials_won", "interceptions", "tackles", "progressive_passes", "recoveries", "vaep"),
     "full_back": ("progressive_passes", "progressive_carries", "xa", "tackles", "interceptions", "vaep"),
     "defensive_midfielder": ("progressive_passes", "interceptions", "tackles", "recoveries", "vaep"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, inspect, or_, select, update
 
-from loanwatch.domain import Club, Competition, MatchRecord, Player, warnings_to_json
+from loanwatch.domain import Club, Competition, MatchRecord, Player, season_name, warnings_to_json
 from loanwatch.store import schema as t
 
 
@@ -21,13 +21,6 @@ class SourceFile:
     size: int
     provider: str
     kind: str
-
-
-def season_name(kickoff: datetime, tournament: bool) -> str:
-    if tournament:
-        return str(kickoff.year)
-    start = kickoff.year if kickoff.month >= 7 else kickoff.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 class Store:

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from loanwatch.domain import AppearanceStatus, LoanType
+from loanwatch.domain import AppearanceStatus, LoanType, season_start_year
 from loanwatch.tracking.contract import appearance_rule, recall_windows
 from loanwatch.tracking.timeline import MatchLine, SpellTimeline
 from loanwatch.tracking.trends import RolePrior, Trend, trend
@@ -216,7 +216,7 @@ def calendar(
     )
     open_now = next(((a, b) for a, b in windows if a <= as_of <= b), None)
     upcoming = next(((a, b) for a, b in sorted(windows) if a > as_of), None)
-    season_year = as_of.year if as_of.month >= 7 else as_of.year - 1
+    season_year = season_start_year(as_of)
     return Calendar(
         as_of=as_of,
         spell_end=end,

@@ -23,19 +23,18 @@ warns about it, naming the row.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from loanwatch.domain import AppearanceStatus
+from loanwatch.domain import SEASON_START_MONTH, AppearanceStatus, season_start_year
+from loanwatch.portfolio.names import strip_accents
 from loanwatch.tracking.timeline import MatchLine
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return strip_accents(text).casefold()
 
 
 # -- numbers written in words (it, en, fr), 1 to 99 ------------------------------------------------
@@ -238,7 +237,7 @@ _SUMMER = re.compile(r"\bsummer\b|\bestiv")
 
 def _season_year(spell_start: date, month: int) -> int:
     """The calendar year a month falls in for a season starting at ``spell_start``."""
-    return spell_start.year + (1 if month < 7 <= spell_start.month else 0)
+    return spell_start.year + (1 if month < SEASON_START_MONTH <= spell_start.month else 0)
 
 
 def recall_windows(
@@ -268,13 +267,13 @@ def recall_windows(
             y_b += 2000 if y_b < 100 else 0
             out.append((date(y_a, int(m1), int(d1)), date(y_b, int(m2), int(d2))))
             return out
-    seasons = range(start_d.year if start_d.month >= 7 else start_d.year - 1, end_d.year + 1)
+    seasons = range(season_start_year(start_d), end_d.year + 1)
     months = [n for word, n in _MONTHS.items() if re.search(rf"\b{word}\b", clause)]
     windows: list[tuple[date, date]] = []
     if months and not _WINTER.search(clause.replace("january", "").replace("gennaio", "")):
         for season in seasons:
             for month in sorted(set(months)):
-                year = season + (1 if month < 7 else 0)
+                year = season + (1 if month < SEASON_START_MONTH else 0)
                 last = date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1
                 windows.append((date(year, month, 1), date.fromordinal(last)))
     else:

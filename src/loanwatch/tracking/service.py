@@ -11,18 +11,15 @@ from typing import Any
 
 import pandas as pd
 
+from loanwatch.domain import season_name, season_start
 from loanwatch.portfolio.names import display_name
 from loanwatch.store.repository import Store
 from loanwatch.tracking.alerts import Alert, Subject, evaluate
 from loanwatch.tracking.assessment import SpellAssessment, assess, trigger_progress
 from loanwatch.tracking.config import AlertConfig
 from loanwatch.tracking.digest import Digest, digest_entry, iso_week, order_entries, week_of
-from loanwatch.tracking.timeline import SpellTimeline, season_of, spell_timeline, spell_window
+from loanwatch.tracking.timeline import SpellTimeline, spell_timeline, spell_window
 from loanwatch.tracking.trends import RolePrior, role_priors
-
-
-def season_start(day: date) -> date:
-    return date(day.year if day.month >= 7 else day.year - 1, 7, 1)
 
 
 class Tracker:
@@ -156,7 +153,7 @@ class Tracker:
         if key not in self._seasons:
             m = self.matches()
             league = m[m["competition"] == competition]
-            league = league[pd.to_datetime(league["kickoff"]).dt.date.map(season_of) == season]
+            league = league[pd.to_datetime(league["kickoff"]).dt.date.map(season_name) == season]
             clubs = set(league["home_club_id"]) | set(league["away_club_id"])
             played = league[(league["home_club_id"] == club) | (league["away_club_id"] == club)]
             days = [pd.Timestamp(k).date() for k in played["kickoff"]]
@@ -180,7 +177,7 @@ class Tracker:
         if not club or not timeline.lines:
             return False
         comp = str(pd.Series([ln.competition for ln in timeline.lines]).mode().iloc[0])
-        days, clubs = self._season_days(int(club), comp, season_of(as_of))
+        days, clubs = self._season_days(int(club), comp, season_name(as_of))
         if clubs < 2 or len(days) < 2 * (clubs - 1):
             return False
         return days[-1] <= as_of
@@ -201,7 +198,7 @@ class Tracker:
         rule = self.config.rule("form")
         metric, fixed = str(rule["metric"]), float(rule.get("prior_minutes") or 0)
         comps = pd.Series([ln.competition for ln in timeline.lines]).mode()
-        competition, season = str(comps.iloc[0]), season_of(as_of)
+        competition, season = str(comps.iloc[0]), season_name(as_of)
         key = (competition, season, as_of, metric, fixed)
         if key not in self._priors:
             s = self.all_stats()

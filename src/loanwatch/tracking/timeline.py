@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from loanwatch.domain import AppearanceStatus
+from loanwatch.domain import AppearanceStatus, season_name
 
 
 @dataclass(frozen=True)
@@ -170,19 +170,14 @@ def window(lines: Sequence[MatchLine], label: str = "") -> Window:
     )
 
 
-def season_of(day: date | datetime) -> str:
-    start = day.year if day.month >= 7 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 def rolling(timeline: SpellTimeline, previous: SpellTimeline | None = None) -> dict[str, Window | None]:
     """Last 5 and last 10 matches against the season so far and the previous spell."""
     lines = timeline.lines
-    season = season_of(lines[-1].kickoff) if lines else None
+    season = season_name(lines[-1].kickoff) if lines else None
     return {
         "last_5": window(lines[-5:], "last 5") if lines else None,
         "last_10": window(lines[-10:], "last 10") if lines else None,
-        "season": window([ln for ln in lines if season_of(ln.kickoff) == season], f"season {season}")
+        "season": window([ln for ln in lines if season_name(ln.kickoff) == season], f"season {season}")
         if lines
         else None,
         "previous_spell": window(previous.lines, f"at {previous.spell['host_club_name']}")

@@ -30,11 +30,11 @@ from typing import Any
 
 import pandas as pd
 
+from loanwatch.domain import GOALKEEPER
 from loanwatch.tracking.timeline import MatchLine
 
 MIN_PRIOR_MINUTES = 90.0
 MAX_PRIOR_MINUTES = 3000.0
-GOALKEEPER = "goalkeeper"  # the role name of metrics/roles.py
 POOLED = "all roles"
 
 
