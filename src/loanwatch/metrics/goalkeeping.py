@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from loanwatch.domain import PITCH_WIDTH
+from loanwatch.metrics.profile import percentile
 from loanwatch.metrics.roles import GOALKEEPER, left_to_right
 from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
 from loanwatch.settings import MIN_MINUTES
@@ -385,17 +386,6 @@ def _aggregate(stats: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     return _derive(out.merge(per_club[[*SEASON_KEYS, "club_id"]], on=SEASON_KEYS, how="left"))
 
 
-def _percentile(values: np.ndarray, peers: np.ndarray) -> np.ndarray:
-    """Percentage of peers below each value, ties counted half; NaN without peers or value."""
-    peers = np.sort(peers[~np.isnan(peers)])
-    if len(peers) == 0:
-        return np.full(len(values), np.nan)
-    below = np.searchsorted(peers, values, side="left")
-    equal = np.searchsorted(peers, values, side="right") - below
-    pct = 100.0 * (below + 0.5 * equal) / len(peers)
-    return np.where(np.isnan(values), np.nan, np.round(pct, 1))
-
-
 def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd.DataFrame:
     """Percentiles of ``prof`` rows against the qualified keepers of ``reference``."""
     prof = prof.copy()
@@ -428,7 +418,7 @@ def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd
             continue
         for m, better in GK_METRICS:
             sign = -1.0 if better == "lower" else 1.0
-            prof.loc[rows.index, f"{m}_pct"] = _percentile(
+            prof.loc[rows.index, f"{m}_pct"] = percentile(
                 sign * rows[m].to_numpy(dtype=float), sign * g[m].to_numpy(dtype=float)
             )
     return prof

@@ -242,7 +242,7 @@ def player_match_stats(
     return df[MATCH_STATS_COLUMNS].sort_values(["match_id", "player_id"]).reset_index(drop=True)
 
 
-def _percentile(values: np.ndarray, peers: np.ndarray) -> np.ndarray:
+def percentile(values: np.ndarray, peers: np.ndarray) -> np.ndarray:
     """Percentage of peers below each value, ties counted half; NaN without peers or value."""
     peers = np.sort(peers[~np.isnan(peers)])
     if len(peers) == 0:
@@ -320,7 +320,7 @@ def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd
             continue
         for m in METRICS:
             col = f"{m}_p90"
-            prof.loc[rows.index, f"{m}_pct"] = _percentile(
+            prof.loc[rows.index, f"{m}_pct"] = percentile(
                 rows[col].to_numpy(dtype=float), g[col].to_numpy(dtype=float)
             )
     return prof
