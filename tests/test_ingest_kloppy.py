@@ -219,6 +219,23 @@ def test_second_ingest_is_skipped(tmp_path: Path) -> None:
     assert lw.store.counts()["matches"] == 1
 
 
+def test_same_match_under_another_name_is_a_duplicate_and_every_run_is_recorded(tmp_path: Path) -> None:
+    """The one Ingestor's bookkeeping, as for Wyscout: content hashed over both files, a copy
+    skipped, and each run recorded with its summary (the skipping one too)."""
+    for name in ("statsbomb_15986_event.json", "statsbomb_15986_lineup.json"):
+        shutil.copy(FILES / name, tmp_path / f"copy_{name}")
+    lw = Loanwatch(str(tmp_path / "s.db"))
+    assert lw.ingest_file(FILES / "statsbomb_15986_event.json", "statsbomb").matches == 1
+    again = lw.ingest_file(tmp_path / "copy_statsbomb_15986_event.json", "statsbomb")
+    assert again.as_dict() == {"matches": 0, "events": 0, "players": 0, "skipped": 1, "rejected": 0}
+    assert [Path(r.path).name for r in _rows(lw, "SELECT path FROM source_files")] == [
+        "statsbomb_15986_event.json"
+    ]
+    runs = _rows(lw, "SELECT source, finished_at FROM ingest_runs ORDER BY id")
+    assert len(runs) == 2 and all(r.finished_at is not None for r in runs)
+    assert runs[1].source.endswith("copy_statsbomb_15986_lineup.json (statsbomb)")
+
+
 def test_changed_delivery_of_a_match_replaces_it(tmp_path: Path) -> None:
     """Stats Perform delivers the same match as JSON and as XML: one match in the store, the latest."""
     lw = Loanwatch(str(tmp_path / "s.db"))

@@ -18,15 +18,10 @@ from loanwatch.api import SAMPLE_DATA, SAMPLE_PORTFOLIO, Loanwatch
 from loanwatch.cli import app
 from loanwatch.cli import common as cli
 from loanwatch.domain import LoanType
-from loanwatch.portfolio.importer import (
-    field_for_header,
-    import_loan_list,
-    parse_date,
-    parse_fee,
-    parse_loan_type,
-    parse_trigger_appearances,
-)
+from loanwatch.portfolio.cells import parse_date, parse_fee, parse_loan_type, parse_trigger_appearances
+from loanwatch.portfolio.importer import import_loan_list
 from loanwatch.portfolio.names import find_players, normalize_name
+from loanwatch.portfolio.sheets import field_for_header
 
 # Wyscout ids of the example list's players, as the public players file has them.
 ORSOLINI, PJACA, MANDRAGORA, CALDARA, SPINAZZOLA = "373768", "135810", "302799", "288663", "190167"

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from conftest import copy_sample
 from loanwatch.api import REPO_ROOT, SAMPLE_PORTFOLIO, Loanwatch, PlayerNotFound
 from loanwatch.cli import app
-from loanwatch.portfolio.importer import fee_unit, parse_fee
+from loanwatch.portfolio.cells import fee_unit, parse_fee
 from loanwatch.portfolio.names import parse_player_query
 from loanwatch.tracking.contract import AppearanceRule, trigger_count
 from test_postgres import pg_url  # noqa: F401  (a fresh database on the test server, or a skip)

@@ -41,10 +41,12 @@ one delivery per rule):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from loanwatch.domain import DataWarning
 from loanwatch.errors import IngestError  # the class lives in the one error tree; re-exported
 
-__all__ = ["IngestError", "EntryError", "warning", "WARNING_CODES"]
+__all__ = ["IngestError", "EntryError", "warning", "WARNING_CODES", "UNEXPECTED", "unexpected"]
 
 DUPLICATE_EVENTS = "duplicate_events"
 COORDINATES_OUT_OF_RANGE = "coordinates_out_of_range"
@@ -63,3 +65,12 @@ class EntryError(ValueError):
 def warning(code: str, text: str, **params: str | int | float) -> DataWarning:
     assert code in WARNING_CODES, code
     return DataWarning(code, params, text)
+
+
+# What a reader raises on content shaped like nothing it checks for: the file is rejected, named,
+# and the run goes on (no traceback reaches the user).
+UNEXPECTED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def unexpected(path: Path, exc: Exception) -> IngestError:
+    return IngestError(path, f"unexpected content ({type(exc).__name__}: {exc})")

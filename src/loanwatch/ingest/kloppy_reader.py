@@ -6,9 +6,10 @@ the general path for the odd match file a scout or a partner club sends, one mat
     loanwatch ingest 15986.json --provider statsbomb --metadata 15986_lineup.json
 
 kloppy does the parsing and the coordinate transform; this module maps kloppy's ``EventDataset``
-onto loanwatch's domain model and hands it to :func:`loanwatch.ingest.pipeline.build_record`, which
-derives appearances and checks the result (goals in the events == the score on the sheet, nobody
-plays longer than the match) exactly as it does for Wyscout.
+onto loanwatch's domain model. ``KloppyReader`` puts it behind the one reader interface
+(``reader.Reader``), so that ``pipeline.Ingestor`` hashes, skips, checks (``checks.build_record``:
+goals in the events == the score on the sheet, nobody plays longer than the match) and writes it
+exactly as it does a Wyscout match.
 
 What the providers do not say, and what is assumed instead:
 
@@ -30,10 +31,7 @@ What the providers do not say, and what is assumed instead:
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import re
-import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -43,23 +41,14 @@ from typing import Any
 
 import orjson
 
-from loanwatch.domain import (
-    PITCH_LENGTH,
-    PITCH_WIDTH,
-    Club,
-    Competition,
-    Event,
-    EventKind,
-    MatchSheet,
-    Player,
-    SheetEntry,
-    Substitution,
-    TeamSheet,
-)
-from loanwatch.ingest.errors import IngestError
-from loanwatch.ingest.pipeline import IngestSummary, build_record
+from loanwatch import domain  # the match sheet and its parts: domain.MatchSheet, TeamSheet, ...
+from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH, Club, Competition, Event, EventKind, Player
+from loanwatch.ingest import discover
+from loanwatch.ingest.errors import UNEXPECTED, IngestError
+from loanwatch.ingest.pipeline import Ingestor, IngestSummary
+from loanwatch.ingest.reader import MatchRead, ReferenceRead, Unit
 from loanwatch.metrics.boxscore import goals_by_club
-from loanwatch.store.repository import SourceFile, Store
+from loanwatch.store.repository import Store
 
 # A match whose date no file gives: before any loan spell, so no timeline picks it up.
 UNKNOWN_KICKOFF = datetime(1900, 1, 1)
@@ -155,21 +144,6 @@ def companion_path(path: Path, provider: str) -> Path | None:
         if candidate != path and candidate.is_file():
             return candidate
     return None
-
-
-def _read(path: Path) -> bytes:
-    if not path.exists():
-        raise IngestError(path, "no such file")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(path, f"cannot read ({exc.strerror})") from None
-    if path.name.endswith(".gz"):
-        try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise IngestError(path, f"truncated or corrupt gzip file ({exc})") from None
-    return raw
 
 
 def _looks_like_wyscout(doc: Any) -> bool:
@@ -516,10 +490,10 @@ def _assists(records: Sequence[Any], events: list[Event]) -> set[int]:
 
 def _team_sheets(
     dataset: Any, records: Sequence[Any], events: list[Event], period_minutes: dict[int, float]
-) -> tuple[TeamSheet, TeamSheet]:
+) -> tuple[domain.TeamSheet, domain.TeamSheet]:
     reds: dict[str, int] = {}
     yellows: Counter[str] = Counter()
-    subs: dict[str, list[Substitution]] = {}
+    subs: dict[str, list[domain.Substitution]] = {}
     for r, ev in zip(records, events, strict=True):
         name = r.event_type.name
         if name == "CARD" and r.player is not None and ev.period != SHOOTOUT_PERIOD:
@@ -532,7 +506,7 @@ def _team_sheets(
         elif name == "SUBSTITUTION" and r.player is not None:
             replacement = getattr(r, "replacement_player", None)
             subs.setdefault(ev.team_id, []).append(
-                Substitution(
+                domain.Substitution(
                     minute=clock_minute(ev.period, ev.second, period_minutes),
                     player_in=str(replacement.player_id) if replacement is not None else "",
                     player_out=str(r.player.player_id),
@@ -547,7 +521,7 @@ def _team_sheets(
         # No score from the provider (StatsBomb): the events' own count.
         goals = int(score.home if side == "home" else score.away) if score is not None else scored[club_id]
         entries = tuple(
-            SheetEntry(
+            domain.SheetEntry(
                 player_id=str(p.player_id),
                 starter=bool(p.starting),
                 red_card_minute=reds.get(str(p.player_id)),
@@ -555,7 +529,7 @@ def _team_sheets(
             )
             for p in team.players
         )
-        sheets.append(TeamSheet(club_id, side, goals, entries, tuple(subs.get(club_id, ()))))
+        sheets.append(domain.TeamSheet(club_id, side, goals, entries, tuple(subs.get(club_id, ()))))
     return sheets[0], sheets[1]
 
 
@@ -608,25 +582,11 @@ def _gameweek(value: Any) -> int | None:
         return None  # a cup stage ("8th Finals") rather than a round number
 
 
-@dataclass
-class KloppyMatch:
-    """Everything read from one match before the pipeline joins and checks it."""
-
-    sheet: MatchSheet
-    competition: Competition
-    period_minutes: dict[int, float]
-    events: list[Event]
-    players: list[Player]
-    clubs: list[Club]
-    read: int  # events kloppy read, before those without a team were left out
-
-
-def read_match(path: Path, provider: str, metadata: Path, events_raw: bytes, meta_raw: bytes) -> KloppyMatch:
+def read_match(path: Path, provider: str, metadata: Path, events_raw: bytes, meta_raw: bytes) -> MatchRead:
     """Read one match with kloppy and map it onto the domain model (no store, no checks)."""
     from kloppy.domain import Dimension, MetricPitchDimensions, Orientation, VerticalOrientation
 
     dataset = _load(path, metadata, provider, events_raw, meta_raw)
-    read = len(dataset.records)
     try:
         # kloppy can orient an event for "the team acting" only if the event has a team.
         dataset = dataset.filter(lambda e: e.team is not None)
@@ -679,7 +639,7 @@ def read_match(path: Path, provider: str, metadata: Path, events_raw: bytes, met
         name=info.get("competition_name") or f"{label} unknown competition",
         area=info.get("area", ""),
     )
-    sheet = MatchSheet(
+    sheet = domain.MatchSheet(
         provider=provider,
         match_id=info.get("match_id") or _match_id(dataset, path, provider, events_raw),
         competition_id=competition.provider_id,
@@ -690,10 +650,62 @@ def read_match(path: Path, provider: str, metadata: Path, events_raw: bytes, met
         away=away,
         duration=_duration(dataset),
     )
-    return KloppyMatch(sheet, competition, period_minutes, events, players, clubs, read)
+    return MatchRead(sheet, competition, period_minutes, events, players, clubs, describes_players=True)
 
 
-# -- ingest -------------------------------------------------------------------------------------
+# -- the reader ---------------------------------------------------------------------------------
+
+
+class KloppyReader:
+    """One match of a provider kloppy reads: its event file, with its metadata file (given, or
+    found beside it by the provider's usual naming). Both files are the match's content: a
+    corrected lineup changes the match as much as a corrected event file."""
+
+    def __init__(self, provider: str, metadata: Path | None = None) -> None:
+        self.provider = provider
+        self.format = FORMATS[provider]
+        self.metadata = metadata
+
+    def units(self, paths: Sequence[Path], refused: list[IngestError]) -> list[Unit]:
+        units = []
+        for path in paths:
+            if path.exists() and not path.is_file() and not path.is_dir():
+                refused.append(IngestError(path, "not a regular file (a FIFO or device?): nothing read"))
+                continue
+            if not path.is_file():
+                refused.append(IngestError(path, "no such file"))
+                continue
+            metadata = self.metadata or companion_path(path, self.provider)
+            if metadata is None:
+                fmt = self.format
+                refused.append(
+                    IngestError(
+                        path, f"a {fmt.label} event file needs its {fmt.metadata_label}: pass --metadata FILE"
+                    )
+                )
+                continue
+            if not metadata.exists():
+                refused.append(IngestError(metadata, "no such file"))
+                continue
+            units.append(Unit(path, "match", (metadata,)))
+        return units
+
+    def run_source(self, paths: Sequence[Path]) -> str:
+        described = (f"{p} + {self.metadata or companion_path(p, self.provider)}" for p in paths)
+        return f"{', '.join(described)} ({self.provider})"
+
+    def content(self, unit: Unit, raw: list[bytes]) -> list[bytes]:
+        return [discover.decompress(path, data) for path, data in zip(unit.files, raw, strict=True)]
+
+    def read(self, unit: Unit, content: list[bytes]) -> MatchRead | ReferenceRead:
+        (metadata,) = unit.companions
+        events_raw, meta_raw = content
+        try:
+            return read_match(unit.path, self.provider, metadata, events_raw, meta_raw)
+        except UNEXPECTED as exc:
+            # kloppy read the files but left something this mapping relies on malformed.
+            problem = f"unexpected content in the {self.format.label} files ({exc!r})"
+            raise IngestError(unit.path, problem) from None
 
 
 def ingest_with_kloppy(
@@ -711,72 +723,8 @@ def ingest_with_kloppy(
             f"unknown provider {provider!r}: kloppy ingest supports {', '.join(FORMATS)} "
             "(Wyscout folders ingest with --provider wyscout)",
         )
-    fmt = FORMATS[provider]
-    if path.exists() and not path.is_file() and not path.is_dir():
-        raise IngestError(path, "not a regular file (a FIFO or device?): nothing read")
-    if not path.is_file():
-        raise IngestError(path, "no such file")
-    if metadata is None:
-        metadata = companion_path(path, provider)
-        if metadata is None:
-            raise IngestError(
-                path, f"a {fmt.label} event file needs its {fmt.metadata_label}: pass --metadata FILE"
-            )
-    events_raw = _read(path)
-    meta_raw = _read(metadata)
-
-    summary = IngestSummary()
-    key = str(path.resolve())
-    # One hash over both files: a corrected lineup changes the match as much as a corrected event file.
-    digest = hashlib.sha256(events_raw)
-    digest.update(b"\0")
-    digest.update(meta_raw)
-    sha = digest.hexdigest()
-    source = SourceFile(key, sha, len(events_raw) + len(meta_raw), provider, "match")
-    seen = store.ingested_files().get(key)
-    if seen == (sha, "ingested"):
-        summary.skipped += 1
-        return summary
-    known = store.ingested_hashes().get(sha)
-    if known is not None and known != key:
-        summary.skipped += 1  # the same content delivered under another name
-        return summary
-
-    run_id = store.begin_run(f"{path} + {metadata} ({provider})")
-    try:
-        try:
-            match = read_match(path, provider, metadata, events_raw, meta_raw)
-        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
-            # kloppy read the files but left something this mapping relies on malformed.
-            raise IngestError(path, f"unexpected content in the {fmt.label} files ({exc!r})") from None
-        record = build_record(
-            path,
-            match.sheet,
-            match.competition,
-            match.period_minutes,
-            match.events,
-            match.players,
-            match.clubs,
-            store.known_player_ids(),
-            accept_score_mismatch=accept_score_mismatch,
-        )
-    except IngestError as err:
-        if seen is not None and seen[1] == "ingested":
-            # Changed and now bad: the match of the version ingested before stays, and so does
-            # its file row (hash, status); the new problem is recorded beside it.
-            kept = IngestError(err.path, err.problem + "; the version ingested before is kept")
-            store.record_rejected_version(key, run_id, kept.problem)
-            summary.rejected += 1
-            store.finish_run(run_id, summary.as_dict())
-            raise kept from None
-        store.record_rejected(source, run_id, err.problem)
-        summary.rejected += 1
-        store.finish_run(run_id, summary.as_dict())
-        raise
-    store.write_match(record, source, run_id, tournament=False)
-    summary.matches = 1
-    summary.events = len(record.events)
-    summary.players = len(record.players)
-    summary.warnings.extend((str(path), record.sheet.match_id, w) for w in record.warnings)
-    store.finish_run(run_id, summary.as_dict())
+    reader = KloppyReader(provider, metadata)
+    summary = Ingestor(store, accept_score_mismatch=accept_score_mismatch, reader=reader).run([path])
+    if summary.errors:
+        raise summary.errors[0]
     return summary

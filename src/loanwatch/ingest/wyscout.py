@@ -4,14 +4,15 @@ This is the fast path. kloppy reads the same match in about 200 ms; reading it h
 takes a few milliseconds, which is what lets a league season ingest in seconds. The events,
 players and coordinates it yields are tested against kloppy's reading of the same files
 (``tests/test_wyscout_vs_kloppy.py``); coordinates go through kloppy's own pitch transform,
-tabulated once for Wyscout's integer grid.
+tabulated once for Wyscout's integer grid. ``WyscoutReader`` (at the end) is this format behind
+the one reader interface (``reader.Reader``) that ``pipeline.Ingestor`` runs.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -31,6 +32,7 @@ from loanwatch.domain import (
     Substitution,
     TeamSheet,
 )
+from loanwatch.ingest import discover
 from loanwatch.ingest.errors import (
     COORDINATES_OUT_OF_RANGE,
     DUPLICATE_EVENTS,
@@ -38,6 +40,7 @@ from loanwatch.ingest.errors import (
     IngestError,
     warning,
 )
+from loanwatch.ingest.reader import MatchRead, ReferenceRead, Unit
 from loanwatch.providers.wyscout_vocab import (
     ON_TARGET_TAGS,
     TAG_ACCURATE,
@@ -568,3 +571,138 @@ def _period_minutes(events: Iterable[Event]) -> dict[int, float]:
         if 0 < e.period < SHOOTOUT_PERIOD and e.second > last.get(e.period, 0.0):
             last[e.period] = e.second
     return {p: round(s / 60.0, 2) for p, s in sorted(last.items())}
+
+
+# -- the reader ---------------------------------------------------------------------------------
+
+TOURNAMENTS = {"102", "28"}  # Wyscout ids of the Euro and the World Cup: seasons named by year
+_ORDER = {"teams": 0, "players": 1, "sheets": 2, "match": 3}
+_NOT_MINE = "not a Wyscout file name (*.json or *.json.gz, any case)"
+
+
+def file_kind(path: Path) -> str | None:
+    """What a Wyscout file is by its name: teams, players, sheets (matches_*.json), match; None
+    for the data set's other files (competitions, coaches, referees, the id tables) and non-JSON."""
+    name = path.name.lower()
+    if not (name.endswith(".json") or name.endswith(".json.gz")):
+        return None
+    stem = name.removesuffix(".gz").removesuffix(".json")
+    if stem == "teams":
+        return "teams"
+    if stem == "players":
+        return "players"
+    if stem.startswith("matches_") or stem == "matches":
+        return "sheets"
+    if stem in ("competitions", "coaches", "referees", "eventid2name", "tags2name"):
+        return None
+    return "match"
+
+
+class WyscoutReader:
+    """Folders and files of the public Wyscout v2 data set: teams, players, match sheets, matches.
+
+    Reference files come first, so that each match file is read against its sheet: one of this
+    run's sheet files, else the sheet the store keeps verbatim (``stored_sheet``), so a match file
+    can arrive in a later delivery than its sheet.
+    """
+
+    provider = PROVIDER
+
+    def __init__(self, stored_sheet: Callable[[str, str], bytes | None]) -> None:
+        self._stored_sheet = stored_sheet
+        self._sheets: dict[str, bytes] = {}
+        self._bad_sheets: dict[str, str] = {}  # match id -> why its sheet was rejected in this run
+
+    def units(self, paths: Sequence[Path], refused: list[IngestError]) -> list[Unit]:
+        missing = [IngestError(p, "no such file or folder") for p in paths if not p.exists()]
+        not_read: list[IngestError] = []
+        found = discover.find(paths, file_kind, _NOT_MINE, not_read)
+        refused += missing + not_read
+        return [Unit(p, kind) for p, kind in sorted(found, key=lambda f: (_ORDER[f[1]], str(f[0])))]
+
+    def run_source(self, paths: Sequence[Path]) -> str:
+        return ", ".join(str(p) for p in paths)
+
+    def content(self, unit: Unit, raw: list[bytes]) -> list[bytes]:
+        return raw  # the file as delivered, compressed or not
+
+    def read(self, unit: Unit, content: list[bytes]) -> MatchRead | ReferenceRead:
+        path = unit.path
+        data = discover.decompress(path, content[0])
+        if unit.kind == "match":
+            return self._match(path, WyscoutMatchFile(path, data))
+        if unit.kind == "teams":
+            clubs, bad = read_teams(path, data)
+            return ReferenceRead(clubs=clubs, bad=bad)
+        if unit.kind == "players":
+            players, bad = read_players(path, data)
+            return ReferenceRead(players=players, bad=bad)
+        return self._index_sheets(path, data)
+
+    def _match(self, path: Path, parsed: WyscoutMatchFile) -> MatchRead:
+        sheet = self._sheet(path, parsed.match_id)
+        return MatchRead(
+            sheet,
+            competition(sheet.competition_id),
+            parsed.period_minutes,
+            parsed.events,
+            parsed.players,
+            parsed.clubs,
+            warnings=parsed.warnings,
+            tournament=sheet.competition_id in TOURNAMENTS,
+        )
+
+    def _index_sheets(self, path: Path, content: bytes) -> ReferenceRead:
+        try:
+            doc = orjson.loads(content)
+        except orjson.JSONDecodeError as exc:
+            raise IngestError(path, f"not valid JSON ({exc})") from None
+        if not isinstance(doc, list) or (
+            doc and not any(isinstance(m, dict) and "teamsData" in m for m in doc)
+        ):
+            raise IngestError(
+                path, "not a Wyscout match sheet file (expected a list of matches with teamsData)"
+            )
+        found = ReferenceRead(sheets={})
+        sheets: dict[str, bytes] = {}
+        for i, m in enumerate(doc):
+            try:
+                sheet = sheet_from_json(path, m)
+            except IngestError as err:
+                wy = provider_id(m.get("wyId")) if isinstance(m, dict) else None
+                if wy is not None:
+                    self._bad_sheets[wy] = err.problem
+                found.bad.append(IngestError(path, f"match sheet #{i} rejected: {err.problem}"))
+                continue
+            self._bad_sheets.pop(sheet.match_id, None)
+            sheets[sheet.match_id] = orjson.dumps(m)
+            found.fixtures.append(
+                {
+                    "provider_match_id": sheet.match_id,
+                    "kickoff": sheet.kickoff,
+                    "competition_name": competition(sheet.competition_id).name,
+                    "home_club_pid": sheet.home.club_id,
+                    "away_club_pid": sheet.away.club_id,
+                    "home_score": sheet.home.score,
+                    "away_score": sheet.away.score,
+                }
+            )
+        if doc and not sheets:
+            raise IngestError(
+                path, f"none of its {len(doc)} match sheets can be read ({found.bad[0].problem})"
+            )
+        self._sheets.update(sheets)
+        found.sheets = sheets
+        return found
+
+    def _sheet(self, path: Path, match_id: str) -> MatchSheet:
+        raw = self._sheets.get(match_id) or self._stored_sheet(PROVIDER, match_id)
+        if raw is None and match_id in self._bad_sheets:
+            raise IngestError(
+                path, f"the match sheet of match {match_id} was rejected ({self._bad_sheets[match_id]})"
+            )
+        if raw is None:
+            raise IngestError(
+                path, f"no match sheet for match {match_id}: ingest the matches_*.json file that lists it"
+            )
+        return sheet_from_json(path, orjson.loads(raw))
