@@ -80,9 +80,16 @@ def fit_width() -> None:
         console.width = err_console.width = max(int(os.environ.get("COLUMNS") or 0), 160)
 
 
-def open_store(store: str | None) -> Loanwatch:
+def open_store(store: str | None, config: str | None = None, owner: str | None = None) -> Loanwatch:
+    """The store (--store), with the club's alert settings (--config) when given; an unknown
+    --owner is a usage error."""
     fit_width()
-    return Loanwatch(store)
+    lw = Loanwatch(store)
+    if config:
+        lw.configure_alerts(config)
+    if owner is not None:
+        owned(lw, owner)
+    return lw
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> date | None:

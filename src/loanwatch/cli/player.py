@@ -31,6 +31,10 @@ def _n(what: str, n: float | int) -> str:
 
     return Formatter("en").n_(*vocab.COUNTS[what], n)
 
+ProfileOption = Annotated[
+    bool, typer.Option("--profile/--no-profile", help="Add per-90 figures and percentiles.")
+]
+
 
 def _timeline_table(timeline: SpellTimeline) -> Table:
     return timeline_table(
@@ -49,9 +53,7 @@ def _timeline_table(timeline: SpellTimeline) -> Table:
 def player(
     name: Annotated[str, typer.Argument(help="The player's name, as you write it.")],
     as_of: AsOfOption = None,
-    profile: Annotated[
-        bool, typer.Option("--profile/--no-profile", help="Add per-90 figures and percentiles.")
-    ] = True,
+    profile: ProfileOption = True,
     min_minutes: MinMinutesOption = None,
     reference_league: ReferenceOption = None,
     store: StoreOption = None,
@@ -208,18 +210,18 @@ def _profile_table(entry: dict[str, Any]) -> Table:
     return table
 
 
-GOALKEEPER_ROWS = {
-    "save_pct": ("Save %", "pct"),
-    "goals_prevented_p90": ("Goals prevented per 90 (vs average keeper)", "num"),
-    "goals_conceded_p90": ("Goals conceded per 90 (pct: fewer is higher)", "num"),
-    "shots_faced_p90": ("Shots on target faced per 90", "num"),
-    "claims_p90": ("Claims (off his line) per 90", "num"),
-    "sweeps_p90": ("Sweeping actions per 90", "num"),
-    "passes_p90": ("Passes per 90", "num"),
-    "pass_accuracy": ("Pass completion", "pct"),
-    "long_pass_accuracy": ("Long pass (>= 32 m) completion", "pct"),
-    "launch_share": ("Share of long passes", "pct"),
-}
+GOALKEEPER_ROWS = (
+    ("save_pct", "Save %", "pct"),
+    ("goals_prevented_p90", "Goals prevented per 90 (vs average keeper)", "num"),
+    ("goals_conceded_p90", "Goals conceded per 90 (pct: fewer is higher)", "num"),
+    ("shots_faced_p90", "Shots on target faced per 90", "num"),
+    ("claims_p90", "Claims (off his line) per 90", "num"),
+    ("sweeps_p90", "Sweeping actions per 90", "num"),
+    ("passes_p90", "Passes per 90", "num"),
+    ("pass_accuracy", "Pass completion", "pct"),
+    ("long_pass_accuracy", "Long pass (>= 32 m) completion", "pct"),
+    ("launch_share", "Share of long passes", "pct"),
+)
 
 
 def _goalkeeper_table(entry: dict[str, Any]) -> Table:
@@ -243,7 +245,7 @@ def _goalkeeper_table(entry: dict[str, Any]) -> Table:
     table = Table(title=title)
     for col in ("Goalkeeping", "Value", "Percentile"):
         table.add_column(col, justify="left" if col == "Goalkeeping" else "right")
-    for key, (label, kind) in GOALKEEPER_ROWS.items():
+    for key, label, kind in GOALKEEPER_ROWS:
         value, pct = row.get(key), row.get(f"{key}_pct")
         missing = value is None or value != value
         shown = "–" if missing else f"{value:.0%}" if kind == "pct" else f"{value:.2f}"

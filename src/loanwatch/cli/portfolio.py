@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from loanwatch.cli.common import OwnerOption, StoreOption, console, err_console, open_store, owned
+from loanwatch.cli.common import OwnerOption, StoreOption, console, err_console, open_store
 from loanwatch.portfolio.importer import describe_warning
 
 portfolio_app = typer.Typer(help="The club's loan spells: the loan list and its terms.", no_args_is_help=True)
@@ -76,8 +76,7 @@ def portfolio_import(
 @portfolio_app.command("list")
 def portfolio_list(owner: OwnerOption = None, store: StoreOption = None) -> None:
     """The loan spells with their owner club and terms (with --owner: one owner's)."""
-    lw = open_store(store)
-    owned(lw, owner)
+    lw = open_store(store, owner=owner)
     spells = lw.loan_spells(owner)
     title = f"Loan spells ({len(spells)})" + (f" owned by {owner}" if owner else "")
     table = Table(title=title)

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from loanwatch.api import Loanwatch
 from loanwatch.cli.common import (
     AsOfOption,
     OwnerOption,
@@ -18,7 +17,6 @@ from loanwatch.cli.common import (
     console,
     err_console,
     open_store,
-    owned,
     parse_date,
 )
 from loanwatch.tracking.timeline import status_label
@@ -35,15 +33,6 @@ ConfigOption = Annotated[
 ]
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def _open(store: str | None, config: str | None = None, owner: str | None = None) -> Loanwatch:
-    """The store, with the club's alert settings (--config); an unknown --owner is a usage error."""
-    lw = open_store(store)
-    if config:
-        lw.configure_alerts(config)
-    owned(lw, owner)
-    return lw
 
 
 def _severity(text: str) -> str:
@@ -88,7 +77,7 @@ def digest(
     store: StoreOption = None,
 ) -> None:
     """The weekly digest: per loanee and watched player, the week's matches and what changed, alerts first."""
-    lw = _open(store, config, owner)
+    lw = open_store(store, config, owner)
     try:
         d = lw.digest(week, parse_date(as_of), owner=owner)
     except ValueError as err:
@@ -146,7 +135,7 @@ def alerts_list(
     store: StoreOption = None,
 ) -> None:
     """Open alerts as of a date (computed, and the new ones stored), most severe first."""
-    lw = _open(store, config, owner)
+    lw = open_store(store, config, owner)
     day = parse_date(as_of) or lw.default_as_of()
     rows = lw.alerts(day, include_all=show_all, owner=owner)
     order = {"critical": 0, "warning": 1, "info": 2}
@@ -177,7 +166,7 @@ def alerts_dismiss(
     store: StoreOption = None,
 ) -> None:
     """Dismiss an alert, saying who and why; it stays dismissed when computed again."""
-    lw = _open(store)
+    lw = open_store(store)
     try:
         done = lw.dismiss_alert(alert_id, by, reason)
     except ValueError as err:

@@ -179,86 +179,76 @@ def _pitch(half: bool, vertical: bool) -> Any:
     )
 
 
+def _shot_area(xg: float) -> float:
+    """A shot's marker area (points squared) for its xG."""
+    return 20 + 700 * xg
+
+
+def _shot_size(s: Mapping[str, Any]) -> float:
+    """The marker area of a stored shot; one whose xG is unknown is drawn as an xG of 0.05."""
+    xg = s["xg"] if s["xg"] is not None and s["xg"] == s["xg"] else 0.05
+    return _shot_area(float(xg))
+
+
+def _draw_shots(
+    pitch: Any,
+    ax: Any,
+    shots: Sequence[Mapping[str, Any]],
+    size: Callable[[Mapping[str, Any]], float],
+    marker: str = "o",
+) -> None:
+    """Shots as markers of area ``size``: the others hollow, the goals filled red above them."""
+    hollow = {"facecolors": "none", "edgecolors": ACCENT, "linewidths": 1.1, "zorder": 3}
+    filled = {"c": GOAL_COLOUR, "edgecolors": "#ffffff", "linewidths": 0.8, "zorder": 4}
+    for goal, style in ((False, hollow), (True, filled)):
+        drawn = [s for s in shots if bool(s["goal"]) == goal]
+        if drawn:
+            pitch.scatter(
+                [s["x"] for s in drawn],
+                [s["y"] for s in drawn],
+                s=[size(s) for s in drawn],
+                marker=marker,
+                ax=ax,
+                **style,
+            )
+
+
+def _key(label: str, face: str, edge: str, marker: str = "o", ms: float | None = None) -> Line2D:
+    """A legend entry: one marker (``ms``: its size in points; None: matplotlib's default)."""
+    return Line2D(
+        [], [], marker=marker, ls="", markerfacecolor=face, markeredgecolor=edge, markersize=ms, label=label
+    )
+
+
+def _shot_map_png(fig: Figure, ax: Any, handles: list[Any], title: str, ncol: int, **spacing: float) -> str:
+    """A shot map's legend under the pitch (``spacing``: matplotlib's legend spacings), its title
+    above, as a PNG."""
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=ncol,
+        frameon=False,
+        fontsize=6,
+        bbox_to_anchor=(0.5, 0.0),
+        **spacing,
+    )
+    ax.set_title(title, fontsize=8, color=INK)
+    return _png(fig)
+
+
 def shot_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> str:
     """The player's shots on the attacking half (SPADL coordinates, attacking left to right),
     marker area proportional to the stored xG; goals filled red, other shots hollow."""
     pitch = _pitch(half=True, vertical=True)
     fig, ax = pitch.draw(figsize=(3.6, 3.3))
-    goals = [s for s in shots if s["goal"]]
-    misses = [s for s in shots if not s["goal"]]
-
-    def size(s: Mapping[str, Any]) -> float:
-        xg = s["xg"] if s["xg"] == s["xg"] and s["xg"] is not None else 0.05
-        return 20 + 700 * float(xg)
-
-    if misses:
-        pitch.scatter(
-            [s["x"] for s in misses],
-            [s["y"] for s in misses],
-            s=[size(s) for s in misses],
-            facecolors="none",
-            edgecolors=ACCENT,
-            linewidths=1.1,
-            ax=ax,
-            zorder=3,
-        )
-    if goals:
-        pitch.scatter(
-            [s["x"] for s in goals],
-            [s["y"] for s in goals],
-            s=[size(s) for s in goals],
-            c=GOAL_COLOUR,
-            edgecolors="#ffffff",
-            linewidths=0.8,
-            ax=ax,
-            zorder=4,
-        )
+    _draw_shots(pitch, ax, shots, _shot_size)
     handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            markerfacecolor=GOAL_COLOUR,
-            markeredgecolor="#fff",
-            label=labels["goal"],
-        ),
-        Line2D(
-            [], [], marker="o", ls="", markerfacecolor="none", markeredgecolor=ACCENT, label=labels["shot"]
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            markerfacecolor="none",
-            markeredgecolor="#777",
-            markersize=3,
-            label="xG 0.05",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            ls="",
-            markerfacecolor="none",
-            markeredgecolor="#777",
-            markersize=11,
-            label="xG 0.50",
-        ),
+        _key(labels["goal"], GOAL_COLOUR, "#fff"),
+        _key(labels["shot"], "none", ACCENT),
+        _key("xG 0.05", "none", "#777", ms=3),
+        _key("xG 0.50", "none", "#777", ms=11),
     ]
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        ncol=4,
-        frameon=False,
-        fontsize=6,
-        bbox_to_anchor=(0.5, 0.0),
-        handletextpad=0.2,
-        columnspacing=0.8,
-    )
-    ax.set_title(labels["title"], fontsize=8, color=INK)
-    return _png(fig)
+    return _shot_map_png(fig, ax, handles, labels["title"], ncol=4, handletextpad=0.2, columnspacing=0.8)
 
 
 def action_map(actions: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> str:
@@ -290,15 +280,7 @@ def action_map(actions: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) 
     ax.text(52.5, -6.5, labels["attack"], ha="center", va="top", fontsize=6.5, color=INK)
     handles = [
         Patch(color="#6fa8dc", label=labels["touches"]),
-        Line2D(
-            [],
-            [],
-            marker="^",
-            ls="",
-            markerfacecolor="#e67e22",
-            markeredgecolor="#fff",
-            label=labels["defensive"],
-        ),
+        _key(labels["defensive"], "#e67e22", "#fff", "^"),
     ]
     ax.legend(
         handles=handles, loc="upper center", ncol=2, frameon=False, fontsize=6.5, bbox_to_anchor=(0.5, 1.1)
@@ -320,73 +302,27 @@ def shots_faced_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str
     pitch = _pitch(half=True, vertical=True)
     fig, ax = pitch.draw(figsize=(3.6, 3.3))
 
-    def area(xg: float) -> float:
-        return 20 + 700 * xg
-
     def size(s: Mapping[str, Any]) -> float:
-        if s.get("penalty"):
-            return PENALTY_MARKER
-        xg = s["xg"] if s["xg"] is not None and s["xg"] == s["xg"] else 0.05
-        return area(float(xg))
+        return PENALTY_MARKER if s.get("penalty") else _shot_size(s)
 
     for penalty, marker in ((False, "o"), (True, "s")):
-        saves = [s for s in shots if not s["goal"] and bool(s.get("penalty")) == penalty]
-        goals = [s for s in shots if s["goal"] and bool(s.get("penalty")) == penalty]
-        if saves:
-            pitch.scatter(
-                [s["x"] for s in saves],
-                [s["y"] for s in saves],
-                s=[size(s) for s in saves],
-                marker=marker,
-                facecolors="none",
-                edgecolors=ACCENT,
-                linewidths=1.1,
-                ax=ax,
-                zorder=3,
-            )
-        if goals:
-            pitch.scatter(
-                [s["x"] for s in goals],
-                [s["y"] for s in goals],
-                s=[size(s) for s in goals],
-                marker=marker,
-                c=GOAL_COLOUR,
-                edgecolors="#ffffff",
-                linewidths=0.8,
-                ax=ax,
-                zorder=4,
-            )
-
-    def key(label: str, face: str, edge: str, marker: str = "o", ms: float = 6) -> Line2D:
-        return Line2D(
-            [],
-            [],
-            marker=marker,
-            ls="",
-            markerfacecolor=face,
-            markeredgecolor=edge,
-            markersize=ms,
-            label=label,
-        )
+        _draw_shots(pitch, ax, [s for s in shots if bool(s.get("penalty")) == penalty], size, marker)
 
     handles = [
-        key(labels["goal"], GOAL_COLOUR, "#fff"),
-        key(labels["save"], "none", ACCENT),
-        key(labels["penalty"], "none", "#777", "s", ms=PENALTY_MARKER**0.5),
-        key("xG 0.05", "none", "#777", ms=area(0.05) ** 0.5),
-        key("xG 0.50", "none", "#777", ms=area(0.5) ** 0.5),
+        _key(labels["goal"], GOAL_COLOUR, "#fff", ms=6),
+        _key(labels["save"], "none", ACCENT, ms=6),
+        _key(labels["penalty"], "none", "#777", "s", ms=PENALTY_MARKER**0.5),
+        _key("xG 0.05", "none", "#777", ms=_shot_area(0.05) ** 0.5),
+        _key("xG 0.50", "none", "#777", ms=_shot_area(0.5) ** 0.5),
     ]
-    ax.legend(
-        handles=handles,
-        loc="upper center",
+    return _shot_map_png(
+        fig,
+        ax,
+        handles,
+        labels["title"],
         ncol=3,
-        frameon=False,
-        fontsize=6,
-        bbox_to_anchor=(0.5, 0.0),
         handlelength=2.4,
         handletextpad=0.5,
         columnspacing=1.0,
         labelspacing=0.9,
     )
-    ax.set_title(labels["title"], fontsize=8, color=INK)
-    return _png(fig)

@@ -146,6 +146,17 @@ def _line_ref(line: MatchLine) -> dict[str, Any]:
     }
 
 
+def _run_evidence(run: Sequence[MatchLine], active: bool, critical: int, escalated: bool) -> dict[str, Any]:
+    """The evidence of an alert on a run of matches (``out_of_squad``, ``not_starting``): the
+    matches, whether the run goes on, and its escalation to critical after ``critical`` of them."""
+    return {
+        "matches": [_line_ref(ln) for ln in run],
+        "ongoing": active,
+        "critical_after": critical or None,
+        "escalated_on": run[critical - 1].kickoff.date().isoformat() if escalated else None,
+    }
+
+
 class _Builder:
     def __init__(self, subject: Subject, as_of: date, lookback_days: int | None) -> None:
         self.subject = subject
@@ -266,10 +277,7 @@ def out_of_squad(b: _Builder, rule: Mapping[str, Any]) -> None:
                 {
                     "in_a_row": len(run),
                     "since": run[0].kickoff.date().isoformat(),
-                    "matches": [_line_ref(ln) for ln in run],
-                    "ongoing": active,
-                    "critical_after": critical or None,
-                    "escalated_on": run[critical - 1].kickoff.date().isoformat() if escalated else None,
+                    **_run_evidence(run, active, critical, escalated),
                     "rule": f"{n} matches in a row off the sheet (injured, suspended, dropped)",
                 },
                 reached.kickoff.date(),
@@ -335,10 +343,7 @@ def not_starting(b: _Builder, rule: Mapping[str, Any]) -> None:
                 "not_in_squad": sum(ln.status == AppearanceStatus.NOT_IN_SQUAD for ln in run),
                 "starts_in_last": sum(ln.status == AppearanceStatus.STARTED for ln in window),
                 "last_matches": len(window),
-                "matches": [_line_ref(ln) for ln in run],
-                "ongoing": active,
-                "critical_after": critical or None,
-                "escalated_on": run[critical - 1].kickoff.date().isoformat() if escalated else None,
+                **_run_evidence(run, active, critical, escalated),
                 "rule": f"unused or not in the squad {n} matches in a row, or no start in the last {m}",
             },
             line.kickoff.date(),

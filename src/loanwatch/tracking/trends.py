@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -146,7 +146,9 @@ def trend(
     """The verdict on the last ``matches`` lines against the ones before them (see module doc)."""
     label = metric.upper() if metric in ("xg", "xa") else metric.replace("_", " ").upper()
 
-    def empty(verdict: str, m_r: float, m_b: float, words: str) -> Trend:
+    def verdict_only(verdict: str, m_r: float, m_b: float, words: str) -> Trend:
+        """The trend without its rates (no data, a goalkeeper, too few minutes); the full verdict
+        below adds them to it."""
         return Trend(
             verdict,
             metric,
@@ -169,21 +171,21 @@ def trend(
     recent, base = list(lines[-matches:]), list(lines[:-matches])
     role = main_role(lines)
     if not any(getattr(ln, metric) is not None for ln in lines):
-        return empty("no data", 0.0, 0.0, f"No {label} per match: run `loanwatch models train`.")
+        return verdict_only("no data", 0.0, 0.0, f"No {label} per match: run `loanwatch models train`.")
     prior = priors.get(role) or priors.get(POOLED)
     m_r, x_r = _total(recent, metric)
     m_b, x_b = _total(base, metric)
     if role == GOALKEEPER:
         # VAEP, xT, xG and xA measure play with the ball, not goalkeeping: a keeper's form is read
         # on his goalkeeping profile (metrics/goalkeeping.py), never as a breakout or a slump here.
-        return empty(
+        return verdict_only(
             "not for goalkeepers",
             m_r,
             m_b,
             f"No {label} form trend for a goalkeeper: his goalkeeping profile says how he plays.",
         )
     if prior is None or m_r < min_minutes or m_b < min_minutes:
-        return empty(
+        return verdict_only(
             "not enough minutes",
             m_r,
             m_b,
@@ -212,21 +214,15 @@ def trend(
             else f"Within the noise ({z_threshold:g} standard errors): no change flagged."
         )
     )
-    return Trend(
-        verdict,
-        metric,
-        role,
-        len(recent),
-        m_r,
-        r_recent,
-        m_b,
-        r_base,
-        b,
-        recent_shrunk,
-        recent_shrunk - b,
-        se,
-        z,
-        prior.mu,
-        k,
-        words,
+    return replace(
+        verdict_only(verdict, m_r, m_b, words),
+        recent_p90=r_recent,
+        baseline_p90=r_base,
+        baseline_shrunk_p90=b,
+        recent_shrunk_p90=recent_shrunk,
+        change_p90=recent_shrunk - b,
+        se=se,
+        z=z,
+        role_mu=prior.mu,
+        prior_minutes=k,
     )
