@@ -60,6 +60,18 @@ def test_migrations_build_exactly_the_schema(tmp_path: Path) -> None:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 
+def test_players_and_clubs_are_stored_field_for_field() -> None:
+    """The store writes a Player or a Club as its row, one column per field (store/players.py):
+    a field and a column must not drift apart."""
+    from dataclasses import fields
+
+    from loanwatch.domain import Club, Player
+    from loanwatch.store import schema as t
+
+    for record, table in ((Player, t.players), (Club, t.clubs)):
+        assert [f.name for f in fields(record)] == [c.name for c in table.columns if c.name != "id"]
+
+
 # A child that opens a new store and kills itself (SIGKILL) right after its Nth CREATE statement.
 _KILL_AT_CREATE = """
 import os, signal, sys

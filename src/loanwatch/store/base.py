@@ -1,11 +1,14 @@
-"""What every area of the store shares: the engine, the provider id caches, the bulk insert."""
+"""What every area of the store shares: the engine, the provider id caches, the bulk insert, the
+date range of a query."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, and_
+from sqlalchemy.sql import ColumnElement
 
 
 class StoreBase:
@@ -24,3 +27,11 @@ class StoreBase:
             f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(mark for _ in columns)})",
             list(rows),
         )
+
+
+def on_days(kickoff: ColumnElement[Any], start: date, end: date) -> ColumnElement[bool]:
+    """``kickoff`` (a date and time) on a day from ``start`` to ``end``, both included."""
+    return and_(
+        kickoff >= datetime.combine(start, datetime.min.time()),
+        kickoff <= datetime.combine(end, datetime.max.time()),
+    )

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from loanwatch.domain import Competition, MatchRecord, season_name, warnings_to_json
 from loanwatch.store import schema as t
+from loanwatch.store.base import on_days
 from loanwatch.store.files import SourceFile
 from loanwatch.store.players import PlayerStore
+
+# A match as a line of results: when, who played whom, the score, how long it lasted.
+_SCORE_LINE = (
+    t.matches.c.kickoff,
+    t.matches.c.home_club_id,
+    t.matches.c.away_club_id,
+    t.matches.c.home_score,
+    t.matches.c.away_score,
+    t.matches.c.length_minutes,
+)
 
 
 class MatchStore(PlayerStore):
@@ -229,12 +240,7 @@ class MatchStore(PlayerStore):
         q = (
             select(
                 t.matches.c.id,
-                t.matches.c.kickoff,
-                t.matches.c.home_club_id,
-                t.matches.c.away_club_id,
-                t.matches.c.home_score,
-                t.matches.c.away_score,
-                t.matches.c.length_minutes,
+                *_SCORE_LINE,
                 home.c.name.label("home_name"),
                 away.c.name.label("away_name"),
                 t.competitions.c.name.label("competition"),
@@ -245,10 +251,7 @@ class MatchStore(PlayerStore):
             .join(t.competitions, t.competitions.c.id == t.seasons.c.competition_id)
             .where(
                 or_(t.matches.c.home_club_id == club_id, t.matches.c.away_club_id == club_id),
-                and_(
-                    t.matches.c.kickoff >= datetime.combine(start, datetime.min.time()),
-                    t.matches.c.kickoff <= datetime.combine(end, datetime.max.time()),
-                ),
+                on_days(t.matches.c.kickoff, start, end),
             )
             .order_by(t.matches.c.kickoff)
         )
@@ -275,8 +278,7 @@ class MatchStore(PlayerStore):
                 t.appearances.c.player_id == player_id,
                 t.appearances.c.club_id == club_id,
                 t.appearances.c.status != "unused",
-                t.matches.c.kickoff >= datetime.combine(start, datetime.min.time()),
-                t.matches.c.kickoff <= datetime.combine(end, datetime.max.time()),
+                on_days(t.matches.c.kickoff, start, end),
             )
             .order_by(t.matches.c.kickoff)
         )
@@ -314,12 +316,7 @@ class MatchStore(PlayerStore):
                 t.matches.c.id.label("match_id"),
                 t.matches.c.provider,
                 t.matches.c.provider_id,
-                t.matches.c.kickoff,
-                t.matches.c.home_club_id,
-                t.matches.c.away_club_id,
-                t.matches.c.home_score,
-                t.matches.c.away_score,
-                t.matches.c.length_minutes,
+                *_SCORE_LINE,
                 t.seasons.c.id.label("season_id"),
                 t.seasons.c.name.label("season"),
                 t.competitions.c.id.label("competition_id"),
@@ -412,8 +409,7 @@ class MatchStore(PlayerStore):
             .join(away, away.c.id == f.c.away_club_id)
             .where(
                 or_(f.c.home_club_id == club_id, f.c.away_club_id == club_id),
-                f.c.kickoff >= datetime.combine(start, datetime.min.time()),
-                f.c.kickoff <= datetime.combine(end, datetime.max.time()),
+                on_days(f.c.kickoff, start, end),
                 ~played,
             )
             .order_by(f.c.kickoff)

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, func, insert, select, update
 
 from loanwatch.domain import Club, Player
 from loanwatch.store import schema as t
+from loanwatch.store.base import on_days
 from loanwatch.store.files import FileStore, SourceFile
+
+
+def _as_row(record: Player | Club) -> dict[str, Any]:
+    """A player or a club as its table's row: the record's fields are the table's columns (but
+    the store's own ``id``)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 class PlayerStore(FileStore):
@@ -24,65 +32,42 @@ class PlayerStore(FileStore):
         self._club_ids.clear()
 
     def _load_id_caches(self, conn: Connection) -> None:
-        if not self._player_ids:
-            for r in conn.execute(select(t.players.c.id, t.players.c.provider, t.players.c.provider_id)):
-                self._player_ids[(r.provider, r.provider_id)] = r.id
-        if not self._club_ids:
-            for r in conn.execute(select(t.clubs.c.id, t.clubs.c.provider, t.clubs.c.provider_id)):
-                self._club_ids[(r.provider, r.provider_id)] = r.id
+        for table, ids in ((t.players, self._player_ids), (t.clubs, self._club_ids)):
+            if not ids:
+                for r in conn.execute(select(table.c.id, table.c.provider, table.c.provider_id)):
+                    ids[(r.provider, r.provider_id)] = r.id
 
     def upsert_players(self, conn: Connection, players: Iterable[Player], *, refresh: bool = False) -> None:
         """Insert players not yet known; with ``refresh``, also update the known ones."""
-        self._load_id_caches(conn)
-        fresh: dict[tuple[str, str], dict[str, Any]] = {}
-        for p in players:
-            key = (p.provider, p.provider_id)
-            row = {
-                "provider": p.provider,
-                "provider_id": p.provider_id,
-                "short_name": p.short_name,
-                "first_name": p.first_name,
-                "last_name": p.last_name,
-                "birth_date": p.birth_date,
-                "foot": p.foot,
-                "height_cm": p.height_cm,
-                "role": p.role,
-                "nationality": p.nationality,
-                "passport_area": p.passport_area,
-                "birth_area": p.birth_area,
-            }
-            if key in self._player_ids:
-                if refresh:
-                    conn.execute(
-                        update(t.players).where(t.players.c.id == self._player_ids[key]).values(**row)
-                    )
-            else:
-                fresh[key] = row
-        if fresh:
-            conn.execute(insert(t.players), list(fresh.values()))
-            self._player_ids.clear()
-            self._load_id_caches(conn)
+        self._upsert(conn, t.players, self._player_ids, map(_as_row, players), refresh=refresh)
 
     def upsert_clubs(self, conn: Connection, clubs: Iterable[Club], *, refresh: bool = False) -> None:
+        """Insert clubs not yet known; with ``refresh``, also update the known ones."""
+        self._upsert(conn, t.clubs, self._club_ids, map(_as_row, clubs), refresh=refresh)
+
+    def _upsert(
+        self,
+        conn: Connection,
+        table: Table,
+        ids: dict[tuple[str, str], int],
+        rows: Iterable[dict[str, Any]],
+        *,
+        refresh: bool,
+    ) -> None:
+        """Insert the rows whose (provider, provider id) is not in ``ids`` (the table's cache of
+        keys); with ``refresh``, also update the known ones. The cache is reloaded after an insert."""
         self._load_id_caches(conn)
         fresh: dict[tuple[str, str], dict[str, Any]] = {}
-        for c in clubs:
-            key = (c.provider, c.provider_id)
-            row = {
-                "provider": c.provider,
-                "provider_id": c.provider_id,
-                "name": c.name,
-                "official_name": c.official_name,
-                "area": c.area,
-            }
-            if key in self._club_ids:
+        for row in rows:
+            key = (row["provider"], row["provider_id"])
+            if key in ids:
                 if refresh:
-                    conn.execute(update(t.clubs).where(t.clubs.c.id == self._club_ids[key]).values(**row))
+                    conn.execute(update(table).where(table.c.id == ids[key]).values(**row))
             else:
                 fresh[key] = row
         if fresh:
-            conn.execute(insert(t.clubs), list(fresh.values()))
-            self._club_ids.clear()
+            conn.execute(insert(table), list(fresh.values()))
+            ids.clear()
             self._load_id_caches(conn)
 
     def save_reference(
@@ -160,8 +145,7 @@ class PlayerStore(FileStore):
             .join(t.matches, t.matches.c.id == t.appearances.c.match_id)
             .where(
                 t.appearances.c.player_id == player_id,
-                t.matches.c.kickoff >= datetime.combine(start, datetime.min.time()),
-                t.matches.c.kickoff <= datetime.combine(end, datetime.max.time()),
+                on_days(t.matches.c.kickoff, start, end),
             )
             .group_by(t.appearances.c.club_id)
             .order_by("first")

@@ -6,6 +6,8 @@ never the only key, so other providers and hand-made records fit in beside Wysco
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -26,6 +28,22 @@ from sqlalchemy import (
 from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS
 
 metadata = MetaData()
+
+
+def _provider_entity(name: str, *columns: Column[Any], provider_key: str = "provider_id") -> Table:
+    """A table of things a provider describes (competitions, clubs, players, matches; and, keyed
+    by the provider's match id, match sheets and fixtures): its own integer key, and the
+    provider's id beside it, unique per provider."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("provider", String(32), nullable=False),
+        Column(provider_key, String(64), nullable=False),
+        *columns,
+        UniqueConstraint("provider", provider_key, name=f"uq_{name}_provider"),
+    )
+
 
 ingest_runs = Table(
     "ingest_runs",
@@ -54,26 +72,17 @@ source_files = Table(
 )
 Index("ix_source_files_sha256", source_files.c.sha256)
 
-match_sheets = Table(
+match_sheets = _provider_entity(
     "match_sheets",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("provider", String(32), nullable=False),
-    Column("provider_match_id", String(64), nullable=False),
     Column("source_file_id", Integer, ForeignKey("source_files.id"), nullable=False),
     Column("sheet", Text, nullable=False),  # the provider's own JSON for this match, verbatim
-    UniqueConstraint("provider", "provider_match_id", name="uq_match_sheets_provider"),
+    provider_key="provider_match_id",
 )
 
-competitions = Table(
+competitions = _provider_entity(
     "competitions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("provider", String(32), nullable=False),
-    Column("provider_id", String(64), nullable=False),
     Column("name", Text, nullable=False),
     Column("area", Text, nullable=False, default=""),
-    UniqueConstraint("provider", "provider_id", name="uq_competitions_provider"),
 )
 
 seasons = Table(
@@ -86,24 +95,15 @@ seasons = Table(
     UniqueConstraint("competition_id", "provider_id", name="uq_seasons_provider"),
 )
 
-clubs = Table(
+clubs = _provider_entity(
     "clubs",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("provider", String(32), nullable=False),
-    Column("provider_id", String(64), nullable=False),
     Column("name", Text, nullable=False),
     Column("official_name", Text, nullable=False, default=""),
     Column("area", Text, nullable=False, default=""),
-    UniqueConstraint("provider", "provider_id", name="uq_clubs_provider"),
 )
 
-players = Table(
+players = _provider_entity(
     "players",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("provider", String(32), nullable=False),
-    Column("provider_id", String(64), nullable=False),
     Column("short_name", Text, nullable=False),
     Column("first_name", Text, nullable=False, default=""),
     Column("last_name", Text, nullable=False, default=""),
@@ -115,15 +115,10 @@ players = Table(
     # Area codes (ISO alpha-2, or the provider's alpha-3 for the home nations): migration 0011
     Column("passport_area", String(8), nullable=False, server_default=""),
     Column("birth_area", String(8), nullable=False, server_default=""),
-    UniqueConstraint("provider", "provider_id", name="uq_players_provider"),
 )
 
-matches = Table(
+matches = _provider_entity(
     "matches",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("provider", String(32), nullable=False),
-    Column("provider_id", String(64), nullable=False),
     Column("season_id", Integer, ForeignKey("seasons.id"), nullable=False),
     Column("kickoff", DateTime, nullable=False),
     Column("gameweek", Integer),
@@ -139,7 +134,6 @@ matches = Table(
     # Checks that failed and that the user accepted explicitly (an excerpt whose events do not add
     # up to the score, say): shown wherever the match is used. Empty for a clean match.
     Column("warnings", Text, nullable=False, server_default=""),
-    UniqueConstraint("provider", "provider_id", name="uq_matches_provider"),
 )
 Index("ix_matches_kickoff", matches.c.kickoff)
 
@@ -288,21 +282,32 @@ action_values = Table(
 )
 
 
-player_match_stats = Table(
+
+def _per_player_match(name: str, *columns: Column[Any]) -> Table:
+    """A table of what each player did in each match: one row per match and player (with his club
+    and minutes), clustered by match (a match's rows are written together), indexed by player."""
+    table = Table(
+        name,
+        metadata,
+        Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+        Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
+        Column("club_id", Integer),
+        Column("minutes", Float),
+        *columns,
+        sqlite_with_rowid=False,
+    )
+    Index(f"ix_{name}_player", table.c.player_id)
+    return table
+
+
+# What each player did in each match (metrics/profile.py's definitions) and the role he played
+# there (metrics/roles.py): written by `loanwatch models train`, read by timelines and profiles.
+player_match_stats = _per_player_match(
     "player_match_stats",
-    metadata,
-    # What each player did in each match (metrics/profile.py's definitions) and the role he played
-    # there (metrics/roles.py): written by `loanwatch models train`, read by timelines and profiles.
-    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
-    Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
-    Column("club_id", Integer),
-    Column("minutes", Float),
     *(Column(name, Float) for name in (*MATCH_COUNT_METRICS, *MATCH_VALUE_METRICS)),
     Column("role", String(32)),
     Column("role_confidence", Float),
-    sqlite_with_rowid=False,
 )
-Index("ix_player_match_stats_player", player_match_stats.c.player_id)
 
 # A goalkeeper's work per match (metrics/goalkeeping.py's definitions: shots on target faced,
 # saves, goals conceded, xG faced, claims, sweeping, distribution): written by `models train`.
@@ -321,17 +326,10 @@ GOALKEEPER_MATCH_COUNTS = (
     "long_passes",
     "long_passes_accurate",
 )
-goalkeeper_match_stats = Table(
+goalkeeper_match_stats = _per_player_match(
     "goalkeeper_match_stats",
-    metadata,
-    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
-    Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
-    Column("club_id", Integer),
-    Column("minutes", Float),
     *(Column(name, Float) for name in GOALKEEPER_MATCH_COUNTS),
-    sqlite_with_rowid=False,
 )
-Index("ix_goalkeeper_match_stats_player", goalkeeper_match_stats.c.player_id)
 
 alerts = Table(
     "alerts",
@@ -365,20 +363,16 @@ scout_notes = Table(
 )
 
 
-fixtures = Table(
+# Every match a match sheet lists, whether or not its events were delivered: a loanee's club
+# may play matches (cups, leagues not bought) that the store has no data for.
+fixtures = _provider_entity(
     "fixtures",
-    metadata,
-    # Every match a match sheet lists, whether or not its events were delivered: a loanee's club
-    # may play matches (cups, leagues not bought) that the store has no data for.
-    Column("id", Integer, primary_key=True),
-    Column("provider", String(32), nullable=False),
-    Column("provider_match_id", String(64), nullable=False),
     Column("kickoff", DateTime, nullable=False),
     Column("competition_name", Text, nullable=False),
     Column("home_club_id", Integer, ForeignKey("clubs.id"), nullable=False),
     Column("away_club_id", Integer, ForeignKey("clubs.id"), nullable=False),
     Column("home_score", Integer, nullable=False),
     Column("away_score", Integer, nullable=False),
-    UniqueConstraint("provider", "provider_match_id", name="uq_fixtures_provider"),
+    provider_key="provider_match_id",
 )
 Index("ix_fixtures_kickoff", fixtures.c.kickoff)
