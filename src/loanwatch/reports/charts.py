@@ -245,10 +245,12 @@ def shot_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> s
     handles = [
         _key(labels["goal"], GOAL_COLOUR, "#fff"),
         _key(labels["shot"], "none", ACCENT),
-        _key("xG 0.05", "none", "#777", ms=3),
-        _key("xG 0.50", "none", "#777", ms=11),
+        _key("xG 0.05", "none", "#777", ms=_shot_area(0.05) ** 0.5),
+        _key("xG 0.50", "none", "#777", ms=_shot_area(0.5) ** 0.5),
     ]
-    return _shot_map_png(fig, ax, handles, labels["title"], ncol=4, handletextpad=0.2, columnspacing=0.8)
+    return _shot_map_png(
+        fig, ax, handles, labels["title"], ncol=4, handlelength=2.8, handletextpad=0.6, columnspacing=1.0, borderpad=1.0
+    )
 
 
 def action_map(actions: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loanwatch.errors import InvalidInput
 from loanwatch.settings import ENVIRONMENT, Settings
 
 DEFAULTS_FILE = Path(__file__).with_name("alerts.toml")
@@ -71,13 +72,21 @@ def _validate(rules: Mapping[str, Any]) -> None:
                 raise ValueError(f"alert settings: {name}.{key} = {value!r}, not one of {SEVERITIES}")
 
 
+def _read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """A club's settings file: a missing, unreadable or malformed file is invalid input naming it."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise InvalidInput(f"{what} {path}: {getattr(err, 'strerror', None) or err}") from None
+
+
 def load_config(path: str | Path | None = None, *, settings: Settings | None = None) -> AlertConfig:
     """The defaults, with ``path`` (or the setting ``alerts``: ``LOANWATCH_ALERTS``, loanwatch.toml)
     over them."""
     data = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
     user_path = path or (settings or Settings.load()).alerts
     if user_path:
-        data = _merge(data, tomllib.loads(Path(user_path).read_text(encoding="utf-8")))
+        data = _merge(data, _read_toml(user_path, "alert settings"))
     clubs = data.pop("clubs", {})
     _validate(data)
     for over in clubs.values():
@@ -92,10 +101,7 @@ def load_owner_rules(path: str | Path | None = None, *, settings: Settings | Non
     data = tomllib.loads(ELIGIBILITY_FILE.read_text(encoding="utf-8"))
     user_path = path or (settings or Settings.load()).eligibility
     if user_path:
-        try:
-            data = _merge(data, tomllib.loads(Path(user_path).read_text(encoding="utf-8")))
-        except (OSError, tomllib.TOMLDecodeError) as err:
-            raise ValueError(f"eligibility settings {user_path}: {err}") from None
+        data = _merge(data, _read_toml(user_path, "eligibility settings"))
     out = set()
     for name, setting in (data.get("competitions") or {}).items():
         if not isinstance(setting, Mapping) or not isinstance(setting.get("owner_club_rule", False), bool):
