@@ -198,3 +198,16 @@ def test_player_counts_in_words_and_says_why_model_figures_are_missing(
     result = _invoke(runner, ["player", "Chiesa", "--store", with_portfolio.location])
     assert result.exit_code == 0 and "Not in the loan list" in result.output
     assert "Federico Chiesa" in result.output and "Italy" in result.output
+
+
+def test_a_bad_settings_file_is_named_not_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+    """A missing or malformed ``--config`` file: exit 2, the file and the problem, no traceback."""
+    store = str(tmp_path / "s.db")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("x = [", encoding="utf-8")
+    for path, problem in ((tmp_path / "missing.toml", "No such file"), (broken, "Invalid value")):
+        result = _invoke(runner, ["alerts", "list", "--store", store, "--config", str(path)])
+        flat = _flat(result.output)
+        assert result.exit_code == 2, result.output
+        assert str(path) in flat and problem in flat
+        assert "Traceback" not in result.output

@@ -249,7 +249,15 @@ def shot_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> s
         _key("xG 0.50", "none", "#777", ms=_shot_area(0.5) ** 0.5),
     ]
     return _shot_map_png(
-        fig, ax, handles, labels["title"], ncol=4, handlelength=2.8, handletextpad=0.6, columnspacing=1.0, borderpad=1.0
+        fig,
+        ax,
+        handles,
+        labels["title"],
+        ncol=4,
+        handlelength=2.8,
+        handletextpad=0.6,
+        columnspacing=1.0,
+        borderpad=1.0,
     )
 
 
