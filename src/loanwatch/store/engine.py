@@ -25,16 +25,15 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
-from loanwatch.settings import DEFAULT_STORE_FILE, ENVIRONMENT, Settings
+from loanwatch.settings import DEFAULT_STORE_FILE, Settings
 from loanwatch.store.errors import (
     StoreError,
     StoreUnavailable,
     UnknownStoreKind,
     from_driver_error,
 )
-from loanwatch.store.locking import lock_path, writer_lock
+from loanwatch.store.locking import in_memory, lock_path, writer_lock
 
-STORE_ENV = ENVIRONMENT["store"]
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 30000
 KINDS = ("sqlite", "postgresql")  # the databases loanwatch stores in
@@ -110,9 +109,9 @@ def _checked_url(url: str, location: str) -> URL:
 
 def _check_sqlite_path(url: URL, location: str) -> None:
     database = url.database
-    if not database or database == ":memory:":
+    if in_memory(database):
         return
-    path = Path(database)
+    path = Path(str(database))
     if path.is_dir():
         raise StoreUnavailable(
             location, f"{location} is a folder, not a store: give a file, e.g. {path / DEFAULT_STORE_FILE}"

@@ -41,12 +41,17 @@ def _stderr_notice(message: str) -> None:
     print(message, file=sys.stderr, flush=True)  # sys.stderr at call time: Rich may redirect it
 
 
+def in_memory(database: str | None) -> bool:
+    """Whether a SQLite URL's database is an in-memory one (nothing on disk to check or lock)."""
+    return not database or database == ":memory:" or database.startswith("file::memory:")
+
+
 def lock_path(engine: Engine) -> Path | None:
     """The lock file of a SQLite store (None for an in-memory one)."""
     database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file::memory:"):
+    if in_memory(database):
         return None
-    return Path(database + LOCK_SUFFIX)
+    return Path(f"{database}{LOCK_SUFFIX}")
 
 
 def _key(engine: Engine) -> str | None:
@@ -88,14 +93,14 @@ def _acquire(engine: Engine, on_wait: Callable[[str], None]) -> Any:
     if engine.dialect.name == "sqlite":
         path = lock_path(engine)
         assert path is not None
+        store = str(path)[: -len(LOCK_SUFFIX)]
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except FileNotFoundError:
             raise StoreUnavailable(
-                str(path.with_suffix("")), f"cannot open the store: the folder {path.parent} does not exist"
+                store, f"cannot open the store: the folder {path.parent} does not exist"
             ) from None
         except OSError as exc:
-            store = str(path)[: -len(LOCK_SUFFIX)]
             raise StoreReadOnly(
                 store,
                 f"the store {store} cannot be written: loanwatch cannot create its lock file {path} "
