@@ -14,12 +14,14 @@ import pytest
 
 from conftest import copy_sample
 from loanwatch.api import Loanwatch
+from loanwatch.metrics import models
 from loanwatch.metrics import vaep as V
 from loanwatch.metrics import xt as XT
 from spadl_reference import SAMPLE_MATCHES, sample_actions, sample_matches, socceraction_game
 
 # socceraction's row order for a set of games is game by game; loanwatch orders by match id.
 GAMES = tuple(sorted(SAMPLE_MATCHES))
+VAEP_XT = ("vaep", "xt")  # the kinds these tests train (xG: tests/test_xg.py)
 
 
 @pytest.fixture(autouse=True)
@@ -138,10 +140,10 @@ def test_player_match_values_sum_the_actions(
     model: V.VaepModel, actions: pd.DataFrame, matches: pd.DataFrame
 ) -> None:
     xt_model = XT.train_xt(actions)
-    rated = V.actions_with_values(
+    rated = models.actions_with_values(
         actions, V.rate_vaep(model, actions, matches), XT.rate_xt(xt_model, actions)
     )
-    per_player = V.player_match_values(rated)
+    per_player = models.player_match_values(rated)
 
     assert list(per_player.columns) == ["match_id", "player_id", "offensive", "defensive", "vaep", "xt"]
     assert not per_player.duplicated(["match_id", "player_id"]).any()
@@ -199,7 +201,7 @@ def test_models_round_trip_through_the_store(tmp_path: Path, actions: pd.DataFra
     store, mapped = _store_with_actions(tmp_path, actions)
     matches = store.matches_frame()
 
-    first = V.train_and_store(store)
+    first = models.train_and_store(store, kinds=VAEP_XT)
     assert first["vaep"]["version"] == 1 and first["xt"]["version"] == 1
     saved = store.latest_model("vaep")
     assert saved["training_set"]["matches"] == sorted(mapped.game_id.unique().tolist())
@@ -210,34 +212,33 @@ def test_models_round_trip_through_the_store(tmp_path: Path, actions: pd.DataFra
     assert saved["quality"]["holdout_matches"] == 2
 
     # The stored model is the one trained in memory on the same actions, and rates the same.
-    loaded = V.model_from_bytes(saved["blob"])
+    loaded = models.model_from_bytes("vaep", saved["blob"])
     direct = V.rate_vaep(V.train_vaep(mapped, matches, seed=0), mapped, matches)
     pd.testing.assert_frame_equal(V.rate_vaep(loaded, mapped, matches), direct)
 
-    assert V.rate_and_store(store, "vaep")["actions"] == len(actions)
-    assert V.rate_and_store(store, "xt")["actions"] == len(actions)
+    assert models.rate_and_store(store, "vaep")["actions"] == len(actions)
+    assert models.rate_and_store(store, "xt")["actions"] == len(actions)
     stored = store.action_values_frame(first["vaep"]["model_id"])
     np.testing.assert_allclose(
         stored[["offensive", "defensive", "value"]], direct[["offensive", "defensive", "value"]], atol=1e-12
     )
     stored_xt = store.action_values_frame(first["xt"]["model_id"])
-    expected_xt = XT.rate_xt(XT.model_from_bytes(store.latest_model("xt")["blob"]), mapped)["value"].fillna(
-        0.0
-    )
+    xt_model = models.model_from_bytes("xt", store.latest_model("xt")["blob"])
+    expected_xt = XT.rate_xt(xt_model, mapped)["value"].fillna(0.0)
     np.testing.assert_allclose(stored_xt["value"], expected_xt, atol=1e-12)
 
     # Same data, same settings: nothing new. Forced: the next version, identical values.
-    again = V.train_and_store(store)
+    again = models.train_and_store(store, kinds=VAEP_XT)
     assert (
         again["vaep"] == {**first["vaep"], "new": False}
         and again["xt"]["model_id"] == first["xt"]["model_id"]
     )
-    forced = V.train_and_store(store, force=True)
+    forced = models.train_and_store(store, kinds=VAEP_XT, force=True)
     assert forced["vaep"]["version"] == 2 and forced["xt"]["version"] == 2
-    V.rate_and_store(store, "vaep")
-    V.rate_and_store(store, "vaep")  # rerun replaces, does not duplicate
+    models.rate_and_store(store, "vaep")
+    models.rate_and_store(store, "vaep")  # rerun replaces, does not duplicate
     pd.testing.assert_frame_equal(store.action_values_frame(forced["vaep"]["model_id"]), stored)
 
     # A subset of matches is a different training set: a new version.
-    subset = V.train_and_store(store, sorted(mapped.game_id.unique())[:4])
+    subset = models.train_and_store(store, sorted(mapped.game_id.unique())[:4], kinds=VAEP_XT)
     assert subset["vaep"]["version"] == 3 and subset["vaep"]["new"]

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import copy_sample
 from loanwatch.api import Loanwatch
-from loanwatch.metrics import xg
+from loanwatch.metrics import models, xg
 from spadl_reference import home_team, reference_actions, sample_actions
 
 # The first 60 matches of the season by Wyscout id (rounds 1-6): ~1,500 shots, ~160 goals.
@@ -213,13 +213,20 @@ def _store_with_actions(tmp: Path, actions: pd.DataFrame, match_ids: list[int]) 
     return lw
 
 
+def _train_and_rate(store: Any, *, force: bool = False) -> int:
+    """The xG model trained through the registry and every shot rated with it: the model id."""
+    model_id = int(models.train_and_store(store, kinds=("xg",), force=force)["xg"]["model_id"])
+    models.rate_and_store(store, "xg")
+    return model_id
+
+
 def test_model_round_trips_through_the_store(tmp_path: Path, actions: pd.DataFrame) -> None:
     ids = list(MATCHES[:12])
     lw = _store_with_actions(tmp_path, actions, ids)
-    model_id = xg.train_and_store(lw.store)
+    model_id = _train_and_rate(lw.store)
     saved = lw.store.latest_model("xg")
     assert saved is not None and saved["id"] == model_id and saved["version"] == 1
-    model = xg.load_model(saved["blob"])
+    model = models.model_from_bytes("xg", saved["blob"])
     assert isinstance(model, xg.XgModel)
     assert len(saved["training_set"]["matches"]) + len(saved["training_set"]["holdout_matches"]) == len(ids)
     assert saved["training_set"]["competitions"] and saved["training_set"]["seasons"] == ["2017/18"]
@@ -239,5 +246,7 @@ def test_model_round_trips_through_the_store(tmp_path: Path, actions: pd.DataFra
     again = xg.train_xg(stored, lw.store.matches_frame())
     f = xg.shot_features(stored)
     assert np.array_equal(pickle.loads(pickle.dumps(model)).predict(f), again.predict(f))
-    assert xg.train_and_store(lw.store) != model_id
+    # Same actions, same settings: the model is kept; forced: the next version.
+    assert _train_and_rate(lw.store) == model_id
+    assert _train_and_rate(lw.store, force=True) != model_id
     assert lw.store.latest_model("xg")["version"] == 2  # type: ignore[index]

@@ -13,27 +13,22 @@ A shot's xG is the probability that it is scored, learnt from the shots already 
 
 xA credits a shot's xG to the pass that set it up (``expected_assists``).
 
-The module is pure (DataFrames in and out) except ``train_and_store``, which reads actions from
-and writes the model and its values to a ``Store``.
+The module is pure (DataFrames in and out); the model registry (``metrics.models``) trains, stores
+and rates it like VAEP and xT.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
 from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS, SUCCESS
-
-if TYPE_CHECKING:
-    from loanwatch.store import Store
 
 GOAL_WIDTH = 7.32
 GOAL_X = PITCH_LENGTH
@@ -583,57 +578,3 @@ def expected_assists(actions: pd.DataFrame, xg_values: pd.DataFrame) -> pd.DataF
         if a is not None:
             rows.append((game[a], acts.at[a, "action_id"], player[a], xg))
     return pd.DataFrame(rows, columns=columns).astype({"match_id": "int64", "action_id": "int64"})
-
-
-# -- the store --------------------------------------------------------------------------------
-
-
-def load_model(blob: bytes) -> XgModel:
-    model = pickle.loads(blob)
-    if not isinstance(model, XgModel):
-        raise TypeError("the blob is not an xG model")
-    return model
-
-
-def train_and_store(
-    store: Store, match_ids: Sequence[int] | None = None, holdout_fraction: float = 0.2, seed: int = 0
-) -> int:
-    """Train on the store's actions (all matches with actions, or ``match_ids``), save the model as
-    the next version of kind 'xg' with its held-out quality, and write every shot's xG as its
-    action values. Returns the model's id.
-
-    The values cover the training matches too (in-sample for those shots): they are what the
-    reports show; the model's honest quality is the held-out one in ``quality``.
-    """
-    import lightgbm
-    import sklearn
-
-    ids = sorted(store.matches_with_actions()) if match_ids is None else sorted(match_ids)
-    actions = store.actions_frame(ids)
-    matches = store.matches_frame()
-    matches = matches[matches["match_id"].isin(ids)]
-    model = train_xg(actions, matches, holdout_fraction=holdout_fraction, seed=seed)
-    quality = evaluate(model, actions[actions["game_id"].isin(model.holdout_match_ids)])
-    used = matches[matches["match_id"].isin(model.train_match_ids)]
-    training_set = {
-        "competitions": sorted(used["competition"].unique().tolist()),
-        "seasons": sorted(used["season"].unique().tolist()),
-        "matches": model.train_match_ids,
-        "holdout_matches": model.holdout_match_ids,
-    }
-    params = {
-        "holdout_fraction": holdout_fraction,
-        "seed": seed,
-        **model.describe(),
-        "versions": {"sklearn": sklearn.__version__, "lightgbm": lightgbm.__version__},
-    }
-    model_id = store.save_model(
-        "xg", pickle.dumps(model), training_set, params, json.loads(json.dumps(quality))
-    )
-    values = rate_xg(model, actions)
-    # Plain Python numbers: DB drivers do not all take numpy scalars.
-    store.save_action_values(
-        model_id,
-        ((int(m), int(a), float(o), float(d), float(v)) for m, a, o, d, v in values.itertuples(index=False)),
-    )
-    return model_id

@@ -8,14 +8,13 @@ it in ``tests/test_action_values.py``.
 NaN handling, as socceraction: xT values only successful passes, crosses and dribbles (the
 actions that move the ball and keep it); every other action gets NaN from :func:`rate_xt`. The
 store's ``action_values.value`` is NOT NULL, and such an action adds no threat, so
-``rate_and_store`` writes 0 for them; sums per player treat them as 0 too.
+the model registry (``metrics.models``) writes 0 for them; sums per player treat them as 0 too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import pickle
 from typing import Any
 
 import numpy as np
@@ -86,17 +85,3 @@ def rate_xt(model: Any, actions: pd.DataFrame) -> pd.DataFrame:
             "value": gain,
         }
     )
-
-
-def model_to_bytes(model: Any) -> bytes:
-    """The whole fitted ExpectedThreat (surface and the matrices it came from), pickled."""
-    return pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def model_from_bytes(blob: bytes) -> Any:
-    from socceraction.xthreat import ExpectedThreat
-
-    model = pickle.loads(blob)
-    if not isinstance(model, ExpectedThreat):
-        raise TypeError(f"not an xT model: {type(model).__name__}")
-    return model
