@@ -204,12 +204,13 @@ def phase_plain(store_path: str, sample: int) -> dict[str, Any]:
     import pandas as pd
 
     from loanwatch.metrics import models
+    from loanwatch.metrics.socceraction_names import game, to_socceraction
 
     store = _store(store_path)
     last = store.latest_model("vaep")
     model = models.model_from_bytes("vaep", last["blob"])
     start = time.perf_counter()
-    actions = store.actions_frame()
+    actions = to_socceraction(store.actions_frame())
     matches = store.matches_frame()
     read = time.perf_counter() - start
     ids = sorted(int(m) for m in actions["game_id"].unique())
@@ -229,13 +230,7 @@ def phase_plain(store_path: str, sample: int) -> dict[str, Any]:
     )
     games = [
         (
-            pd.Series(
-                {
-                    "game_id": m,
-                    "home_team_id": int(info.at[m, "home_club_id"]),
-                    "away_team_id": int(info.at[m, "away_club_id"]),
-                }
-            ),
+            game(m, int(info.at[m, "home_club_id"]), int(info.at[m, "away_club_id"])),
             actions.iloc[starts[m] : ends[m]].reset_index(drop=True),
         )
         for m in run

@@ -17,6 +17,7 @@ from loanwatch.api import Loanwatch
 from loanwatch.metrics import models
 from loanwatch.metrics import vaep as V
 from loanwatch.metrics import xt as XT
+from loanwatch.metrics.socceraction_names import from_socceraction, to_socceraction
 from spadl_reference import SAMPLE_MATCHES, sample_actions, sample_matches, socceraction_game
 
 # socceraction's row order for a set of games is game by game; loanwatch orders by match id.
@@ -35,7 +36,7 @@ def _quiet() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def actions() -> pd.DataFrame:
-    return sample_actions(GAMES)
+    return from_socceraction(sample_actions(GAMES))
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,8 @@ def matches() -> pd.DataFrame:
 
 
 def game_actions(actions: pd.DataFrame, match_id: int) -> pd.DataFrame:
-    return actions[actions.game_id == match_id].reset_index(drop=True)
+    """One game's actions as socceraction takes them."""
+    return to_socceraction(actions[actions.match_id == match_id].reset_index(drop=True))
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +92,7 @@ def test_features_do_not_depend_on_row_order_or_batching(
 ) -> None:
     shuffled = actions.sample(frac=1.0, random_state=1)
     pd.testing.assert_frame_equal(V.compute_features(shuffled, matches), V.compute_features(actions, matches))
-    one = V.compute_features(actions[actions.game_id == GAMES[0]], matches)
+    one = V.compute_features(actions[actions.match_id == GAMES[0]], matches)
     pd.testing.assert_frame_equal(one, V.compute_features(actions, matches).iloc[: len(one)])
 
 
@@ -103,7 +105,7 @@ def test_vaep_values_equal_socceractions_rate(
     ours = V.rate_vaep(model, actions, matches, chunk_games=3)  # chunks must not change anything
 
     assert len(ours) == len(actions)
-    assert (ours["match_id"].to_numpy() == actions["game_id"].to_numpy()).all()
+    assert (ours["match_id"].to_numpy() == actions["match_id"].to_numpy()).all()
     assert (ours["action_id"].to_numpy() == actions["action_id"].to_numpy()).all()
     np.testing.assert_allclose(
         ours[["offensive", "defensive", "value"]].to_numpy(),
@@ -124,11 +126,11 @@ def test_xt_equals_socceractions_rate(actions: pd.DataFrame) -> None:
 
     model = XT.train_xt(actions)
     reference = ExpectedThreat(l=16, w=12)
-    reference.fit(actions)
+    reference.fit(to_socceraction(actions))
     np.testing.assert_array_equal(model.xT, reference.xT)
 
     ours = XT.rate_xt(model, actions)
-    expected = reference.rate(actions)
+    expected = reference.rate(to_socceraction(actions))
     assert np.array_equal(np.isnan(ours["value"].to_numpy()), np.isnan(expected))
     np.testing.assert_allclose(ours["value"].to_numpy(), expected, rtol=0, atol=1e-6)
     assert (ours["offensive"].fillna(0) == ours["value"].fillna(0)).all() and (ours["defensive"] == 0).all()
@@ -172,12 +174,12 @@ def _store_with_actions(tmp_path: Path, actions: pd.DataFrame) -> tuple[Any, pd.
     typed_rows: Any = actions.itertuples()  # pandas-stubs types the fields as any scalar
     rows = [
         (
-            match_ids[a.game_id],
+            match_ids[a.match_id],
             a.action_id,
             None,
             a.period_id,
             a.time_seconds,
-            club_ids[a.team_id],
+            club_ids[a.club_id],
             player_ids.get(a.player_id),
             a.start_x,
             a.start_y,
@@ -192,8 +194,8 @@ def _store_with_actions(tmp_path: Path, actions: pd.DataFrame) -> tuple[Any, pd.
     store.save_actions(list(match_ids.values()), rows)
     # The same actions in store ids, for the comparisons.
     mapped = actions.assign(
-        game_id=actions.game_id.map(match_ids), team_id=actions.team_id.map(club_ids)
-    ).sort_values(["game_id", "action_id"], ignore_index=True)
+        match_id=actions.match_id.map(match_ids), club_id=actions.club_id.map(club_ids)
+    ).sort_values(["match_id", "action_id"], ignore_index=True)
     return store, mapped
 
 
@@ -204,7 +206,7 @@ def test_models_round_trip_through_the_store(tmp_path: Path, actions: pd.DataFra
     first = models.train_and_store(store, kinds=VAEP_XT)
     assert first["vaep"]["version"] == 1 and first["xt"]["version"] == 1
     saved = store.latest_model("vaep")
-    assert saved["training_set"]["matches"] == sorted(mapped.game_id.unique().tolist())
+    assert saved["training_set"]["matches"] == sorted(mapped.match_id.unique().tolist())
     assert saved["training_set"]["competitions"][0]["matches"] == len(GAMES)
     assert saved["params"]["versions"]["socceraction"] == "1.5.3"
     for label in ("scores", "concedes"):
@@ -240,5 +242,5 @@ def test_models_round_trip_through_the_store(tmp_path: Path, actions: pd.DataFra
     pd.testing.assert_frame_equal(store.action_values_frame(forced["vaep"]["model_id"]), stored)
 
     # A subset of matches is a different training set: a new version.
-    subset = models.train_and_store(store, sorted(mapped.game_id.unique())[:4], kinds=VAEP_XT)
+    subset = models.train_and_store(store, sorted(mapped.match_id.unique())[:4], kinds=VAEP_XT)
     assert subset["vaep"]["version"] == 3 and subset["vaep"]["new"]

@@ -226,7 +226,7 @@ def shots_faced(
         acts = left_to_right(acts, matches)
     shot_acts = pd.DataFrame(
         {
-            "match_id": acts["game_id"].astype(int).to_numpy() if not acts.empty else [],
+            "match_id": acts["match_id"].astype(int).to_numpy() if not acts.empty else [],
             "seq": acts["original_event_seq"].astype(int).to_numpy() if not acts.empty else [],
             "action_id": acts["action_id"].astype(int).to_numpy() if not acts.empty else [],
             "x": acts["start_x"].to_numpy(dtype=float) if not acts.empty else [],
@@ -253,7 +253,7 @@ def goalkeeper_match_stats(
 ) -> pd.DataFrame:
     """One row per keeper and match he played in goal (``GK_MATCH_COLUMNS``, module docstring).
 
-    ``events``, ``actions`` (socceraction's convention, ``game_id`` = match id), ``appearances``:
+    ``events``, ``actions`` (SPADL, socceraction's direction of play), ``appearances``:
     the store's frames; ``xg_values``: the latest xG model's ``action_values`` (None untrained:
     ``xg_faced`` NaN); ``roles``: ``metrics.roles.infer_roles`` output; ``matches``:
     ``match_id, home_club_id, away_club_id``."""
@@ -307,8 +307,8 @@ def goalkeeper_match_stats(
         a = left_to_right(a, matches)
         a = a.assign(player_id=a["player_id"].astype(int))
         mine = a.merge(
-            base[["match_id", "player_id"]].rename(columns={"match_id": "game_id"}),
-            on=["game_id", "player_id"],
+            base[["match_id", "player_id"]],
+            on=["match_id", "player_id"],
         )
         t = mine["type_id"]
         ok = mine["result_id"] == _SUCCESS
@@ -324,7 +324,7 @@ def goalkeeper_match_stats(
             "long_passes": long,
             "long_passes_accurate": long & ok,
         }
-        by = [mine["game_id"].rename("match_id"), mine["player_id"]]
+        by = [mine["match_id"], mine["player_id"]]
         for name, flag in flags.items():
             df[name] = flag.astype(int).groupby(by).sum()
     for name in (

@@ -88,7 +88,7 @@ class ModelKind:
 
 
 def _competitions(actions: pd.DataFrame, matches: pd.DataFrame) -> dict[str, Any]:
-    ids = sorted(int(m) for m in np.unique(actions["game_id"].to_numpy()))
+    ids = sorted(int(m) for m in np.unique(actions["match_id"].to_numpy()))
     used = matches[matches["match_id"].isin(ids)]
     groups = (
         used.groupby(["competition", "season"]).size().reset_index(name="matches")
@@ -172,10 +172,10 @@ class ExpectedGoals(ModelKind):
     def train(self, actions: pd.DataFrame, matches: pd.DataFrame, *, seed: int, holdout: float) -> Trained:
         """The values cover the training matches too (in-sample for those shots): they are what the
         reports show; the model's honest quality is the held-out one in ``quality``."""
-        ids = sorted(int(m) for m in np.unique(actions["game_id"].to_numpy()))
+        ids = sorted(int(m) for m in np.unique(actions["match_id"].to_numpy()))
         matches = matches[matches["match_id"].isin(ids)]
         model = xg.train_xg(actions, matches, holdout_fraction=holdout, seed=seed)
-        quality = xg.evaluate(model, actions[actions["game_id"].isin(model.holdout_match_ids)])
+        quality = xg.evaluate(model, actions[actions["match_id"].isin(model.holdout_match_ids)])
         used = matches[matches["match_id"].isin(model.train_match_ids)]
         training_set = {
             "competitions": sorted(used["competition"].unique().tolist()),
@@ -217,11 +217,11 @@ def _fingerprint(actions: pd.DataFrame) -> str:
     """A hash of the training actions: the same data gives the same model, so no new version."""
     h = hashlib.sha256()
     for col in (
-        "game_id",
+        "match_id",
         "action_id",
         "period_id",
         "time_seconds",
-        "team_id",
+        "club_id",
         "start_x",
         "start_y",
         "end_x",
@@ -323,13 +323,11 @@ def rate_and_store(store: Store, name: str) -> dict[str, Any]:
 def player_match_values(actions_with_values: pd.DataFrame) -> pd.DataFrame:
     """Per player and match: VAEP offensive, defensive and total value, and xT, summed.
 
-    Takes actions (game_id or match_id, player_id) with columns ``offensive``, ``defensive``,
+    Takes actions (match_id, player_id) with columns ``offensive``, ``defensive``,
     ``vaep`` and ``xt`` (see :func:`actions_with_values`); actions without a player are left out,
     and actions xT does not value (NaN) count as 0.
     """
     df = actions_with_values
-    if "match_id" not in df.columns:
-        df = df.rename(columns={"game_id": "match_id"})
     df = df[df["player_id"].notna()]
     out = (
         df.groupby(["match_id", "player_id"], sort=True)[["offensive", "defensive", "vaep", "xt"]]
@@ -342,7 +340,7 @@ def player_match_values(actions_with_values: pd.DataFrame) -> pd.DataFrame:
 
 def actions_with_values(actions: pd.DataFrame, vaep: pd.DataFrame, xt: pd.DataFrame) -> pd.DataFrame:
     """Actions with their VAEP (offensive, defensive, vaep) and xT (xt) values beside them."""
-    a = actions.rename(columns={"game_id": "match_id"})
+    a = actions
     v = vaep.rename(columns={"value": "vaep"})[["match_id", "action_id", "offensive", "defensive", "vaep"]]
     x = xt.rename(columns={"value": "xt"})[["match_id", "action_id", "xt"]]
     return a.merge(v, on=["match_id", "action_id"], how="left").merge(

@@ -95,17 +95,17 @@ def _attacks_right(actions: pd.DataFrame) -> np.ndarray:
     """
     shots = actions[actions["type_id"].isin(SHOT_TYPES)]
     vote = (shots["start_x"] - PITCH_LENGTH / 2).clip(-30.0, 30.0)
-    by_period = vote.groupby([shots["game_id"], shots["team_id"], shots["period_id"]]).sum()
+    by_period = vote.groupby([shots["match_id"], shots["club_id"], shots["period_id"]]).sum()
     signs = np.sign(by_period[by_period != 0])
     spread = signs.groupby(level=[0, 1]).agg(["min", "max", "size"])
     spread = spread[spread["size"] > 1]
     swapping = len(spread) > 0 and float((spread["min"] != spread["max"]).mean()) > 0.5
     if swapping:
-        keys = pd.MultiIndex.from_frame(actions[["game_id", "team_id", "period_id"]])
+        keys = pd.MultiIndex.from_frame(actions[["match_id", "club_id", "period_id"]])
         score = by_period.reindex(keys)
     else:
-        keys = pd.MultiIndex.from_frame(actions[["game_id", "team_id"]])
-        score = vote.groupby([shots["game_id"], shots["team_id"]]).sum().reindex(keys)
+        keys = pd.MultiIndex.from_frame(actions[["match_id", "club_id"]])
+        score = vote.groupby([shots["match_id"], shots["club_id"]]).sum().reindex(keys)
     return np.nan_to_num(score.to_numpy(dtype=float), nan=0.0) >= 0
 
 
@@ -125,30 +125,30 @@ def _geometry(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 def shot_features(actions: pd.DataFrame) -> pd.DataFrame:
     """One row per shot (SPADL shot, shot_freekick, shot_penalty) with the model's features.
 
-    ``actions`` are SPADL actions of whole matches in socceraction's schema (``game_id``,
-    ``team_id``, ...), e.g. ``Store.actions_frame()``. The context features need the actions
+    ``actions`` are SPADL actions of whole matches (``match_id``,
+    ``club_id``, ...), e.g. ``Store.actions_frame()``. The context features need the actions
     before each shot, so pass whole matches, not just the shots. Penalty shoot-outs (period 5) are
     left out: they are not match play.
 
-    Columns: match_id, action_id, player_id, team_id, period_id, time_seconds, type_id, x, y (in
+    Columns: match_id, action_id, player_id, club_id, period_id, time_seconds, type_id, x, y (in
     the shooter's attacking frame), FEATURES, situation (open_play, corner, free_kick,
     throw_in, direct_free_kick, penalty), is_penalty, goal (1 when the shot scored: result
     success; own goals are not shots in SPADL and are never counted).
     """
     columns = [
-        "match_id", "action_id", "player_id", "team_id", "period_id", "time_seconds", "type_id",
+        "match_id", "action_id", "player_id", "club_id", "period_id", "time_seconds", "type_id",
         "x", "y", *FEATURES, "situation", "is_penalty", "goal",
     ]  # fmt: skip
     if actions.empty:
         return pd.DataFrame(columns=columns)
-    acts = actions.sort_values(["game_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
+    acts = actions.sort_values(["match_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
     right = _attacks_right(acts)
     x_att = np.where(right, acts["start_x"].to_numpy(float), PITCH_LENGTH - acts["start_x"].to_numpy(float))
     y_att = np.where(right, acts["start_y"].to_numpy(float), PITCH_WIDTH - acts["start_y"].to_numpy(float))
 
-    game = acts["game_id"].to_numpy()
+    game = acts["match_id"].to_numpy()
     period = acts["period_id"].to_numpy()
-    team = acts["team_id"].to_numpy()
+    team = acts["club_id"].to_numpy()
     player = acts["player_id"].to_numpy()
     types = acts["type_id"].to_numpy()
     results = acts["result_id"].to_numpy()
@@ -216,10 +216,10 @@ def shot_features(actions: pd.DataFrame) -> pd.DataFrame:
             situation = "open_play"
         rows.append(
             {
-                "match_id": acts.at[i, "game_id"],
+                "match_id": acts.at[i, "match_id"],
                 "action_id": acts.at[i, "action_id"],
                 "player_id": acts.at[i, "player_id"],
-                "team_id": team[i],
+                "club_id": team[i],
                 "period_id": period[i],
                 "time_seconds": times[i],
                 "type_id": t,
@@ -429,13 +429,13 @@ def train_xg(
 
     ``matches`` (``Store.matches_frame()``, or anything with a ``match_id`` column) restricts the
     matches used; by default every match in ``actions``. The held-out matches' ids are kept on the
-    model: score it on them with ``evaluate(model, actions[actions.game_id.isin(...)])``.
+    model: score it on them with ``evaluate(model, actions[actions.match_id.isin(...)])``.
     """
-    ids = actions["game_id"].unique()
+    ids = actions["match_id"].unique()
     if matches is not None:
         ids = np.intersect1d(ids, matches["match_id"].to_numpy())
     train_ids, hold_ids = split_matches(ids, holdout_fraction, seed)
-    feats = shot_features(actions[actions["game_id"].isin(train_ids)])
+    feats = shot_features(actions[actions["match_id"].isin(train_ids)])
     if feats.empty or feats["goal"].nunique() < 2:
         raise ValueError("not enough shots (with and without goals) to train an xG model")
 
@@ -560,14 +560,14 @@ def expected_assists(actions: pd.DataFrame, xg_values: pd.DataFrame) -> pd.DataF
     columns = ["match_id", "action_id", "player_id", "xa"]
     if actions.empty or xg_values.empty:
         return pd.DataFrame(columns=columns)
-    acts = actions.sort_values(["game_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
-    game = acts["game_id"].to_numpy()
+    acts = actions.sort_values(["match_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
+    game = acts["match_id"].to_numpy()
     period = acts["period_id"].to_numpy()
-    team = acts["team_id"].to_numpy()
+    team = acts["club_id"].to_numpy()
     player = acts["player_id"].to_numpy()
     types = acts["type_id"].to_numpy()
     results = acts["result_id"].to_numpy()
-    pos = pd.Series(np.arange(len(acts)), index=pd.MultiIndex.from_frame(acts[["game_id", "action_id"]]))
+    pos = pd.Series(np.arange(len(acts)), index=pd.MultiIndex.from_frame(acts[["match_id", "action_id"]]))
     keys = pd.MultiIndex.from_arrays([xg_values["match_id"].to_numpy(), xg_values["action_id"].to_numpy()])
     shot_pos = pos.reindex(keys).to_numpy()
     rows = []

@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
+from loanwatch.metrics.socceraction_names import to_socceraction
 from loanwatch.metrics.spadl_vocab import ACTION_TYPES, RESULTS
 
 GRID_LENGTH = 16  # cells along the pitch (socceraction's default l)
@@ -40,7 +41,7 @@ def train_xt(actions: pd.DataFrame, *, l: int = GRID_LENGTH, w: int = GRID_WIDTH
     model = ExpectedThreat(l=l, w=w, eps=EPS)
     # fit() prints the number of iterations; the count is kept in model.heatmaps instead.
     with contextlib.redirect_stdout(io.StringIO()):
-        model.fit(actions)
+        model.fit(to_socceraction(actions))
     return model
 
 
@@ -75,10 +76,9 @@ def rate_xt(model: Any, actions: pd.DataFrame) -> pd.DataFrame:
     sx, sy = _cells(actions["start_x"].to_numpy(np.float64), actions["start_y"].to_numpy(np.float64), l, w)
     ex, ey = _cells(actions["end_x"].to_numpy(np.float64), actions["end_y"].to_numpy(np.float64), l, w)
     gain = np.where(moved, grid[w - 1 - ey, ex] - grid[w - 1 - sy, sx], np.nan)
-    match = actions["game_id"] if "game_id" in actions.columns else actions["match_id"]
     return pd.DataFrame(
         {
-            "match_id": match.to_numpy(),
+            "match_id": actions["match_id"].to_numpy(),
             "action_id": actions["action_id"].to_numpy(),
             "offensive": gain,
             "defensive": np.zeros(len(actions)),

@@ -283,7 +283,7 @@ def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[lis
             "goal": int(r) == success,
             "xg": xg.get((int(g), int(a))),
         }
-        for g, a, x, y, r in shots[["game_id", "action_id", "start_x", "start_y", "result_id"]].itertuples(
+        for g, a, x, y, r in shots[["match_id", "action_id", "start_x", "start_y", "result_id"]].itertuples(
             index=False
         )
     ]

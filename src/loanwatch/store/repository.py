@@ -623,8 +623,8 @@ class Store:
             self._bulk_insert(conn, "actions", self.ACTION_COLUMNS, rows)
 
     def actions_frame(self, match_ids: Sequence[int] | None = None) -> Any:
-        """SPADL actions as a pandas DataFrame in socceraction's schema (game_id = match id,
-        team_id = club id), ordered by match and action."""
+        """SPADL actions as a pandas DataFrame (``Store.ACTION_COLUMNS``: match_id, club_id, ...),
+        ordered by match and action."""
         import pandas as pd
 
         q = select(*(t.actions.c[c] for c in self.ACTION_COLUMNS)).order_by(
@@ -634,8 +634,7 @@ class Store:
             q = q.where(t.actions.c.match_id.in_(list(match_ids)))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
-        df = pd.DataFrame.from_records(rows, columns=list(self.ACTION_COLUMNS))
-        return df.rename(columns={"match_id": "game_id", "club_id": "team_id"})
+        return pd.DataFrame.from_records(rows, columns=list(self.ACTION_COLUMNS))
 
     def matches_with_actions(self) -> set[int]:
         with self.engine.connect() as conn:

@@ -53,9 +53,9 @@ def feature_columns(nb_prev_actions: int = 3) -> list[str]:
 
 def _home_per_action(actions: pd.DataFrame, matches: pd.DataFrame) -> npt.NDArray[Any]:
     home = matches.set_index("match_id")["home_club_id"]
-    mapped = actions["game_id"].map(home)
+    mapped = actions["match_id"].map(home)
     if mapped.isna().any():
-        missing = sorted(set(actions.loc[mapped.isna(), "game_id"]))[:5]
+        missing = sorted(set(actions.loc[mapped.isna(), "match_id"]))[:5]
         raise ValueError(f"no home club for matches {missing}")
     return mapped.to_numpy()
 
@@ -72,21 +72,21 @@ def _group_cumsum_before(
 def feature_matrix(actions: pd.DataFrame, matches: pd.DataFrame, nb_prev_actions: int = 3) -> sp.csr_matrix:
     """socceraction's default VAEP features of every action, as a CSR matrix (float64).
 
-    ``actions`` in socceraction's SPADL schema (game_id, team_id, ...), any number of games,
+    ``actions`` in SPADL (``frames.ACTIONS``: match_id, club_id, ...), any number of games,
     in game and action order (see :func:`rate_vaep`, which sorts); ``matches`` gives each game's
     home club (match_id, home_club_id), which decides the direction of play as in
     ``socceraction.vaep.features.play_left_to_right``. Columns are :func:`feature_columns`.
     """
     n = len(actions)
     k = nb_prev_actions
-    game = actions["game_id"].to_numpy()
+    game = actions["match_id"].to_numpy()
     g = game_rows(game, actions["period_id"].to_numpy())
     rows = np.arange(n, dtype=np.int64)
     # gamestates(): a_s is the action s before, within the period; the period's first action
     # stands in for the ones before it (socceraction's shift + fillna(x.iloc[0])).
     prev = [np.maximum(rows - s, g.period_start) for s in range(k)]
 
-    team = actions["team_id"].to_numpy()
+    team = actions["club_id"].to_numpy()
     type_id = actions["type_id"].to_numpy().astype(np.int64)
     result_id = actions["result_id"].to_numpy().astype(np.int64)
     bodypart_id = actions["bodypart_id"].to_numpy().astype(np.int64)

@@ -23,10 +23,10 @@ def value(
     actions: pd.DataFrame, p_scores: npt.NDArray[np.float64], p_concedes: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """socceraction.vaep.formula.value for all games: (offensive, defensive)."""
-    g = game_rows(actions["game_id"].to_numpy(), actions["period_id"].to_numpy())
+    g = game_rows(actions["match_id"].to_numpy(), actions["period_id"].to_numpy())
     rows = np.arange(len(actions), dtype=np.int64)
     prev = np.maximum(rows - 1, g.game_start)  # _prev(): the first action is its own previous one
-    team = actions["team_id"].to_numpy()
+    team = actions["club_id"].to_numpy()
     type_id = actions["type_id"].to_numpy()
     result_id = actions["result_id"].to_numpy()
     seconds = actions["time_seconds"].to_numpy().astype(np.float64)

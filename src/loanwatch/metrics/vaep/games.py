@@ -34,12 +34,12 @@ class Games:
 
 def in_order(actions: pd.DataFrame) -> pd.DataFrame:
     """Actions in game and action order (the order socceraction processes a game's actions in)."""
-    game = actions["game_id"].to_numpy()
+    game = actions["match_id"].to_numpy()
     act = actions["action_id"].to_numpy()
     if len(actions) > 1 and not (
         np.all(game[1:] >= game[:-1]) and np.all((game[1:] != game[:-1]) | (act[1:] > act[:-1]))
     ):
-        actions = actions.sort_values(["game_id", "action_id"], kind="stable")
+        actions = actions.sort_values(["match_id", "action_id"], kind="stable")
     return actions.reset_index(drop=True)
 
 

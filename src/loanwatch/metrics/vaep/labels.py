@@ -17,8 +17,8 @@ def compute_labels(actions: pd.DataFrame) -> pd.DataFrame:
     last action the last action stands in for the missing ones.
     """
     actions = in_order(actions)
-    g = game_rows(actions["game_id"].to_numpy(), actions["period_id"].to_numpy())
-    team = actions["team_id"].to_numpy()
+    g = game_rows(actions["match_id"].to_numpy(), actions["period_id"].to_numpy())
+    team = actions["club_id"].to_numpy()
     goals, owngoals = goal_flags(actions["type_id"].to_numpy(), actions["result_id"].to_numpy())
     rows = np.arange(len(actions), dtype=np.int64)
     scores = goals.copy()

@@ -139,7 +139,7 @@ def rate_vaep(
     values do not depend on the chunking (every quantity is within a game).
     """
     actions = in_order(actions)
-    game = actions["game_id"].to_numpy()
+    game = actions["match_id"].to_numpy()
     starts = np.flatnonzero(np.r_[True, game[1:] != game[:-1]]) if len(game) else np.array([], dtype=np.int64)
     bounds = [*starts[::chunk_games].tolist(), len(actions)]
     off = np.empty(len(actions))
@@ -167,11 +167,11 @@ def holdout_quality(
     out), for a model trained on the others with the same settings."""
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
-    ids = np.unique(actions["game_id"].to_numpy())
+    ids = np.unique(actions["match_id"].to_numpy())
     if len(ids) < 2:
         return {}
     test_ids = np.random.default_rng(seed).permutation(ids)[: max(1, round(len(ids) * holdout))]
-    is_test = actions["game_id"].isin(test_ids)
+    is_test = actions["match_id"].isin(test_ids)
     model = train_vaep(actions[~is_test], matches, seed=seed)
     test = in_order(actions[is_test])
     ps, pc = probabilities(model, feature_matrix(test, matches, model.nb_prev_actions))
