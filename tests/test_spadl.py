@@ -30,7 +30,7 @@ from loanwatch.api import SAMPLE_DATA, Loanwatch
 from loanwatch.ingest.wyscout import to_metres
 from loanwatch.metrics.socceraction_names import from_socceraction
 from loanwatch.metrics.spadl import actions_from_events, compute_actions
-from loanwatch.metrics.spadl_vocab import ACTION_TYPES
+from loanwatch.providers.spadl_vocab import ACTION_TYPES
 
 KLOPPY_FILES = Path(__file__).resolve().parents[1] / ".venv/lib/python3.11/site-packages/kloppy/tests/files"
 

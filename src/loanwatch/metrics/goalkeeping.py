@@ -58,9 +58,10 @@ import numpy as np
 import pandas as pd
 
 from loanwatch.domain import PITCH_WIDTH
+from loanwatch.frames import GOALKEEPER_MATCH_COUNTS
 from loanwatch.metrics.profile import percentile
 from loanwatch.metrics.roles import GOALKEEPER, left_to_right
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
 from loanwatch.settings import MIN_MINUTES
 
 _T = ACTION_TYPE_IDS
@@ -87,21 +88,7 @@ SHOOTOUT = 5
 LEAVING_LINE = "Goalkeeper leaving line"
 PENALTY = "Penalty"
 
-COUNT_COLUMNS = (
-    "shots_faced",
-    "saves",
-    "goals_conceded",
-    "own_goals_conceded",
-    "penalties_faced",
-    "penalty_goals",
-    "xg_faced",
-    "claims",
-    "sweeps",
-    "passes",
-    "passes_accurate",
-    "long_passes",
-    "long_passes_accurate",
-)
+COUNT_COLUMNS = GOALKEEPER_MATCH_COUNTS
 GK_MATCH_COLUMNS = ["match_id", "player_id", "club_id", "minutes", *COUNT_COLUMNS]
 SHOT_COLUMNS = [
     "match_id",

@@ -303,17 +303,7 @@ def rate_and_store(store: Store, name: str) -> dict[str, Any]:
         k.rate(model, store.actions_frame(ids[lo : lo + step]), matches) for lo in range(0, len(ids), step)
     ]
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=VALUE_COLUMNS)
-    store.save_action_values(
-        int(last["id"]),
-        zip(
-            values["match_id"].astype(int).tolist(),
-            values["action_id"].astype(int).tolist(),
-            values["offensive"].astype(float).tolist(),
-            values["defensive"].astype(float).tolist(),
-            values["value"].astype(float).tolist(),
-            strict=True,
-        ),
-    )
+    store.save_action_values(int(last["id"]), values)  # checked against frames.ACTION_VALUES there
     return {"model_id": int(last["id"]), "version": int(last["version"]), "actions": int(len(values))}
 
 

@@ -40,7 +40,7 @@ import pandas as pd
 
 from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS, PITCH_LENGTH, PITCH_WIDTH
 from loanwatch.metrics.roles import left_to_right, season_role
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
 from loanwatch.providers.wyscout_vocab import TAG_WON
 from loanwatch.settings import MIN_MINUTES
 

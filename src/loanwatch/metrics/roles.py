@@ -83,7 +83,7 @@ from loanwatch.domain import (
 from loanwatch.domain import (
     WINGER as WINGER,
 )
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS
 
 DEFENCE_DX = -8.0  # metres behind the team's mean action depth: below is the back line
 ATTACK_DX = 9.0  # metres ahead of it: above is the front line

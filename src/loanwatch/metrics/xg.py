@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS, SUCCESS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS, SUCCESS
 
 GOAL_WIDTH = 7.32
 GOAL_X = PITCH_LENGTH

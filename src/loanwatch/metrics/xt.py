@@ -23,7 +23,7 @@ import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
 from loanwatch.metrics.socceraction_names import to_socceraction
-from loanwatch.metrics.spadl_vocab import ACTION_TYPES, RESULTS
+from loanwatch.providers.spadl_vocab import ACTION_TYPES, RESULTS
 
 GRID_LENGTH = 16  # cells along the pitch (socceraction's default l)
 GRID_WIDTH = 12  # cells across (w)

@@ -253,7 +253,7 @@ def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[lis
         return [], []
     from loanwatch.metrics.profile import SHOT_TYPES
     from loanwatch.metrics.roles import left_to_right
-    from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+    from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
 
     actions = lw.store.actions_frame(match_ids)
     if actions.empty:

@@ -19,8 +19,8 @@ import pandas as pd
 import scipy.sparse as sp
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
-from loanwatch.metrics.spadl_vocab import ACTION_TYPES, BODYPARTS_ONEHOT, RESULTS
 from loanwatch.metrics.vaep.games import game_rows, goal_flags, in_order
+from loanwatch.providers.spadl_vocab import ACTION_TYPES, BODYPARTS_ONEHOT, RESULTS
 
 # socceraction.vaep.features.time: minutes at the start of each period.
 _PERIOD_START_MINUTE = np.array([np.nan, 0, 45, 90, 105, 120], dtype=np.float64)

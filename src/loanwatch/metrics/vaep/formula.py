@@ -9,8 +9,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from loanwatch.metrics.spadl_vocab import ACTION_TYPES, SUCCESS
 from loanwatch.metrics.vaep.games import SHOT_TYPES, game_rows
+from loanwatch.providers.spadl_vocab import ACTION_TYPES, SUCCESS
 
 _PENALTY = ACTION_TYPES.index("shot_penalty")
 _CORNERS = (ACTION_TYPES.index("corner_crossed"), ACTION_TYPES.index("corner_short"))

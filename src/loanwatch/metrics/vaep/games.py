@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from loanwatch.metrics.spadl_vocab import ACTION_TYPES, OWNGOAL, SUCCESS
+from loanwatch.providers.spadl_vocab import ACTION_TYPES, OWNGOAL, SUCCESS
 
 SHOT_TYPES = (
     ACTION_TYPES.index("shot"),
