@@ -59,27 +59,14 @@ import pandas as pd
 
 from loanwatch.domain import PITCH_WIDTH
 from loanwatch.frames import GOALKEEPER_MATCH_COUNTS
-from loanwatch.metrics.profile import percentile
+from loanwatch.metrics.profile import percentiles_in_groups
 from loanwatch.metrics.roles import GOALKEEPER, left_to_right
-from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+from loanwatch.providers.spadl_vocab import SHOT_TYPES, SUCCESS, type_ids
 from loanwatch.settings import MIN_MINUTES
 
-_T = ACTION_TYPE_IDS
-_SUCCESS = SUCCESS
-SHOT_TYPES = frozenset(_T[n] for n in ("shot", "shot_freekick", "shot_penalty"))
-CLAIM_TYPES = frozenset(_T[n] for n in ("keeper_claim", "keeper_punch", "keeper_pick_up"))
-SWEEP_TYPES = frozenset(_T[n] for n in ("clearance", "interception", "tackle"))
-PASS_TYPES = frozenset(
-    _T[n]
-    for n in (
-        "pass",
-        "cross",
-        "goalkick",
-        "freekick_short",
-        "freekick_crossed",
-        "throw_in",
-    )
-)
+CLAIM_TYPES = type_ids("keeper_claim", "keeper_punch", "keeper_pick_up")
+SWEEP_TYPES = type_ids("clearance", "interception", "tackle")
+PASS_TYPES = type_ids("pass", "cross", "goalkick", "freekick_short", "freekick_crossed", "throw_in")
 LONG_PASS_M = 32.0
 OWN_BOX_X = 16.5
 BOX_HALF_WIDTH = 20.16
@@ -298,7 +285,7 @@ def goalkeeper_match_stats(
             on=["match_id", "player_id"],
         )
         t = mine["type_id"]
-        ok = mine["result_id"] == _SUCCESS
+        ok = mine["result_id"] == SUCCESS
         outside = (mine["start_x"] > OWN_BOX_X) | ((mine["start_y"] - CENTRE_Y).abs() > BOX_HALF_WIDTH)
         length = np.hypot(mine["end_x"] - mine["start_x"], mine["end_y"] - mine["start_y"])
         passes = t.isin(list(PASS_TYPES))
@@ -396,19 +383,8 @@ def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd
         return frame
 
     prof, peers = against_peers(prof), against_peers(peers)
-    for m, _better in GK_METRICS:
-        prof[f"{m}_pct"] = np.nan
-    peer_groups = {k: g for k, g in peers.groupby(group)}
-    for k, rows in prof.groupby(group):
-        g = peer_groups.get(k)  # type: ignore[call-overload]
-        if g is None:
-            continue
-        for m, better in GK_METRICS:
-            sign = -1.0 if better == "lower" else 1.0
-            prof.loc[rows.index, f"{m}_pct"] = percentile(
-                sign * rows[m].to_numpy(dtype=float), sign * g[m].to_numpy(dtype=float)
-            )
-    return prof
+    metrics = [(f"{m}_pct", m, -1.0 if better == "lower" else 1.0) for m, better in GK_METRICS]
+    return percentiles_in_groups(prof, peers, group, metrics)
 
 
 def goalkeeper_season_profile(

@@ -40,26 +40,15 @@ import pandas as pd
 
 from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS, PITCH_LENGTH, PITCH_WIDTH
 from loanwatch.metrics.roles import left_to_right, season_role
-from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SHOT_TYPES, SUCCESS, type_ids
 from loanwatch.providers.wyscout_vocab import TAG_WON
 from loanwatch.settings import MIN_MINUTES
 
 _T = ACTION_TYPE_IDS
-_SUCCESS = SUCCESS
-SHOT_TYPES = frozenset(_T[n] for n in ("shot", "shot_freekick", "shot_penalty"))
-DELIVERY_TYPES = frozenset(
-    _T[n]
-    for n in (
-        "pass",
-        "cross",
-        "freekick_crossed",
-        "freekick_short",
-        "corner_crossed",
-        "corner_short",
-        "throw_in",
-    )
+DELIVERY_TYPES = type_ids(
+    "pass", "cross", "freekick_crossed", "freekick_short", "corner_crossed", "corner_short", "throw_in"
 )
-OPEN_PLAY_PASS_TYPES = frozenset(_T[n] for n in ("pass", "cross"))
+OPEN_PLAY_PASS_TYPES = type_ids("pass", "cross")
 CARRY = _T["dribble"]
 GOAL = (PITCH_LENGTH, PITCH_WIDTH / 2)
 BOX_X = PITCH_LENGTH - 16.5
@@ -170,7 +159,7 @@ def player_match_stats(
 
     counts: dict[str, pd.Series] = {}
     if keys is not None:
-        success = a["result_id"] == _SUCCESS
+        success = a["result_id"] == SUCCESS
         t = a["type_id"]
         kp = _key_pass_shots(a)
         is_key = pd.Series(False, index=a.index)
@@ -313,17 +302,25 @@ def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd
     sizes = peers.groupby(group).size().rename("peer_group_size").reset_index()
     prof = prof.drop(columns=["peer_group_size"], errors="ignore").merge(sizes, on=group, how="left")
     prof["peer_group_size"] = prof["peer_group_size"].fillna(0).astype(int)
-    for m in METRICS:
-        prof[f"{m}_pct"] = np.nan
+    return percentiles_in_groups(prof, peers, group, [(f"{m}_pct", f"{m}_p90", 1.0) for m in METRICS])
+
+
+def percentiles_in_groups(
+    prof: pd.DataFrame, peers: pd.DataFrame, group: list[str], metrics: Sequence[tuple[str, str, float]]
+) -> pd.DataFrame:
+    """``prof`` with a :func:`percentile` column per metric, each row against the ``peers`` of its
+    ``group``: ``metrics`` are (percentile column, value column, sign), sign -1 where lower is
+    better. NaN where a row has no peers."""
+    for out, _col, _sign in metrics:
+        prof[out] = np.nan
     peer_groups = {k: g for k, g in peers.groupby(group)}
     for k, rows in prof.groupby(group):
         g = peer_groups.get(k)  # type: ignore[call-overload]
         if g is None:
             continue
-        for m in METRICS:
-            col = f"{m}_p90"
-            prof.loc[rows.index, f"{m}_pct"] = percentile(
-                rows[col].to_numpy(dtype=float), g[col].to_numpy(dtype=float)
+        for out, col, sign in metrics:
+            prof.loc[rows.index, out] = percentile(
+                sign * rows[col].to_numpy(dtype=float), sign * g[col].to_numpy(dtype=float)
             )
     return prof
 

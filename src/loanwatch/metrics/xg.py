@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
-from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS, SUCCESS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS, SHOT_TYPES, SUCCESS
 
 GOAL_WIDTH = 7.32
 GOAL_X = PITCH_LENGTH
@@ -39,7 +39,6 @@ BODY_FOOT, BODY_HEAD, BODY_OTHER, BODY_HEAD_OTHER = (
     BODYPART_IDS[n] for n in ("foot", "head", "other", "head/other")
 )  # 4, 5: left / right foot
 
-SHOT_TYPES = frozenset({_T["shot"], _T["shot_freekick"], _T["shot_penalty"]})
 # What can set up a shot: open-play passes and crosses and the set pieces' first ball.
 ASSIST_TYPES = frozenset(
     _T[n] for n in ("pass", "cross", "freekick_crossed", "freekick_short", "corner_crossed", "corner_short")
@@ -141,17 +140,12 @@ def shot_features(actions: pd.DataFrame) -> pd.DataFrame:
     ]  # fmt: skip
     if actions.empty:
         return pd.DataFrame(columns=columns)
-    acts = actions.sort_values(["match_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
+    acts, play = _in_play_order(actions)
     right = _attacks_right(acts)
     x_att = np.where(right, acts["start_x"].to_numpy(float), PITCH_LENGTH - acts["start_x"].to_numpy(float))
     y_att = np.where(right, acts["start_y"].to_numpy(float), PITCH_WIDTH - acts["start_y"].to_numpy(float))
 
-    game = acts["match_id"].to_numpy()
-    period = acts["period_id"].to_numpy()
-    team = acts["club_id"].to_numpy()
-    player = acts["player_id"].to_numpy()
-    types = acts["type_id"].to_numpy()
-    results = acts["result_id"].to_numpy()
+    game, period, team, player, types, results = play
     times = acts["time_seconds"].to_numpy(float)
     bodyparts = acts["bodypart_id"].to_numpy()
 
@@ -249,6 +243,14 @@ def shot_features(actions: pd.DataFrame) -> pd.DataFrame:
         out["x"].to_numpy(float), out["y"].to_numpy(float)
     )
     return out[columns].reset_index(drop=True)
+
+
+def _in_play_order(actions: pd.DataFrame) -> tuple[pd.DataFrame, tuple[np.ndarray, ...]]:
+    """The actions in match, period and action order, and the columns the shot context and the
+    assist rule read: (match, period, club, player, type, result) arrays."""
+    acts = actions.sort_values(["match_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
+    cols = ("match_id", "period_id", "club_id", "player_id", "type_id", "result_id")
+    return acts, tuple(acts[c].to_numpy() for c in cols)
 
 
 def _assist_index(
@@ -560,13 +562,8 @@ def expected_assists(actions: pd.DataFrame, xg_values: pd.DataFrame) -> pd.DataF
     columns = ["match_id", "action_id", "player_id", "xa"]
     if actions.empty or xg_values.empty:
         return pd.DataFrame(columns=columns)
-    acts = actions.sort_values(["match_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
-    game = acts["match_id"].to_numpy()
-    period = acts["period_id"].to_numpy()
-    team = acts["club_id"].to_numpy()
-    player = acts["player_id"].to_numpy()
-    types = acts["type_id"].to_numpy()
-    results = acts["result_id"].to_numpy()
+    acts, play = _in_play_order(actions)
+    game, period, team, player, types, results = play
     pos = pd.Series(np.arange(len(acts)), index=pd.MultiIndex.from_frame(acts[["match_id", "action_id"]]))
     keys = pd.MultiIndex.from_arrays([xg_values["match_id"].to_numpy(), xg_values["action_id"].to_numpy()])
     shot_pos = pos.reindex(keys).to_numpy()

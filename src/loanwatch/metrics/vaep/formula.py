@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from loanwatch.metrics.vaep.games import SHOT_TYPES, game_rows
+from loanwatch.metrics.vaep.games import SHOT_TYPE_IDS, game_rows
 from loanwatch.providers.spadl_vocab import ACTION_TYPES, SUCCESS
 
 _PENALTY = ACTION_TYPES.index("shot_penalty")
@@ -36,7 +36,7 @@ def value(
     # A new phase of play (previous action more than 10 s before) or a goal just scored: the odds
     # start from zero.
     reset = np.abs(seconds - seconds[prev]) > _SAMEPHASE_SECONDS
-    reset |= np.isin(type_id[prev], SHOT_TYPES) & (result_id[prev] == SUCCESS)
+    reset |= np.isin(type_id[prev], SHOT_TYPE_IDS) & (result_id[prev] == SUCCESS)
     prev_scores = np.where(reset, 0.0, prev_scores)
     prev_concedes = np.where(reset, 0.0, prev_concedes)
     prev_scores = np.where(type_id == _PENALTY, _PENALTY_SCORE_PROB, prev_scores)

@@ -14,13 +14,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from loanwatch.providers.spadl_vocab import ACTION_TYPES, OWNGOAL, SUCCESS
+from loanwatch.providers.spadl_vocab import OWNGOAL, SHOT_TYPES, SUCCESS
 
-SHOT_TYPES = (
-    ACTION_TYPES.index("shot"),
-    ACTION_TYPES.index("shot_penalty"),
-    ACTION_TYPES.index("shot_freekick"),
-)
+SHOT_TYPE_IDS = tuple(sorted(SHOT_TYPES))  # for np.isin
 
 
 @dataclass(frozen=True)
@@ -64,6 +60,5 @@ def game_rows(game: npt.NDArray[Any], period: npt.NDArray[Any]) -> Games:
 
 
 def goal_flags(type_id: npt.NDArray[Any], result_id: npt.NDArray[Any]) -> tuple[npt.NDArray[np.bool_], ...]:
-    # socceraction: type_name.str.contains("shot") -> shot, shot_penalty, shot_freekick.
-    shot = np.isin(type_id, SHOT_TYPES)
+    shot = np.isin(type_id, SHOT_TYPE_IDS)
     return shot & (result_id == SUCCESS), shot & (result_id == OWNGOAL)
