@@ -27,7 +27,7 @@ count against another's (peak memory is the child's own peak RSS,
 4. plain socceraction: per match, ``VAEP.compute_features(game, actions)`` then the stored model's
    ``VAEP.rate(game, actions, features)`` (socceraction 1.5.3's per-game pipeline, as
    ``tests/test_action_values.py`` calls it), on the same stored actions with the same stored
-   model (``vaep.model_from_bytes(store.latest_model('vaep')['blob'])``); its values are compared
+   model (``models.model_from_bytes('vaep', store.latest_model('vaep')['blob'])``); its values are compared
    with the action values the metrics phase stored. ``--plain-sample N`` times N matches spread
    over the set and extrapolates (default: all; the values are compared on the matches run).
 
@@ -162,11 +162,11 @@ def phase_metrics(store_path: str) -> dict[str, Any]:
 
 def phase_vaep_rating(store_path: str) -> dict[str, Any]:
     """loanwatch's side of the like-for-like comparison: every action's VAEP value at once."""
-    from loanwatch.metrics import vaep
+    from loanwatch.metrics import models, vaep
 
     store = _store(store_path)
     last = store.latest_model("vaep")
-    model = vaep.model_from_bytes(last["blob"])
+    model = models.model_from_bytes("vaep", last["blob"])
     start = time.perf_counter()
     actions = store.actions_frame()
     matches = store.matches_frame()
@@ -203,13 +203,14 @@ def phase_plain(store_path: str, sample: int) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
 
-    from loanwatch.metrics import vaep
+    from loanwatch.metrics import models
+    from loanwatch.metrics.socceraction_names import game, to_socceraction
 
     store = _store(store_path)
     last = store.latest_model("vaep")
-    model = vaep.model_from_bytes(last["blob"])
+    model = models.model_from_bytes("vaep", last["blob"])
     start = time.perf_counter()
-    actions = store.actions_frame()
+    actions = to_socceraction(store.actions_frame())
     matches = store.matches_frame()
     read = time.perf_counter() - start
     ids = sorted(int(m) for m in actions["game_id"].unique())
@@ -229,13 +230,7 @@ def phase_plain(store_path: str, sample: int) -> dict[str, Any]:
     )
     games = [
         (
-            pd.Series(
-                {
-                    "game_id": m,
-                    "home_team_id": int(info.at[m, "home_club_id"]),
-                    "away_team_id": int(info.at[m, "away_club_id"]),
-                }
-            ),
+            game(m, int(info.at[m, "home_club_id"]), int(info.at[m, "away_club_id"])),
             actions.iloc[starts[m] : ends[m]].reset_index(drop=True),
         )
         for m in run

@@ -5,11 +5,12 @@
 Without ``--store``, builds a temporary SQLite store from DATA_FOLDER (default: the repository's
 ``data/wyscout-2017-18``) with ``Loanwatch(...).ingest([...])``. SPADL actions come from
 ``loanwatch.metrics.spadl.compute_actions(store)`` when that module exists (otherwise
-socceraction's own converter, match by match, from the raw files). Then
-``loanwatch.metrics.xg.train_and_store`` holds out a share of the *matches*, trains, and stores the
-model with its held-out quality, which is printed: shots and goals in training and held out, log
-loss and Brier score of the model against the constant baseline (the training goal rate), and the
-calibration table (held-out shots in ten equal-count bins by xG).
+socceraction's own converter, match by match, from the raw files). Then the model registry
+(``loanwatch.metrics.models.train_and_store``, then ``rate_and_store``) holds out a share of the
+*matches*, trains, and stores the model with its held-out quality, which is printed: shots and
+goals in training and held out, log loss and Brier score of the model against the constant
+baseline (the training goal rate), and the calibration table (held-out shots in ten equal-count
+bins by xG).
 
 Exits 1 when the model's held-out log loss does not beat the baseline's.
 """
@@ -87,7 +88,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from loanwatch.api import Loanwatch
-    from loanwatch.metrics import xg
+    from loanwatch.metrics import models
 
     tmp = tempfile.TemporaryDirectory(prefix="loanwatch-xg-")
     t0 = time.perf_counter()
@@ -120,7 +121,11 @@ def main() -> int:
     t_actions = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    model_id = xg.train_and_store(store, wyscout_ids, holdout_fraction=args.holdout, seed=args.seed)
+    trained = models.train_and_store(
+        store, wyscout_ids, kinds=("xg",), holdout=args.holdout, seed=args.seed, force=True
+    )
+    model_id = trained["xg"]["model_id"]
+    models.rate_and_store(store, "xg")
     t_train = time.perf_counter() - t0
     saved = store.latest_model("xg")
     assert saved is not None and saved["id"] == model_id

@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from loanwatch.metrics.socceraction_names import game
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "wyscout-2017-18"
 
 # Eight real Serie A 2017/18 matches spread over the season (rounds 1 to 38), used by the metrics
@@ -98,10 +100,4 @@ def sample_matches(match_ids: tuple[int, ...] = SAMPLE_MATCHES, competition: str
 
 def socceraction_game(match_id: int, competition: str = "Italy") -> pd.Series:
     """The ``game`` row socceraction's VAEP methods take (they read ``home_team_id``)."""
-    return pd.Series(
-        {
-            "game_id": match_id,
-            "home_team_id": home_team(match_id, competition),
-            "away_team_id": away_team(match_id, competition),
-        }
-    )
+    return game(match_id, home_team(match_id, competition), away_team(match_id, competition))

@@ -14,12 +14,15 @@ import pytest
 
 from conftest import copy_sample
 from loanwatch.api import Loanwatch
+from loanwatch.metrics import models
 from loanwatch.metrics import vaep as V
 from loanwatch.metrics import xt as XT
+from loanwatch.metrics.socceraction_names import from_socceraction, to_socceraction
 from spadl_reference import SAMPLE_MATCHES, sample_actions, sample_matches, socceraction_game
 
 # socceraction's row order for a set of games is game by game; loanwatch orders by match id.
 GAMES = tuple(sorted(SAMPLE_MATCHES))
+VAEP_XT = ("vaep", "xt")  # the kinds these tests train (xG: tests/test_xg.py)
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +36,7 @@ def _quiet() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def actions() -> pd.DataFrame:
-    return sample_actions(GAMES)
+    return from_socceraction(sample_actions(GAMES))
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +45,8 @@ def matches() -> pd.DataFrame:
 
 
 def game_actions(actions: pd.DataFrame, match_id: int) -> pd.DataFrame:
-    return actions[actions.game_id == match_id].reset_index(drop=True)
+    """One game's actions as socceraction takes them."""
+    return to_socceraction(actions[actions.match_id == match_id].reset_index(drop=True))
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +92,7 @@ def test_features_do_not_depend_on_row_order_or_batching(
 ) -> None:
     shuffled = actions.sample(frac=1.0, random_state=1)
     pd.testing.assert_frame_equal(V.compute_features(shuffled, matches), V.compute_features(actions, matches))
-    one = V.compute_features(actions[actions.game_id == GAMES[0]], matches)
+    one = V.compute_features(actions[actions.match_id == GAMES[0]], matches)
     pd.testing.assert_frame_equal(one, V.compute_features(actions, matches).iloc[: len(one)])
 
 
@@ -101,7 +105,7 @@ def test_vaep_values_equal_socceractions_rate(
     ours = V.rate_vaep(model, actions, matches, chunk_games=3)  # chunks must not change anything
 
     assert len(ours) == len(actions)
-    assert (ours["match_id"].to_numpy() == actions["game_id"].to_numpy()).all()
+    assert (ours["match_id"].to_numpy() == actions["match_id"].to_numpy()).all()
     assert (ours["action_id"].to_numpy() == actions["action_id"].to_numpy()).all()
     np.testing.assert_allclose(
         ours[["offensive", "defensive", "value"]].to_numpy(),
@@ -122,11 +126,11 @@ def test_xt_equals_socceractions_rate(actions: pd.DataFrame) -> None:
 
     model = XT.train_xt(actions)
     reference = ExpectedThreat(l=16, w=12)
-    reference.fit(actions)
+    reference.fit(to_socceraction(actions))
     np.testing.assert_array_equal(model.xT, reference.xT)
 
     ours = XT.rate_xt(model, actions)
-    expected = reference.rate(actions)
+    expected = reference.rate(to_socceraction(actions))
     assert np.array_equal(np.isnan(ours["value"].to_numpy()), np.isnan(expected))
     np.testing.assert_allclose(ours["value"].to_numpy(), expected, rtol=0, atol=1e-6)
     assert (ours["offensive"].fillna(0) == ours["value"].fillna(0)).all() and (ours["defensive"] == 0).all()
@@ -138,10 +142,10 @@ def test_player_match_values_sum_the_actions(
     model: V.VaepModel, actions: pd.DataFrame, matches: pd.DataFrame
 ) -> None:
     xt_model = XT.train_xt(actions)
-    rated = V.actions_with_values(
+    rated = models.actions_with_values(
         actions, V.rate_vaep(model, actions, matches), XT.rate_xt(xt_model, actions)
     )
-    per_player = V.player_match_values(rated)
+    per_player = models.player_match_values(rated)
 
     assert list(per_player.columns) == ["match_id", "player_id", "offensive", "defensive", "vaep", "xt"]
     assert not per_player.duplicated(["match_id", "player_id"]).any()
@@ -170,12 +174,12 @@ def _store_with_actions(tmp_path: Path, actions: pd.DataFrame) -> tuple[Any, pd.
     typed_rows: Any = actions.itertuples()  # pandas-stubs types the fields as any scalar
     rows = [
         (
-            match_ids[a.game_id],
+            match_ids[a.match_id],
             a.action_id,
             None,
             a.period_id,
             a.time_seconds,
-            club_ids[a.team_id],
+            club_ids[a.club_id],
             player_ids.get(a.player_id),
             a.start_x,
             a.start_y,
@@ -190,8 +194,8 @@ def _store_with_actions(tmp_path: Path, actions: pd.DataFrame) -> tuple[Any, pd.
     store.save_actions(list(match_ids.values()), rows)
     # The same actions in store ids, for the comparisons.
     mapped = actions.assign(
-        game_id=actions.game_id.map(match_ids), team_id=actions.team_id.map(club_ids)
-    ).sort_values(["game_id", "action_id"], ignore_index=True)
+        match_id=actions.match_id.map(match_ids), club_id=actions.club_id.map(club_ids)
+    ).sort_values(["match_id", "action_id"], ignore_index=True)
     return store, mapped
 
 
@@ -199,10 +203,10 @@ def test_models_round_trip_through_the_store(tmp_path: Path, actions: pd.DataFra
     store, mapped = _store_with_actions(tmp_path, actions)
     matches = store.matches_frame()
 
-    first = V.train_and_store(store)
+    first = models.train_and_store(store, kinds=VAEP_XT)
     assert first["vaep"]["version"] == 1 and first["xt"]["version"] == 1
     saved = store.latest_model("vaep")
-    assert saved["training_set"]["matches"] == sorted(mapped.game_id.unique().tolist())
+    assert saved["training_set"]["matches"] == sorted(mapped.match_id.unique().tolist())
     assert saved["training_set"]["competitions"][0]["matches"] == len(GAMES)
     assert saved["params"]["versions"]["socceraction"] == "1.5.3"
     for label in ("scores", "concedes"):
@@ -210,34 +214,33 @@ def test_models_round_trip_through_the_store(tmp_path: Path, actions: pd.DataFra
     assert saved["quality"]["holdout_matches"] == 2
 
     # The stored model is the one trained in memory on the same actions, and rates the same.
-    loaded = V.model_from_bytes(saved["blob"])
+    loaded = models.model_from_bytes("vaep", saved["blob"])
     direct = V.rate_vaep(V.train_vaep(mapped, matches, seed=0), mapped, matches)
     pd.testing.assert_frame_equal(V.rate_vaep(loaded, mapped, matches), direct)
 
-    assert V.rate_and_store(store, "vaep")["actions"] == len(actions)
-    assert V.rate_and_store(store, "xt")["actions"] == len(actions)
+    assert models.rate_and_store(store, "vaep")["actions"] == len(actions)
+    assert models.rate_and_store(store, "xt")["actions"] == len(actions)
     stored = store.action_values_frame(first["vaep"]["model_id"])
     np.testing.assert_allclose(
         stored[["offensive", "defensive", "value"]], direct[["offensive", "defensive", "value"]], atol=1e-12
     )
     stored_xt = store.action_values_frame(first["xt"]["model_id"])
-    expected_xt = XT.rate_xt(XT.model_from_bytes(store.latest_model("xt")["blob"]), mapped)["value"].fillna(
-        0.0
-    )
+    xt_model = models.model_from_bytes("xt", store.latest_model("xt")["blob"])
+    expected_xt = XT.rate_xt(xt_model, mapped)["value"].fillna(0.0)
     np.testing.assert_allclose(stored_xt["value"], expected_xt, atol=1e-12)
 
     # Same data, same settings: nothing new. Forced: the next version, identical values.
-    again = V.train_and_store(store)
+    again = models.train_and_store(store, kinds=VAEP_XT)
     assert (
         again["vaep"] == {**first["vaep"], "new": False}
         and again["xt"]["model_id"] == first["xt"]["model_id"]
     )
-    forced = V.train_and_store(store, force=True)
+    forced = models.train_and_store(store, kinds=VAEP_XT, force=True)
     assert forced["vaep"]["version"] == 2 and forced["xt"]["version"] == 2
-    V.rate_and_store(store, "vaep")
-    V.rate_and_store(store, "vaep")  # rerun replaces, does not duplicate
+    models.rate_and_store(store, "vaep")
+    models.rate_and_store(store, "vaep")  # rerun replaces, does not duplicate
     pd.testing.assert_frame_equal(store.action_values_frame(forced["vaep"]["model_id"]), stored)
 
     # A subset of matches is a different training set: a new version.
-    subset = V.train_and_store(store, sorted(mapped.game_id.unique())[:4])
+    subset = models.train_and_store(store, sorted(mapped.match_id.unique())[:4], kinds=VAEP_XT)
     assert subset["vaep"]["version"] == 3 and subset["vaep"]["new"]

@@ -13,6 +13,7 @@ from conftest import copy_sample
 from loanwatch.api import Loanwatch
 from loanwatch.metrics import league, roles
 from loanwatch.metrics.profile import METRICS, player_match_stats, season_profile, spell_profile
+from loanwatch.metrics.socceraction_names import from_socceraction
 from loanwatch.store.repository import Store
 from spadl_reference import reference_actions
 
@@ -27,9 +28,9 @@ def _store_actions(store: Store) -> pd.DataFrame:
     players = {int(p["provider_id"]): p["id"] for p in store.all_players() if p["provider"] == "wyscout"}
     parts = []
     for row in store.matches_frame().itertuples():
-        acts = reference_actions(int(row.provider_id)).copy()
-        acts["game_id"] = row.match_id
-        acts["team_id"] = acts["team_id"].map(clubs)
+        acts = from_socceraction(reference_actions(int(row.provider_id)).copy())
+        acts["match_id"] = row.match_id
+        acts["club_id"] = acts["club_id"].map(clubs)
         acts["player_id"] = acts["player_id"].map(players)
         parts.append(acts)
     return pd.concat(parts, ignore_index=True)

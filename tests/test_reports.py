@@ -204,7 +204,7 @@ def test_figures_are_the_stores(lw: Loanwatch) -> None:
     assert model is not None
     values = lw.store.action_values_frame(int(model["id"]))
     shots = mine[mine["type_id"].isin(shot_types)].merge(
-        values, left_on=["game_id", "action_id"], right_on=["match_id", "action_id"]
+        values, on=["match_id", "action_id"]
     )
     assert data["shots_summary"]["xg"] == pytest.approx(float(shots["value"].sum()) if len(shots) else None)
     profile = lw.spell_profiles("Caldara", min_minutes=MIN_MINUTES)[0]["profile"].iloc[0]

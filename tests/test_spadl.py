@@ -28,8 +28,9 @@ import pytest
 from conftest import copy_sample
 from loanwatch.api import SAMPLE_DATA, Loanwatch
 from loanwatch.ingest.wyscout import to_metres
+from loanwatch.metrics.socceraction_names import from_socceraction
 from loanwatch.metrics.spadl import actions_from_events, compute_actions
-from loanwatch.metrics.spadl_vocab import ACTION_TYPES
+from loanwatch.providers.spadl_vocab import ACTION_TYPES
 
 KLOPPY_FILES = Path(__file__).resolve().parents[1] / ".venv/lib/python3.11/site-packages/kloppy/tests/files"
 
@@ -51,7 +52,7 @@ def _socceraction_actions(path: Path, home_team_id: int) -> pd.DataFrame:
     events = _convert_events(raw.loc[int(raw.index[0])].reset_index())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas FutureWarnings from socceraction's own code
-        return convert_to_actions(events, home_team_id)
+        return from_socceraction(convert_to_actions(events, home_team_id))
 
 
 def _expected_metres(sa: np.ndarray, axis: int) -> np.ndarray:
@@ -94,7 +95,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_every_match_is_converted(converted: dict[str, Any]) -> None:
     ours = converted["lw"].store.actions_frame()
     assert converted["count"] == len(ours)
-    assert set(ours["game_id"]) == set(converted["matches"]["match_id"])
+    assert set(ours["match_id"]) == set(converted["matches"]["match_id"])
     assert len(converted["matches"]) == sum(len(v) for v in MATCHES.values())
 
 
@@ -111,7 +112,7 @@ def test_wyscout_actions_equal_socceraction(converted: dict[str, Any], provider_
     for column in ("type_id", "result_id", "bodypart_id", "period_id", "action_id"):
         assert ours[column].tolist() == sa[column].astype(int).tolist(), column
     clubs, players = converted["clubs"], converted["players"]
-    assert ours["team_id"].map(clubs).tolist() == sa["team_id"].astype(int).tolist()
+    assert ours["club_id"].map(clubs).tolist() == sa["club_id"].astype(int).tolist()
     # No player (Wyscout's playerId 0) is NULL in the store.
     assert (
         ours["player_id"].map(players).fillna(0).astype(int).tolist() == sa["player_id"].astype(int).tolist()
@@ -127,7 +128,7 @@ def test_wyscout_actions_equal_socceraction(converted: dict[str, Any], provider_
 
     # Positions: back to the acting team's direction on both sides, then compared on the grid.
     home = clubs[int(row["home_club_id"])]
-    away = (sa["team_id"] != home).to_numpy()
+    away = (sa["club_id"] != home).to_numpy()
     tags = events["tags"].str.split()
     blocked_set_piece = set(
         events.index[(events["type"] == "Free Kick") & tags.map(lambda t: "2101" in t)].tolist()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from socceraction.spadl import config as spadl
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
-from loanwatch.metrics import spadl_vocab
+from loanwatch.providers import spadl_vocab
 
 
 def test_spadl_vocabulary_is_socceractions() -> None:

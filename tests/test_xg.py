@@ -22,7 +22,8 @@ import pytest
 
 from conftest import copy_sample
 from loanwatch.api import Loanwatch
-from loanwatch.metrics import xg
+from loanwatch.metrics import models, xg
+from loanwatch.metrics.socceraction_names import from_socceraction, to_socceraction
 from spadl_reference import home_team, reference_actions, sample_actions
 
 # The first 60 matches of the season by Wyscout id (rounds 1-6): ~1,500 shots, ~160 goals.
@@ -40,10 +41,10 @@ def actions() -> pd.DataFrame:
     from concurrent.futures import ProcessPoolExecutor
 
     if (os.cpu_count() or 1) < 2:
-        return sample_actions(MATCHES)
+        return from_socceraction(sample_actions(MATCHES))
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
         frames = list(pool.map(reference_actions, MATCHES, chunksize=10))
-    return pd.concat(frames, ignore_index=True)
+    return from_socceraction(pd.concat(frames, ignore_index=True))
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,7 @@ def model(actions: pd.DataFrame) -> xg.XgModel:
 
 def _action(actions: pd.DataFrame, match_id: int, event_id: str, type_ids: set[int]) -> pd.Series:
     rows = actions[
-        (actions["game_id"] == match_id)
+        (actions["match_id"] == match_id)
         & (actions["original_event_id"].astype(str) == event_id)
         & actions["type_id"].isin(type_ids)
     ]
@@ -102,8 +103,8 @@ def test_real_header(actions: pd.DataFrame, features: pd.DataFrame) -> None:
     assert row["distance"] == pytest.approx(math.hypot(105 - 100.8, 38.76 - 34), abs=1e-6)
     assert row["after_cross"] == 1 and row["assisted"] == 1
     # Both teams: the distance is the same whether the shooter's side is home or away.
-    away = features[features["team_id"] != features["match_id"].map(home_team)]
-    home = features[features["team_id"] == features["match_id"].map(home_team)]
+    away = features[features["club_id"] != features["match_id"].map(home_team)]
+    home = features[features["club_id"] == features["match_id"].map(home_team)]
     assert abs(away["distance"].median() - home["distance"].median()) < 3
 
 
@@ -111,10 +112,15 @@ def test_direction_convention_does_not_matter(actions: pd.DataFrame, features: p
     """The same features from actions turned all left-to-right (domain.py's convention)."""
     from socceraction.spadl.utils import play_left_to_right
 
-    some = actions[actions["game_id"].isin(MATCHES[:6])]
-    turned = pd.concat(
-        [play_left_to_right(some[some["game_id"] == m], home_team(int(m))) for m in some["game_id"].unique()],
-        ignore_index=True,
+    some = actions[actions["match_id"].isin(MATCHES[:6])]
+    turned = from_socceraction(
+        pd.concat(
+            [
+                play_left_to_right(to_socceraction(some[some["match_id"] == m]), home_team(int(m)))
+                for m in some["match_id"].unique()
+            ],
+            ignore_index=True,
+        )
     )
     a = xg.shot_features(some).drop(columns="situation")
     b = xg.shot_features(turned).drop(columns="situation")
@@ -126,7 +132,7 @@ def test_model_beats_the_constant_on_held_out_matches(
 ) -> None:
     assert len(model.holdout_match_ids) == 12
     assert not set(model.holdout_match_ids) & set(model.train_match_ids)
-    held = actions[actions["game_id"].isin(model.holdout_match_ids)]
+    held = actions[actions["match_id"].isin(model.holdout_match_ids)]
     report = xg.evaluate(model, held)
     assert report["n_shots"] == int(held["type_id"].isin(xg.SHOT_TYPES).sum())
     assert report["log_loss"] < report["log_loss_baseline"]
@@ -170,7 +176,7 @@ def test_xa_goes_to_the_real_assist(actions: pd.DataFrame, model: xg.XgModel) ->
     shot_xg = values[(values["match_id"] == HEADER[0]) & (values["action_id"] == shot["action_id"])]
     assert row["xa"].iloc[0] == pytest.approx(float(shot_xg["value"].iloc[0]))
     # Every credited action is a successful pass-like action by a teammate of the shooter.
-    credited = xa.merge(actions, left_on=["match_id", "action_id"], right_on=["game_id", "action_id"])
+    credited = xa.merge(actions, on=["match_id", "action_id"], suffixes=("", "_action"))
     assert credited["type_id"].isin(xg.ASSIST_TYPES).all()
     assert (credited["result_id"] == 1).all()
     assert xa["xa"].sum() <= values["value"].sum()
@@ -186,17 +192,17 @@ def _store_with_actions(tmp: Path, actions: pd.DataFrame, match_ids: list[int]) 
     match_of = dict(zip(matches["provider_id"].astype(int), matches["match_id"], strict=True))
     club_of = {int(c["provider_id"]): c["id"] for c in store.all_clubs()}
     player_of = {int(p["provider_id"]): p["id"] for p in store.all_players()}
-    records: list[dict[Any, Any]] = actions[actions["game_id"].isin(match_ids)].to_dict("records")
+    records: list[dict[Any, Any]] = actions[actions["match_id"].isin(match_ids)].to_dict("records")
     rows = [
         tuple(
             v.item() if isinstance(v, np.generic) else v
             for v in (
-                match_of[r["game_id"]],
+                match_of[r["match_id"]],
                 r["action_id"],
                 None,
                 r["period_id"],
                 r["time_seconds"],
-                club_of[r["team_id"]],
+                club_of[r["club_id"]],
                 player_of.get(r["player_id"]),
                 r["start_x"],
                 r["start_y"],
@@ -213,13 +219,20 @@ def _store_with_actions(tmp: Path, actions: pd.DataFrame, match_ids: list[int]) 
     return lw
 
 
+def _train_and_rate(store: Any, *, force: bool = False) -> int:
+    """The xG model trained through the registry and every shot rated with it: the model id."""
+    model_id = int(models.train_and_store(store, kinds=("xg",), force=force)["xg"]["model_id"])
+    models.rate_and_store(store, "xg")
+    return model_id
+
+
 def test_model_round_trips_through_the_store(tmp_path: Path, actions: pd.DataFrame) -> None:
     ids = list(MATCHES[:12])
     lw = _store_with_actions(tmp_path, actions, ids)
-    model_id = xg.train_and_store(lw.store)
+    model_id = _train_and_rate(lw.store)
     saved = lw.store.latest_model("xg")
     assert saved is not None and saved["id"] == model_id and saved["version"] == 1
-    model = xg.load_model(saved["blob"])
+    model = models.model_from_bytes("xg", saved["blob"])
     assert isinstance(model, xg.XgModel)
     assert len(saved["training_set"]["matches"]) + len(saved["training_set"]["holdout_matches"]) == len(ids)
     assert saved["training_set"]["competitions"] and saved["training_set"]["seasons"] == ["2017/18"]
@@ -228,7 +241,7 @@ def test_model_round_trips_through_the_store(tmp_path: Path, actions: pd.DataFra
     assert sum(b["count"] for b in quality["calibration"]) == quality["n_shots"]
 
     stored = lw.store.actions_frame()
-    again_quality = xg.evaluate(model, stored[stored["game_id"].isin(model.holdout_match_ids)])
+    again_quality = xg.evaluate(model, stored[stored["match_id"].isin(model.holdout_match_ids)])
     for key in ("n_shots", "n_goals", "log_loss", "log_loss_baseline", "brier", "brier_baseline"):
         assert quality[key] == pytest.approx(again_quality[key])
     values = lw.store.action_values_frame(model_id)
@@ -239,5 +252,7 @@ def test_model_round_trips_through_the_store(tmp_path: Path, actions: pd.DataFra
     again = xg.train_xg(stored, lw.store.matches_frame())
     f = xg.shot_features(stored)
     assert np.array_equal(pickle.loads(pickle.dumps(model)).predict(f), again.predict(f))
-    assert xg.train_and_store(lw.store) != model_id
+    # Same actions, same settings: the model is kept; forced: the next version.
+    assert _train_and_rate(lw.store) == model_id
+    assert _train_and_rate(lw.store, force=True) != model_id
     assert lw.store.latest_model("xg")["version"] == 2  # type: ignore[index]

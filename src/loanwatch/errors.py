@@ -25,6 +25,8 @@ class                       exit_status  http_status  when
 ``StoreFull``               3            507          no space left (what was committed stays)
 ``StoreBusy``               3            503          locked by another program for too long
 ``UnknownStoreKind``        3            400          a store URL of a kind loanwatch does not use
+``InvalidFrame``            3            500          a frame crossing a stage (``frames.py``) that
+                                                      breaks its schema: names frame, column, problem
 ==========================  ===========  ===========  =============================================
 
 The old module paths keep working: ``loanwatch.store.errors`` re-exports the store errors,
@@ -165,3 +167,20 @@ class UnknownStoreKind(StoreError):
     """A store URL of a kind loanwatch does not use (only SQLite and PostgreSQL)."""
 
     http_status = 400
+
+
+class InvalidFrame(StoreError):
+    """A frame that crosses a stage (``loanwatch.frames``: actions, action values, per-match stats,
+    appearances) and breaks its schema, refused where the store writes or reads it. The message
+    names the frame, the column and the problem. A bug or a damaged store, not a user's input."""
+
+    http_status = 500
+
+    def __init__(self, frame: str, column: str, problem: str) -> None:
+        self.frame = frame
+        self.column = column
+        self.detail = problem
+        super().__init__(frame, f"{frame} frame, column {column}: {problem}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.frame, self.column, self.detail)

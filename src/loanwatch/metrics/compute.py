@@ -1,8 +1,9 @@
 """The metrics over a whole store: SPADL actions, trained models, action values, player profiles.
 
-The pure computations live in their own modules (``spadl``, ``vaep``, ``xt``, ``xg``, ``roles``,
-``profile``, ``league``); this module only sequences them over what the store holds, so the API,
-the CLI and the benchmark run the same steps.
+The pure computations live in their own modules (``spadl``, ``vaep/``, ``xt``, ``xg``, ``roles``,
+``profile``, ``league``), the models' store bookkeeping in the registry (``models``); this module
+only sequences them over what the store holds, so the API, the CLI and the benchmark run the same
+steps.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from loanwatch.metrics import spadl, vaep, xg
+from loanwatch.metrics import models, spadl
 from loanwatch.metrics.goalkeeping import GK_MATCH_COLUMNS, goalkeeper_match_stats
 from loanwatch.metrics.profile import MATCH_STATS_COLUMNS, player_match_stats, season_profile
 from loanwatch.metrics.roles import infer_roles
@@ -26,48 +27,39 @@ Step = Callable[[str], None]
 def compute_all(store: Store, *, retrain: bool = False, step: Step | None = None) -> dict[str, Any]:
     """Bring every match's actions, the models and the action values up to date.
 
-    Incremental: actions are computed only for matches that have none; VAEP and xT keep their
-    version when trained on the same actions with the same settings; xG is retrained only when
-    asked or when new matches arrived since its training.
+    Incremental: actions are computed only for matches that have none; each model (VAEP, xT, xG:
+    ``models.KINDS``) keeps its version when trained on the same actions with the same settings
+    (``retrain``: new versions anyway).
     """
     say = step or (lambda _msg: None)
     matches = store.matches_frame()
     todo = sorted(set(matches["match_id"].astype(int)) - store.matches_with_actions())
     say(f"SPADL actions for {len(todo)} matches")
     n_actions = spadl.compute_actions(store, todo) if todo else 0
-    say("VAEP and xT models")
-    trained = vaep.train_and_store(store, force=retrain)
-    say("rating every action (VAEP, xT)")
-    for kind in ("vaep", "xt"):
-        vaep.rate_and_store(store, kind)
-    last_xg = store.latest_model("xg")
-    trained_on = (
-        set(last_xg["training_set"].get("matches", []))
-        | set(last_xg["training_set"].get("holdout_matches", []))
-        if last_xg
-        else set()
-    )
-    if retrain or last_xg is None or trained_on != set(matches["match_id"].astype(int)):
-        say("xG model")
-        xg.train_and_store(store)
+    labels = [k.label for k in models.KINDS.values()]
+    say(f"{', '.join(labels[:-1])} and {labels[-1]} models")
+    trained = models.train_and_store(store, force=retrain)
+    say(f"rating every action ({', '.join(labels)})")
+    for kind in models.KINDS:
+        models.rate_and_store(store, kind)
     say("per-match stats, roles and season profiles of every player")
     per_season = persist_match_stats(store)
     return {
         "profiles": per_season,
         "new_actions": n_actions,
         "matches": len(matches),
-        "models": {kind: store.latest_model(kind) for kind in ("vaep", "xt", "xg")},
+        "models": {kind: store.latest_model(kind) for kind in models.KINDS},
         "trained": trained,
     }
 
 
 def model_values(store: Store) -> dict[str, pd.DataFrame | None]:
-    """Every action value of the latest model of each kind (vaep, xt, xg), one read per kind.
+    """Every action value of the latest model of each kind (``models.KINDS``), one read per kind.
 
     Pass the result to :func:`action_values` / :func:`profiles` as ``values`` to share the read
     between several sets of matches (e.g. every competition and season)."""
     out: dict[str, pd.DataFrame | None] = {}
-    for kind in ("vaep", "xt", "xg"):
+    for kind in models.KINDS:
         model = store.latest_model(kind)
         out[kind] = None if model is None else store.action_values_frame(int(model["id"]))
     return out
@@ -79,24 +71,18 @@ def action_values(
     match_ids: Sequence[int],
     values: Mapping[str, pd.DataFrame | None] | None = None,
 ) -> dict[str, pd.DataFrame | None]:
-    """The latest model's values per kind, for these matches, and xA derived from xG.
-
-    ``values``: :func:`model_values` of the store, when already read (read here otherwise)."""
+    """The latest model's values per kind, for these matches, and the values derived from them
+    (xA from xG). ``values``: :func:`model_values` of the store, when already read (read here
+    otherwise)."""
     wanted = set(int(m) for m in match_ids)
     every = model_values(store) if values is None else values
     out: dict[str, pd.DataFrame | None] = {}
-    for kind in ("vaep", "xt", "xg"):
-        frame = every.get(kind)
-        out[kind] = None if frame is None else frame[frame["match_id"].isin(wanted)].reset_index(drop=True)
-    xg_values = out.get("xg")
-    if xg_values is not None:
-        # xA is credited to the pass that set a shot up, in the same shape as the other values.
-        xa = xg.expected_assists(actions, xg_values).rename(columns={"xa": "value"})
-        out["xa"] = xa.assign(offensive=xa["value"], defensive=0.0)[
-            ["match_id", "action_id", "offensive", "defensive", "value"]
-        ]
-    else:
-        out["xa"] = None
+    for name, kind in models.KINDS.items():
+        frame = every.get(name)
+        mine = None if frame is None else frame[frame["match_id"].isin(wanted)].reset_index(drop=True)
+        out[name] = mine
+        derived = {} if mine is None else kind.derived_values(actions, mine)
+        out.update({d: derived.get(d) for d in kind.derives})
     return out
 
 

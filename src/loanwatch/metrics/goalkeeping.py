@@ -58,27 +58,15 @@ import numpy as np
 import pandas as pd
 
 from loanwatch.domain import PITCH_WIDTH
-from loanwatch.metrics.profile import percentile
+from loanwatch.frames import GOALKEEPER_MATCH_COUNTS
+from loanwatch.metrics.profile import percentiles_in_groups
 from loanwatch.metrics.roles import GOALKEEPER, left_to_right
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+from loanwatch.providers.spadl_vocab import SHOT_TYPES, SUCCESS, type_ids
 from loanwatch.settings import MIN_MINUTES
 
-_T = ACTION_TYPE_IDS
-_SUCCESS = SUCCESS
-SHOT_TYPES = frozenset(_T[n] for n in ("shot", "shot_freekick", "shot_penalty"))
-CLAIM_TYPES = frozenset(_T[n] for n in ("keeper_claim", "keeper_punch", "keeper_pick_up"))
-SWEEP_TYPES = frozenset(_T[n] for n in ("clearance", "interception", "tackle"))
-PASS_TYPES = frozenset(
-    _T[n]
-    for n in (
-        "pass",
-        "cross",
-        "goalkick",
-        "freekick_short",
-        "freekick_crossed",
-        "throw_in",
-    )
-)
+CLAIM_TYPES = type_ids("keeper_claim", "keeper_punch", "keeper_pick_up")
+SWEEP_TYPES = type_ids("clearance", "interception", "tackle")
+PASS_TYPES = type_ids("pass", "cross", "goalkick", "freekick_short", "freekick_crossed", "throw_in")
 LONG_PASS_M = 32.0
 OWN_BOX_X = 16.5
 BOX_HALF_WIDTH = 20.16
@@ -87,21 +75,7 @@ SHOOTOUT = 5
 LEAVING_LINE = "Goalkeeper leaving line"
 PENALTY = "Penalty"
 
-COUNT_COLUMNS = (
-    "shots_faced",
-    "saves",
-    "goals_conceded",
-    "own_goals_conceded",
-    "penalties_faced",
-    "penalty_goals",
-    "xg_faced",
-    "claims",
-    "sweeps",
-    "passes",
-    "passes_accurate",
-    "long_passes",
-    "long_passes_accurate",
-)
+COUNT_COLUMNS = GOALKEEPER_MATCH_COUNTS
 GK_MATCH_COLUMNS = ["match_id", "player_id", "club_id", "minutes", *COUNT_COLUMNS]
 SHOT_COLUMNS = [
     "match_id",
@@ -226,7 +200,7 @@ def shots_faced(
         acts = left_to_right(acts, matches)
     shot_acts = pd.DataFrame(
         {
-            "match_id": acts["game_id"].astype(int).to_numpy() if not acts.empty else [],
+            "match_id": acts["match_id"].astype(int).to_numpy() if not acts.empty else [],
             "seq": acts["original_event_seq"].astype(int).to_numpy() if not acts.empty else [],
             "action_id": acts["action_id"].astype(int).to_numpy() if not acts.empty else [],
             "x": acts["start_x"].to_numpy(dtype=float) if not acts.empty else [],
@@ -253,7 +227,7 @@ def goalkeeper_match_stats(
 ) -> pd.DataFrame:
     """One row per keeper and match he played in goal (``GK_MATCH_COLUMNS``, module docstring).
 
-    ``events``, ``actions`` (socceraction's convention, ``game_id`` = match id), ``appearances``:
+    ``events``, ``actions`` (SPADL, socceraction's direction of play), ``appearances``:
     the store's frames; ``xg_values``: the latest xG model's ``action_values`` (None untrained:
     ``xg_faced`` NaN); ``roles``: ``metrics.roles.infer_roles`` output; ``matches``:
     ``match_id, home_club_id, away_club_id``."""
@@ -307,11 +281,11 @@ def goalkeeper_match_stats(
         a = left_to_right(a, matches)
         a = a.assign(player_id=a["player_id"].astype(int))
         mine = a.merge(
-            base[["match_id", "player_id"]].rename(columns={"match_id": "game_id"}),
-            on=["game_id", "player_id"],
+            base[["match_id", "player_id"]],
+            on=["match_id", "player_id"],
         )
         t = mine["type_id"]
-        ok = mine["result_id"] == _SUCCESS
+        ok = mine["result_id"] == SUCCESS
         outside = (mine["start_x"] > OWN_BOX_X) | ((mine["start_y"] - CENTRE_Y).abs() > BOX_HALF_WIDTH)
         length = np.hypot(mine["end_x"] - mine["start_x"], mine["end_y"] - mine["start_y"])
         passes = t.isin(list(PASS_TYPES))
@@ -324,7 +298,7 @@ def goalkeeper_match_stats(
             "long_passes": long,
             "long_passes_accurate": long & ok,
         }
-        by = [mine["game_id"].rename("match_id"), mine["player_id"]]
+        by = [mine["match_id"], mine["player_id"]]
         for name, flag in flags.items():
             df[name] = flag.astype(int).groupby(by).sum()
     for name in (
@@ -409,19 +383,8 @@ def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd
         return frame
 
     prof, peers = against_peers(prof), against_peers(peers)
-    for m, _better in GK_METRICS:
-        prof[f"{m}_pct"] = np.nan
-    peer_groups = {k: g for k, g in peers.groupby(group)}
-    for k, rows in prof.groupby(group):
-        g = peer_groups.get(k)  # type: ignore[call-overload]
-        if g is None:
-            continue
-        for m, better in GK_METRICS:
-            sign = -1.0 if better == "lower" else 1.0
-            prof.loc[rows.index, f"{m}_pct"] = percentile(
-                sign * rows[m].to_numpy(dtype=float), sign * g[m].to_numpy(dtype=float)
-            )
-    return prof
+    metrics = [(f"{m}_pct", m, -1.0 if better == "lower" else 1.0) for m, better in GK_METRICS]
+    return percentiles_in_groups(prof, peers, group, metrics)
 
 
 def goalkeeper_season_profile(

@@ -40,26 +40,15 @@ import pandas as pd
 
 from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS, PITCH_LENGTH, PITCH_WIDTH
 from loanwatch.metrics.roles import left_to_right, season_role
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SHOT_TYPES, SUCCESS, type_ids
 from loanwatch.providers.wyscout_vocab import TAG_WON
 from loanwatch.settings import MIN_MINUTES
 
 _T = ACTION_TYPE_IDS
-_SUCCESS = SUCCESS
-SHOT_TYPES = frozenset(_T[n] for n in ("shot", "shot_freekick", "shot_penalty"))
-DELIVERY_TYPES = frozenset(
-    _T[n]
-    for n in (
-        "pass",
-        "cross",
-        "freekick_crossed",
-        "freekick_short",
-        "corner_crossed",
-        "corner_short",
-        "throw_in",
-    )
+DELIVERY_TYPES = type_ids(
+    "pass", "cross", "freekick_crossed", "freekick_short", "corner_crossed", "corner_short", "throw_in"
 )
-OPEN_PLAY_PASS_TYPES = frozenset(_T[n] for n in ("pass", "cross"))
+OPEN_PLAY_PASS_TYPES = type_ids("pass", "cross")
 CARRY = _T["dribble"]
 GOAL = (PITCH_LENGTH, PITCH_WIDTH / 2)
 BOX_X = PITCH_LENGTH - 16.5
@@ -90,21 +79,21 @@ def _progressive(a: pd.DataFrame) -> pd.Series:
 
 def _key_pass_shots(a: pd.DataFrame) -> pd.DataFrame:
     """Each delivery's index and the index of the team-mate's shot it led to (key passes)."""
-    nxt = a.groupby("game_id", sort=False).shift(-1)
-    nxt2 = a.groupby("game_id", sort=False).shift(-2)
+    nxt = a.groupby("match_id", sort=False).shift(-1)
+    nxt2 = a.groupby("match_id", sort=False).shift(-2)
     idx = pd.Series(a.index, index=a.index)
-    nxt_idx = idx.groupby(a["game_id"]).shift(-1)
-    nxt2_idx = idx.groupby(a["game_id"]).shift(-2)
+    nxt_idx = idx.groupby(a["match_id"]).shift(-1)
+    nxt2_idx = idx.groupby(a["match_id"]).shift(-2)
     # the receiver may carry the ball before shooting: look one action further
-    carry = (nxt["type_id"] == CARRY) & (nxt["team_id"] == a["team_id"])
-    shot_team = nxt["team_id"].where(~carry, nxt2["team_id"])
+    carry = (nxt["type_id"] == CARRY) & (nxt["club_id"] == a["club_id"])
+    shot_team = nxt["club_id"].where(~carry, nxt2["club_id"])
     shot_type = nxt["type_id"].where(~carry, nxt2["type_id"])
     shot_player = nxt["player_id"].where(~carry, nxt2["player_id"])
     shot_idx = nxt_idx.where(~carry, nxt2_idx)
     key = (
         a["type_id"].isin(DELIVERY_TYPES)
         & shot_type.isin(SHOT_TYPES)
-        & (shot_team == a["team_id"])
+        & (shot_team == a["club_id"])
         & (shot_player != a["player_id"])
     )
     return pd.DataFrame({"pass_idx": a.index[key], "shot_idx": shot_idx[key].astype(int).to_numpy()})
@@ -136,9 +125,9 @@ def _value_sums(values: pd.DataFrame | None, a: pd.DataFrame, column: str) -> pd
     if values is None or values.empty:
         return None
     v = values.set_index(["match_id", "action_id"])[column]
-    keyed = pd.MultiIndex.from_arrays([a["game_id"], a["action_id"]])
+    keyed = pd.MultiIndex.from_arrays([a["match_id"], a["action_id"]])
     per_action = pd.Series(v.reindex(keyed).to_numpy(), index=a.index)
-    return per_action.groupby([a["game_id"], a["player_id"]]).sum(min_count=1)
+    return per_action.groupby([a["match_id"], a["player_id"]]).sum(min_count=1)
 
 
 def player_match_stats(
@@ -151,7 +140,7 @@ def player_match_stats(
 ) -> pd.DataFrame:
     """One row per player and match he played in: ``MATCH_STATS_COLUMNS`` (see module docstring).
 
-    ``actions``: SPADL in socceraction's convention (``game_id`` = match id); ``action_values``:
+    ``actions``: SPADL in socceraction's direction of play; ``action_values``:
     ``{'xg' | 'xa' | 'vaep' | 'xt': DataFrame[match_id, action_id, offensive, defensive, value]}``;
     ``appearances``: the store's table; ``raw_events``: the store's events (for duels, aerials and
     recoveries); ``matches``: ``match_id, home_club_id`` (and ``provider``).
@@ -163,14 +152,14 @@ def player_match_stats(
     )
     a = left_to_right(actions, matches) if not actions.empty else actions.copy()
     a = a.loc[a["player_id"].notna() & (a["period_id"] != 5)] if not a.empty else a
-    a = a.sort_values(["game_id", "action_id"]).reset_index(drop=True)
+    a = a.sort_values(["match_id", "action_id"]).reset_index(drop=True)
     if not a.empty:
         a["player_id"] = a["player_id"].astype(int)
-    keys = [a["game_id"], a["player_id"]] if not a.empty else None
+    keys = [a["match_id"], a["player_id"]] if not a.empty else None
 
     counts: dict[str, pd.Series] = {}
     if keys is not None:
-        success = a["result_id"] == _SUCCESS
+        success = a["result_id"] == SUCCESS
         t = a["type_id"]
         kp = _key_pass_shots(a)
         is_key = pd.Series(False, index=a.index)
@@ -203,11 +192,13 @@ def player_match_stats(
             # xA of a key pass = xG of the shot it set up
             xg = xg_values.set_index(["match_id", "action_id"])["value"]
             shots = a.loc[kp["shot_idx"]]
-            shot_xg = xg.reindex(pd.MultiIndex.from_arrays([shots["game_id"], shots["action_id"]])).to_numpy()
+            shot_xg = xg.reindex(
+                pd.MultiIndex.from_arrays([shots["match_id"], shots["action_id"]])
+            ).to_numpy()
             passes = a.loc[kp["pass_idx"]]
             counts["xa"] = (
                 pd.Series(shot_xg, index=passes.index)
-                .groupby([passes["game_id"], passes["player_id"]])
+                .groupby([passes["match_id"], passes["player_id"]])
                 .sum(min_count=1)
             )
 
@@ -311,17 +302,25 @@ def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd
     sizes = peers.groupby(group).size().rename("peer_group_size").reset_index()
     prof = prof.drop(columns=["peer_group_size"], errors="ignore").merge(sizes, on=group, how="left")
     prof["peer_group_size"] = prof["peer_group_size"].fillna(0).astype(int)
-    for m in METRICS:
-        prof[f"{m}_pct"] = np.nan
+    return percentiles_in_groups(prof, peers, group, [(f"{m}_pct", f"{m}_p90", 1.0) for m in METRICS])
+
+
+def percentiles_in_groups(
+    prof: pd.DataFrame, peers: pd.DataFrame, group: list[str], metrics: Sequence[tuple[str, str, float]]
+) -> pd.DataFrame:
+    """``prof`` with a :func:`percentile` column per metric, each row against the ``peers`` of its
+    ``group``: ``metrics`` are (percentile column, value column, sign), sign -1 where lower is
+    better. NaN where a row has no peers."""
+    for out, _col, _sign in metrics:
+        prof[out] = np.nan
     peer_groups = {k: g for k, g in peers.groupby(group)}
     for k, rows in prof.groupby(group):
         g = peer_groups.get(k)  # type: ignore[call-overload]
         if g is None:
             continue
-        for m in METRICS:
-            col = f"{m}_p90"
-            prof.loc[rows.index, f"{m}_pct"] = percentile(
-                rows[col].to_numpy(dtype=float), g[col].to_numpy(dtype=float)
+        for out, col, sign in metrics:
+            prof.loc[rows.index, out] = percentile(
+                sign * rows[col].to_numpy(dtype=float), sign * g[col].to_numpy(dtype=float)
             )
     return prof
 

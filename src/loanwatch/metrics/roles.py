@@ -83,7 +83,7 @@ from loanwatch.domain import (
 from loanwatch.domain import (
     WINGER as WINGER,
 )
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS
 
 DEFENCE_DX = -8.0  # metres behind the team's mean action depth: below is the back line
 ATTACK_DX = 9.0  # metres ahead of it: above is the front line
@@ -139,19 +139,19 @@ ROLE_COLUMNS = ["match_id", "player_id", "role", "confidence", "mean_x", "mean_y
 def left_to_right(actions: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     """Actions of every match with each team attacking left to right.
 
-    ``actions`` come in socceraction's convention (``game_id``, ``team_id``, away-team actions in the
-    home team's direction); ``matches`` gives ``match_id`` and ``home_club_id``.
+    ``actions`` come in socceraction's direction of play (``match_id``, ``club_id``, away-team
+    actions in the home team's direction); ``matches`` gives ``match_id`` and ``home_club_id``.
     """
     # socceraction.spadl.utils.play_left_to_right for every game at once: an away team's actions
     # are mirrored (x -> length - x, y -> width - y), the same arithmetic on the same columns.
     out = actions.copy()
     if out.empty:
         return out
-    home = out["game_id"].map(matches.set_index("match_id")["home_club_id"])
+    home = out["match_id"].map(matches.set_index("match_id")["home_club_id"])
     if home.isna().any():
-        missing = sorted(set(out.loc[home.isna(), "game_id"]))[:5]
+        missing = sorted(set(out.loc[home.isna(), "match_id"]))[:5]
         raise KeyError(f"no home club for matches {missing}")
-    away = (out["team_id"] != home).to_numpy()
+    away = (out["club_id"] != home).to_numpy()
     if away.any():
         for col, size in (
             ("start_x", PITCH_LENGTH),
@@ -208,7 +208,7 @@ def infer_roles(
 ) -> pd.DataFrame:
     """The role each player played in each match.
 
-    ``actions``: SPADL (``game_id``, ``team_id``, ``player_id``, ...), socceraction's direction
+    ``actions``: SPADL (``match_id``, ``club_id``, ``player_id``, ...), socceraction's direction
     convention. ``matches``: ``match_id``, ``home_club_id``. ``appearances``: ``match_id``,
     ``player_id``, ``club_id``, ``minutes_played``, ``position`` (the coarse role).
 
@@ -220,21 +220,21 @@ def infer_roles(
         appearances["minutes_played"] > 0, ["match_id", "player_id", "club_id", "position"]
     ]
     if actions.empty:
-        acts = pd.DataFrame(columns=["game_id", "team_id", "player_id", "type_id", "start_x", "start_y"])
+        acts = pd.DataFrame(columns=["match_id", "club_id", "player_id", "type_id", "start_x", "start_y"])
     else:
         acts = left_to_right(actions[actions["player_id"].notna()], matches)
 
     keepers = set(
         map(
             tuple,
-            acts.loc[acts["type_id"].isin(KEEPER_TYPES), ["game_id", "player_id"]].astype(int).to_numpy(),
+            acts.loc[acts["type_id"].isin(KEEPER_TYPES), ["match_id", "player_id"]].astype(int).to_numpy(),
         )
     )
     open_play = acts.loc[~acts["type_id"].isin(SET_PIECE_TYPES | KEEPER_TYPES)]
     loc = (
-        open_play.groupby(["game_id", "player_id"])
+        open_play.groupby(["match_id", "player_id"])
         .agg(
-            team_id=("team_id", "first"),
+            club_id=("club_id", "first"),
             mean_x=("start_x", "mean"),
             mean_y=("start_y", "mean"),
             sd_x=("start_x", "std"),
@@ -242,10 +242,9 @@ def infer_roles(
             n_actions=("start_x", "size"),
         )
         .reset_index()
-        .rename(columns={"game_id": "match_id"})
     )
     loc["player_id"] = loc["player_id"].astype(int)
-    df = played.merge(loc.drop(columns="team_id"), on=["match_id", "player_id"], how="left")
+    df = played.merge(loc.drop(columns="club_id"), on=["match_id", "player_id"], how="left")
     df["n_actions"] = df["n_actions"].fillna(0).astype(int)
     df["is_keeper"] = [
         pos == "GK" or (m, p) in keepers

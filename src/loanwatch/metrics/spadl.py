@@ -75,7 +75,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS
+from loanwatch.frames import ACTIONS
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS
 from loanwatch.providers.wyscout_vocab import SOCCERACTION_TAGS as TAGS
 from loanwatch.providers.wyscout_vocab import (
     WYSCOUT_EVENT_IDS,
@@ -94,10 +95,7 @@ BoolArray = npt.NDArray[np.bool_]
 T = ACTION_TYPE_IDS
 B = BODYPART_IDS
 
-OUTPUT_COLUMNS = (
-    "match_id", "action_id", "original_event_seq", "period_id", "time_seconds", "club_id",
-    "player_id", "start_x", "start_y", "end_x", "end_y", "type_id", "result_id", "bodypart_id",
-)  # fmt: skip  # == Store.ACTION_COLUMNS
+OUTPUT_COLUMNS = tuple(ACTIONS.names)  # == Store.ACTION_COLUMNS
 
 # socceraction.spadl.base
 MIN_DRIBBLE_LENGTH = 3.0
@@ -697,20 +695,6 @@ def actions_from_events(events: pd.DataFrame, matches: pd.DataFrame) -> pd.DataF
     return out.sort_values(["match_id", "action_id"], kind="stable").reset_index(drop=True)
 
 
-def action_rows(actions: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """The actions as plain Python tuples in ``Store.ACTION_COLUMNS`` order (NULL for missing)."""
-    cols: list[list[Any]] = []
-    for c in OUTPUT_COLUMNS:
-        s = actions[c]
-        if c in ("original_event_seq", "player_id"):
-            cols.append([None if pd.isna(v) else int(v) for v in s])
-        elif c in ("time_seconds", "start_x", "start_y", "end_x", "end_y"):
-            cols.append(s.astype(float).tolist())
-        else:
-            cols.append(s.astype(np.int64).tolist())
-    return list(zip(*cols, strict=True))
-
-
 def compute_actions(store: Store, match_ids: Sequence[int] | None = None) -> int:
     """Convert the matches' stored events to SPADL and store them (replacing any already there).
 
@@ -721,7 +705,6 @@ def compute_actions(store: Store, match_ids: Sequence[int] | None = None) -> int
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         actions = actions_from_events(store.events_frame(chunk), matches)
-        rows = action_rows(actions)
-        store.save_actions(chunk, rows)
-        total += len(rows)
+        store.save_actions(chunk, actions)  # checked against frames.ACTIONS there
+        total += len(actions)
     return total

@@ -13,27 +13,22 @@ A shot's xG is the probability that it is scored, learnt from the shots already 
 
 xA credits a shot's xG to the pass that set it up (``expected_assists``).
 
-The module is pure (DataFrames in and out) except ``train_and_store``, which reads actions from
-and writes the model and its values to a ``Store``.
+The module is pure (DataFrames in and out); the model registry (``metrics.models``) trains, stores
+and rates it like VAEP and xT.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
-from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS, SUCCESS
-
-if TYPE_CHECKING:
-    from loanwatch.store import Store
+from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, BODYPART_IDS, SHOT_TYPES, SUCCESS
 
 GOAL_WIDTH = 7.32
 GOAL_X = PITCH_LENGTH
@@ -44,7 +39,6 @@ BODY_FOOT, BODY_HEAD, BODY_OTHER, BODY_HEAD_OTHER = (
     BODYPART_IDS[n] for n in ("foot", "head", "other", "head/other")
 )  # 4, 5: left / right foot
 
-SHOT_TYPES = frozenset({_T["shot"], _T["shot_freekick"], _T["shot_penalty"]})
 # What can set up a shot: open-play passes and crosses and the set pieces' first ball.
 ASSIST_TYPES = frozenset(
     _T[n] for n in ("pass", "cross", "freekick_crossed", "freekick_short", "corner_crossed", "corner_short")
@@ -100,17 +94,17 @@ def _attacks_right(actions: pd.DataFrame) -> np.ndarray:
     """
     shots = actions[actions["type_id"].isin(SHOT_TYPES)]
     vote = (shots["start_x"] - PITCH_LENGTH / 2).clip(-30.0, 30.0)
-    by_period = vote.groupby([shots["game_id"], shots["team_id"], shots["period_id"]]).sum()
+    by_period = vote.groupby([shots["match_id"], shots["club_id"], shots["period_id"]]).sum()
     signs = np.sign(by_period[by_period != 0])
     spread = signs.groupby(level=[0, 1]).agg(["min", "max", "size"])
     spread = spread[spread["size"] > 1]
     swapping = len(spread) > 0 and float((spread["min"] != spread["max"]).mean()) > 0.5
     if swapping:
-        keys = pd.MultiIndex.from_frame(actions[["game_id", "team_id", "period_id"]])
+        keys = pd.MultiIndex.from_frame(actions[["match_id", "club_id", "period_id"]])
         score = by_period.reindex(keys)
     else:
-        keys = pd.MultiIndex.from_frame(actions[["game_id", "team_id"]])
-        score = vote.groupby([shots["game_id"], shots["team_id"]]).sum().reindex(keys)
+        keys = pd.MultiIndex.from_frame(actions[["match_id", "club_id"]])
+        score = vote.groupby([shots["match_id"], shots["club_id"]]).sum().reindex(keys)
     return np.nan_to_num(score.to_numpy(dtype=float), nan=0.0) >= 0
 
 
@@ -130,33 +124,28 @@ def _geometry(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 def shot_features(actions: pd.DataFrame) -> pd.DataFrame:
     """One row per shot (SPADL shot, shot_freekick, shot_penalty) with the model's features.
 
-    ``actions`` are SPADL actions of whole matches in socceraction's schema (``game_id``,
-    ``team_id``, ...), e.g. ``Store.actions_frame()``. The context features need the actions
+    ``actions`` are SPADL actions of whole matches (``match_id``,
+    ``club_id``, ...), e.g. ``Store.actions_frame()``. The context features need the actions
     before each shot, so pass whole matches, not just the shots. Penalty shoot-outs (period 5) are
     left out: they are not match play.
 
-    Columns: match_id, action_id, player_id, team_id, period_id, time_seconds, type_id, x, y (in
+    Columns: match_id, action_id, player_id, club_id, period_id, time_seconds, type_id, x, y (in
     the shooter's attacking frame), FEATURES, situation (open_play, corner, free_kick,
     throw_in, direct_free_kick, penalty), is_penalty, goal (1 when the shot scored: result
     success; own goals are not shots in SPADL and are never counted).
     """
     columns = [
-        "match_id", "action_id", "player_id", "team_id", "period_id", "time_seconds", "type_id",
+        "match_id", "action_id", "player_id", "club_id", "period_id", "time_seconds", "type_id",
         "x", "y", *FEATURES, "situation", "is_penalty", "goal",
     ]  # fmt: skip
     if actions.empty:
         return pd.DataFrame(columns=columns)
-    acts = actions.sort_values(["game_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
+    acts, play = _in_play_order(actions)
     right = _attacks_right(acts)
     x_att = np.where(right, acts["start_x"].to_numpy(float), PITCH_LENGTH - acts["start_x"].to_numpy(float))
     y_att = np.where(right, acts["start_y"].to_numpy(float), PITCH_WIDTH - acts["start_y"].to_numpy(float))
 
-    game = acts["game_id"].to_numpy()
-    period = acts["period_id"].to_numpy()
-    team = acts["team_id"].to_numpy()
-    player = acts["player_id"].to_numpy()
-    types = acts["type_id"].to_numpy()
-    results = acts["result_id"].to_numpy()
+    game, period, team, player, types, results = play
     times = acts["time_seconds"].to_numpy(float)
     bodyparts = acts["bodypart_id"].to_numpy()
 
@@ -221,10 +210,10 @@ def shot_features(actions: pd.DataFrame) -> pd.DataFrame:
             situation = "open_play"
         rows.append(
             {
-                "match_id": acts.at[i, "game_id"],
+                "match_id": acts.at[i, "match_id"],
                 "action_id": acts.at[i, "action_id"],
                 "player_id": acts.at[i, "player_id"],
-                "team_id": team[i],
+                "club_id": team[i],
                 "period_id": period[i],
                 "time_seconds": times[i],
                 "type_id": t,
@@ -254,6 +243,14 @@ def shot_features(actions: pd.DataFrame) -> pd.DataFrame:
         out["x"].to_numpy(float), out["y"].to_numpy(float)
     )
     return out[columns].reset_index(drop=True)
+
+
+def _in_play_order(actions: pd.DataFrame) -> tuple[pd.DataFrame, tuple[np.ndarray, ...]]:
+    """The actions in match, period and action order, and the columns the shot context and the
+    assist rule read: (match, period, club, player, type, result) arrays."""
+    acts = actions.sort_values(["match_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
+    cols = ("match_id", "period_id", "club_id", "player_id", "type_id", "result_id")
+    return acts, tuple(acts[c].to_numpy() for c in cols)
 
 
 def _assist_index(
@@ -434,13 +431,13 @@ def train_xg(
 
     ``matches`` (``Store.matches_frame()``, or anything with a ``match_id`` column) restricts the
     matches used; by default every match in ``actions``. The held-out matches' ids are kept on the
-    model: score it on them with ``evaluate(model, actions[actions.game_id.isin(...)])``.
+    model: score it on them with ``evaluate(model, actions[actions.match_id.isin(...)])``.
     """
-    ids = actions["game_id"].unique()
+    ids = actions["match_id"].unique()
     if matches is not None:
         ids = np.intersect1d(ids, matches["match_id"].to_numpy())
     train_ids, hold_ids = split_matches(ids, holdout_fraction, seed)
-    feats = shot_features(actions[actions["game_id"].isin(train_ids)])
+    feats = shot_features(actions[actions["match_id"].isin(train_ids)])
     if feats.empty or feats["goal"].nunique() < 2:
         raise ValueError("not enough shots (with and without goals) to train an xG model")
 
@@ -565,14 +562,9 @@ def expected_assists(actions: pd.DataFrame, xg_values: pd.DataFrame) -> pd.DataF
     columns = ["match_id", "action_id", "player_id", "xa"]
     if actions.empty or xg_values.empty:
         return pd.DataFrame(columns=columns)
-    acts = actions.sort_values(["game_id", "period_id", "action_id"], kind="stable").reset_index(drop=True)
-    game = acts["game_id"].to_numpy()
-    period = acts["period_id"].to_numpy()
-    team = acts["team_id"].to_numpy()
-    player = acts["player_id"].to_numpy()
-    types = acts["type_id"].to_numpy()
-    results = acts["result_id"].to_numpy()
-    pos = pd.Series(np.arange(len(acts)), index=pd.MultiIndex.from_frame(acts[["game_id", "action_id"]]))
+    acts, play = _in_play_order(actions)
+    game, period, team, player, types, results = play
+    pos = pd.Series(np.arange(len(acts)), index=pd.MultiIndex.from_frame(acts[["match_id", "action_id"]]))
     keys = pd.MultiIndex.from_arrays([xg_values["match_id"].to_numpy(), xg_values["action_id"].to_numpy()])
     shot_pos = pos.reindex(keys).to_numpy()
     rows = []
@@ -583,57 +575,3 @@ def expected_assists(actions: pd.DataFrame, xg_values: pd.DataFrame) -> pd.DataF
         if a is not None:
             rows.append((game[a], acts.at[a, "action_id"], player[a], xg))
     return pd.DataFrame(rows, columns=columns).astype({"match_id": "int64", "action_id": "int64"})
-
-
-# -- the store --------------------------------------------------------------------------------
-
-
-def load_model(blob: bytes) -> XgModel:
-    model = pickle.loads(blob)
-    if not isinstance(model, XgModel):
-        raise TypeError("the blob is not an xG model")
-    return model
-
-
-def train_and_store(
-    store: Store, match_ids: Sequence[int] | None = None, holdout_fraction: float = 0.2, seed: int = 0
-) -> int:
-    """Train on the store's actions (all matches with actions, or ``match_ids``), save the model as
-    the next version of kind 'xg' with its held-out quality, and write every shot's xG as its
-    action values. Returns the model's id.
-
-    The values cover the training matches too (in-sample for those shots): they are what the
-    reports show; the model's honest quality is the held-out one in ``quality``.
-    """
-    import lightgbm
-    import sklearn
-
-    ids = sorted(store.matches_with_actions()) if match_ids is None else sorted(match_ids)
-    actions = store.actions_frame(ids)
-    matches = store.matches_frame()
-    matches = matches[matches["match_id"].isin(ids)]
-    model = train_xg(actions, matches, holdout_fraction=holdout_fraction, seed=seed)
-    quality = evaluate(model, actions[actions["game_id"].isin(model.holdout_match_ids)])
-    used = matches[matches["match_id"].isin(model.train_match_ids)]
-    training_set = {
-        "competitions": sorted(used["competition"].unique().tolist()),
-        "seasons": sorted(used["season"].unique().tolist()),
-        "matches": model.train_match_ids,
-        "holdout_matches": model.holdout_match_ids,
-    }
-    params = {
-        "holdout_fraction": holdout_fraction,
-        "seed": seed,
-        **model.describe(),
-        "versions": {"sklearn": sklearn.__version__, "lightgbm": lightgbm.__version__},
-    }
-    model_id = store.save_model(
-        "xg", pickle.dumps(model), training_set, params, json.loads(json.dumps(quality))
-    )
-    values = rate_xg(model, actions)
-    # Plain Python numbers: DB drivers do not all take numpy scalars.
-    store.save_action_values(
-        model_id,
-        ((int(m), int(a), float(o), float(d), float(v)) for m, a, o, d, v in values.itertuples(index=False)),
-    )
-    return model_id

@@ -8,14 +8,13 @@ it in ``tests/test_action_values.py``.
 NaN handling, as socceraction: xT values only successful passes, crosses and dribbles (the
 actions that move the ball and keep it); every other action gets NaN from :func:`rate_xt`. The
 store's ``action_values.value`` is NOT NULL, and such an action adds no threat, so
-``rate_and_store`` writes 0 for them; sums per player treat them as 0 too.
+the model registry (``metrics.models``) writes 0 for them; sums per player treat them as 0 too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import pickle
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from loanwatch.domain import PITCH_LENGTH, PITCH_WIDTH
-from loanwatch.metrics.spadl_vocab import ACTION_TYPES, RESULTS
+from loanwatch.metrics.socceraction_names import to_socceraction
+from loanwatch.providers.spadl_vocab import ACTION_TYPES, RESULTS
 
 GRID_LENGTH = 16  # cells along the pitch (socceraction's default l)
 GRID_WIDTH = 12  # cells across (w)
@@ -41,7 +41,7 @@ def train_xt(actions: pd.DataFrame, *, l: int = GRID_LENGTH, w: int = GRID_WIDTH
     model = ExpectedThreat(l=l, w=w, eps=EPS)
     # fit() prints the number of iterations; the count is kept in model.heatmaps instead.
     with contextlib.redirect_stdout(io.StringIO()):
-        model.fit(actions)
+        model.fit(to_socceraction(actions))
     return model
 
 
@@ -76,27 +76,12 @@ def rate_xt(model: Any, actions: pd.DataFrame) -> pd.DataFrame:
     sx, sy = _cells(actions["start_x"].to_numpy(np.float64), actions["start_y"].to_numpy(np.float64), l, w)
     ex, ey = _cells(actions["end_x"].to_numpy(np.float64), actions["end_y"].to_numpy(np.float64), l, w)
     gain = np.where(moved, grid[w - 1 - ey, ex] - grid[w - 1 - sy, sx], np.nan)
-    match = actions["game_id"] if "game_id" in actions.columns else actions["match_id"]
     return pd.DataFrame(
         {
-            "match_id": match.to_numpy(),
+            "match_id": actions["match_id"].to_numpy(),
             "action_id": actions["action_id"].to_numpy(),
             "offensive": gain,
             "defensive": np.zeros(len(actions)),
             "value": gain,
         }
     )
-
-
-def model_to_bytes(model: Any) -> bytes:
-    """The whole fitted ExpectedThreat (surface and the matrices it came from), pickled."""
-    return pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def model_from_bytes(blob: bytes) -> Any:
-    from socceraction.xthreat import ExpectedThreat
-
-    model = pickle.loads(blob)
-    if not isinstance(model, ExpectedThreat):
-        raise TypeError(f"not an xT model: {type(model).__name__}")
-    return model

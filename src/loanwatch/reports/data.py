@@ -253,7 +253,7 @@ def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[lis
         return [], []
     from loanwatch.metrics.profile import SHOT_TYPES
     from loanwatch.metrics.roles import left_to_right
-    from loanwatch.metrics.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+    from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
 
     actions = lw.store.actions_frame(match_ids)
     if actions.empty:
@@ -283,7 +283,7 @@ def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[lis
             "goal": int(r) == success,
             "xg": xg.get((int(g), int(a))),
         }
-        for g, a, x, y, r in shots[["game_id", "action_id", "start_x", "start_y", "result_id"]].itertuples(
+        for g, a, x, y, r in shots[["match_id", "action_id", "start_x", "start_y", "result_id"]].itertuples(
             index=False
         )
     ]

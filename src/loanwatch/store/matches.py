@@ -334,7 +334,10 @@ class MatchStore(PlayerStore):
 
         with self.engine.connect() as conn:
             rows = conn.execute(select(t.appearances)).all()
-        return pd.DataFrame.from_records(rows, columns=[c.name for c in t.appearances.columns])
+        from loanwatch.frames import APPEARANCES
+
+        appearances = pd.DataFrame.from_records(rows, columns=[c.name for c in t.appearances.columns])
+        return APPEARANCES.validate(appearances)
 
     # -- fixtures (from match sheets) -----------------------------------------------------
 

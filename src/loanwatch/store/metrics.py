@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, inspect, select
 
+from loanwatch.frames import ACTIONS
 from loanwatch.store import schema as t
 from loanwatch.store.base import StoreBase
 
@@ -18,32 +19,24 @@ class MetricsStore(StoreBase):
 
     # -- SPADL actions --------------------------------------------------------------------
 
-    ACTION_COLUMNS = (
-        "match_id",
-        "action_id",
-        "original_event_seq",
-        "period_id",
-        "time_seconds",
-        "club_id",
-        "player_id",
-        "start_x",
-        "start_y",
-        "end_x",
-        "end_y",
-        "type_id",
-        "result_id",
-        "bodypart_id",
-    )
+    ACTION_COLUMNS = tuple(ACTIONS.names)
 
-    def save_actions(self, match_ids: Sequence[int], rows: Iterable[tuple[Any, ...]]) -> None:
-        """Replace the SPADL actions of these matches (rows in ACTION_COLUMNS order), in one transaction."""
+    def save_actions(self, match_ids: Sequence[int], rows: Iterable[tuple[Any, ...]] | Any) -> None:
+        """Replace the SPADL actions of these matches, in one transaction: a frame (checked against
+        ``frames.ACTIONS``) or rows in ACTION_COLUMNS order."""
+        import pandas as pd
+
+        if isinstance(rows, pd.DataFrame):
+            from loanwatch.frames import ACTIONS
+
+            rows = ACTIONS.rows(ACTIONS.validate(rows))
         with self.engine.begin() as conn:
             conn.execute(delete(t.actions).where(t.actions.c.match_id.in_(list(match_ids))))
             self._bulk_insert(conn, "actions", self.ACTION_COLUMNS, rows)
 
     def actions_frame(self, match_ids: Sequence[int] | None = None) -> Any:
-        """SPADL actions as a pandas DataFrame in socceraction's schema (game_id = match id,
-        team_id = club id), ordered by match and action."""
+        """SPADL actions as a pandas DataFrame (``ACTION_COLUMNS``: match_id, club_id, ...),
+        ordered by match and action."""
         import pandas as pd
 
         q = select(*(t.actions.c[c] for c in self.ACTION_COLUMNS)).order_by(
@@ -53,8 +46,9 @@ class MetricsStore(StoreBase):
             q = q.where(t.actions.c.match_id.in_(list(match_ids)))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
-        df = pd.DataFrame.from_records(rows, columns=list(self.ACTION_COLUMNS))
-        return df.rename(columns={"match_id": "game_id", "club_id": "team_id"})
+        from loanwatch.frames import ACTIONS
+
+        return ACTIONS.validate(pd.DataFrame.from_records(rows, columns=list(self.ACTION_COLUMNS)))
 
     def matches_with_actions(self) -> set[int]:
         with self.engine.connect() as conn:
@@ -99,8 +93,17 @@ class MetricsStore(StoreBase):
             model[key] = json.loads(model[key]) if model[key] else {}
         return model
 
-    def save_action_values(self, model_id: int, rows: Iterable[tuple[int, int, float, float, float]]) -> None:
-        """Replace a model's values: rows of (match_id, action_id, offensive, defensive, value)."""
+    def save_action_values(
+        self, model_id: int, rows: Iterable[tuple[int, int, float, float, float]] | Any
+    ) -> None:
+        """Replace a model's values: a frame (checked against ``frames.ACTION_VALUES``) or rows of
+        (match_id, action_id, offensive, defensive, value)."""
+        import pandas as pd
+
+        if isinstance(rows, pd.DataFrame):
+            from loanwatch.frames import ACTION_VALUES
+
+            rows = ACTION_VALUES.rows(ACTION_VALUES.validate(rows))
         with self.engine.begin() as conn:
             conn.execute(delete(t.action_values).where(t.action_values.c.model_id == model_id))
             self._bulk_insert(
@@ -121,14 +124,18 @@ class MetricsStore(StoreBase):
         )
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
-        return pd.DataFrame.from_records(rows, columns=list(cols))
+        from loanwatch.frames import ACTION_VALUES
+
+        return ACTION_VALUES.validate(pd.DataFrame.from_records(rows, columns=list(cols)))
 
     # -- per-match stats ------------------------------------------------------------------
 
     def save_player_match_stats(self, frame: Any) -> None:
         """Replace the per-match stats of the matches in ``frame`` (columns of player_match_stats)."""
+        from loanwatch.frames import PLAYER_MATCH_STATS
+
         cols = [c.name for c in t.player_match_stats.columns]
-        frame = frame[cols].astype(object).where(frame[cols].notna(), None)
+        frame = PLAYER_MATCH_STATS.validate(frame)[cols].astype(object).where(frame[cols].notna(), None)
         ids = sorted({int(m) for m in frame["match_id"]})
         with self.engine.begin() as conn:
             for start in range(0, len(ids), 500):
@@ -148,7 +155,10 @@ class MetricsStore(StoreBase):
             q = q.where(t.player_match_stats.c.player_id.in_(list(player_ids)))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
-        return pd.DataFrame.from_records(rows, columns=[c.name for c in t.player_match_stats.columns])
+        from loanwatch.frames import PLAYER_MATCH_STATS
+
+        stats = pd.DataFrame.from_records(rows, columns=[c.name for c in t.player_match_stats.columns])
+        return PLAYER_MATCH_STATS.validate(stats)
 
     def save_goalkeeper_match_stats(self, frame: Any) -> None:
         """Replace the goalkeepers' per-match stats of the matches in ``frame`` (columns of

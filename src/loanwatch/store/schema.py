@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from loanwatch.domain import MATCH_COUNT_METRICS, MATCH_VALUE_METRICS
+from loanwatch.frames import GOALKEEPER_MATCH_COUNTS
 
 metadata = MetaData()
 
@@ -310,22 +311,8 @@ player_match_stats = _per_player_match(
 )
 
 # A goalkeeper's work per match (metrics/goalkeeping.py's definitions: shots on target faced,
-# saves, goals conceded, xG faced, claims, sweeping, distribution): written by `models train`.
-GOALKEEPER_MATCH_COUNTS = (
-    "shots_faced",
-    "saves",
-    "goals_conceded",
-    "own_goals_conceded",
-    "penalties_faced",
-    "penalty_goals",
-    "xg_faced",
-    "claims",
-    "sweeps",
-    "passes",
-    "passes_accurate",
-    "long_passes",
-    "long_passes_accurate",
-)
+# saves, goals conceded, xG faced, claims, sweeping, distribution, frames.GOALKEEPER_MATCH_COUNTS):
+# written by `models train`.
 goalkeeper_match_stats = _per_player_match(
     "goalkeeper_match_stats",
     *(Column(name, Float) for name in GOALKEEPER_MATCH_COUNTS),

@@ -25,3 +25,12 @@ BODYPART_IDS: dict[str, int] = {name: i for i, name in enumerate(BODYPARTS)}
 
 SUCCESS = RESULT_IDS["success"]
 OWNGOAL = RESULT_IDS["owngoal"]
+
+
+def type_ids(*names: str) -> frozenset[int]:
+    """The ids of these action types (a KeyError names a type SPADL does not have)."""
+    return frozenset(ACTION_TYPE_IDS[n] for n in names)
+
+
+# socceraction: type_name.str.contains("shot") -> shot, shot_penalty, shot_freekick.
+SHOT_TYPES = type_ids("shot", "shot_freekick", "shot_penalty")
