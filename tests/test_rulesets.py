@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from loanwatch.errors import InvalidInput
 from loanwatch.market.rulesets import (
@@ -45,7 +46,7 @@ def test_every_shipped_file_loads_and_cites_its_source() -> None:
         assert ruleset.file == path and ruleset.source.url.startswith("https://")
         for rule in ruleset.rules:
             assert rule.quote and (rule.verified or rule.note)
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(ValidationError, match="frozen"):
         SHIPPED[0].title = "changed"  # type: ignore[misc]
 
 
@@ -165,6 +166,9 @@ def test_a_clubs_folder_replaces_and_adds(tmp_path: Path) -> None:
     assert "our-league" in _ids(list(rulesets))
     with pytest.raises(InvalidInput, match="no such folder"):
         load_rulesets(tmp_path / "missing")
+    _write(folder, "again.toml", CLUB_FILE)
+    with pytest.raises(InvalidInput, match="is also the id of"):
+        load_rulesets(folder)
 
 
 @pytest.mark.parametrize(

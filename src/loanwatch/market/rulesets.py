@@ -5,9 +5,9 @@ where its text was read). A club adds or replaces rule sets with its own folder 
 by the setting ``rules`` (``LOANWATCH_RULES``, ``rules = "..."`` in loanwatch.toml): a file whose
 ``id`` is a shipped one replaces it, any other is added.
 
-A rule set names its body (FIFA, FIGC, Lega Serie A, UEFA), what it governs (``applies_to``: the
-competitions, or "international loans"), the seasons it is in force (``first_season``, and
-``last_season`` or open), its source (document, edition, article, paragraph, the URL where the text
+A rule set names its body (FIFA, FIGC, UEFA), what it governs (``applies_to``: the competitions,
+or "international loans"), the seasons it is in force (``seasons``: ``first``, and ``last`` or
+none: still in force), its source (document, edition, article, paragraph, the URL where the text
 was read) and its rules, each a typed limit with the sentence it comes from (``quote``) and whether
 that sentence was read (``verified``; when not, ``note`` says what was not found).
 
