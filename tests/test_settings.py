@@ -20,6 +20,7 @@ VALUES: dict[str, tuple[Any, str, Any]] = {
     "store": ("file.db", "env.db", "flag.db"),
     "alerts": ("file-alerts.toml", "env-alerts.toml", "flag-alerts.toml"),
     "eligibility": ("file-elig.toml", "env-elig.toml", "flag-elig.toml"),
+    "rules": ("file-rules", "env-rules", "flag-rules"),
     "league_strength": ("file-strength.csv", "env-strength.csv", "flag-strength.csv"),
     "owner_leagues": ("file-owners.csv", "env-owners.csv", "flag-owners.csv"),
     "reference_league": ("Ligue 1", "Bundesliga", "Serie A"),
@@ -29,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "store": "loanwatch.db",
     "alerts": None,
     "eligibility": None,
+    "rules": None,
     "league_strength": None,
     "owner_leagues": None,
     "reference_league": None,
@@ -68,7 +70,7 @@ def test_argument_over_environment_over_file_over_default(
     assert getattr(default, key) == DEFAULTS[key] and default.source(key) == "default"
     from_file = Settings.load(environ=file_env)
     assert _plain(from_file, key) == in_file and from_file.source(key) == f"{key} in {config}"
-    if key in ("store", "alerts", "eligibility", "league_strength", "owner_leagues"):
+    if key in ("store", "alerts", "eligibility", "rules", "league_strength", "owner_leagues"):
         # a relative path in the file is read from the file's folder
         assert str(getattr(from_file, key)) == str(config.parent / in_file)
     from_env = Settings.load(environ=env)

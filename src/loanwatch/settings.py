@@ -15,6 +15,7 @@ key (TOML)           environment                   default               what
 ``store``            ``LOANWATCH_STORE``           ``loanwatch.db``      a SQLite file path or a URL
 ``alerts``           ``LOANWATCH_ALERTS``          (none)                a club's alert overrides (TOML)
 ``eligibility``      ``LOANWATCH_ELIGIBILITY``     (none)                owner-club rule overrides (TOML)
+``rules``            ``LOANWATCH_RULES``           (none: the shipped)   a club's rule sets (a folder of TOML)
 ``league_strength``  ``LOANWATCH_LEAGUE_STRENGTH`` (none: the shipped)   the league strength table (CSV)
 ``owner_leagues``    ``LOANWATCH_OWNER_LEAGUES``   (none: the shipped)   owner clubs' leagues (CSV)
 ``reference_league`` ``LOANWATCH_REFERENCE_LEAGUE`` (none: per owner)    the league figures are scaled to
@@ -47,12 +48,13 @@ ENVIRONMENT: dict[str, str] = {
     "store": "LOANWATCH_STORE",
     "alerts": "LOANWATCH_ALERTS",
     "eligibility": "LOANWATCH_ELIGIBILITY",
+    "rules": "LOANWATCH_RULES",
     "league_strength": "LOANWATCH_LEAGUE_STRENGTH",
     "owner_leagues": "LOANWATCH_OWNER_LEAGUES",
     "reference_league": "LOANWATCH_REFERENCE_LEAGUE",
     "min_minutes": "LOANWATCH_MIN_MINUTES",
 }
-_PATHS = frozenset({"alerts", "eligibility", "league_strength", "owner_leagues"})
+_PATHS = frozenset({"alerts", "eligibility", "rules", "league_strength", "owner_leagues"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Settings:
     store: str = DEFAULT_STORE_FILE
     alerts: Path | None = None
     eligibility: Path | None = None
+    rules: Path | None = None  # a folder of the club's rule sets (loanwatch.market.rulesets)
     league_strength: Path | None = None
     owner_leagues: Path | None = None
     reference_league: str | None = None
