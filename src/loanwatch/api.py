@@ -411,8 +411,8 @@ class Loanwatch:
     def _tracker(self) -> Any:
         """One Tracker per instance: it caches the store's per-match stats, which a report reads
         for its timelines, form and alerts. Anything that changes the store drops it."""
+        from loanwatch.services.tracker import Tracker
         from loanwatch.tracking.config import load_config
-        from loanwatch.tracking.service import Tracker
 
         chosen = getattr(self, "_alert_config", None)  # None: the default settings
         cached = self._tracker_cache
@@ -432,14 +432,14 @@ class Loanwatch:
     def career(self, name: str, as_of: date | None = None) -> dict[str, Any]:
         """One career: every spell (timeline, last 5 / last 10 / season / previous spell windows,
         trigger progress) and the moves between them (a January recall and new loan)."""
-        from loanwatch.tracking.service import career
+        from loanwatch.services.tracker import career
 
         return career(self._tracker(), int(self.find_player(name)["id"]), as_of)
 
     def player_alerts(self, name: str, as_of: date | None = None) -> list[dict[str, Any]]:
         """The player's alerts live on ``as_of``: dicts with kind, severity, title, evidence (a
         dict), raised_on, status (open / dismissed, or new when not yet stored). Reads only."""
-        from loanwatch.tracking.service import alert_dict
+        from loanwatch.services.tracker import alert_dict
 
         tracker = self._tracker()
         player_id = int(self.find_player(name)["id"])
@@ -450,7 +450,7 @@ class Loanwatch:
     def form(self, name: str, as_of: date | None = None) -> dict[str, Any]:
         """The trend verdict (breakout / slump / steady / not enough minutes / no data) for the
         player's current spell, with its numbers and ``words`` explaining it (tracking/trends.py)."""
-        from loanwatch.tracking.service import form
+        from loanwatch.services.tracker import form
 
         return form(self._tracker(), int(self.find_player(name)["id"]), as_of)
 
@@ -458,7 +458,7 @@ class Loanwatch:
         """The player's current spell (or ``spell_id``) judged once as of the date: availability,
         trend verdict, trigger progress, calendar (tracking/assessment.py); None without a spell.
         The form section, the alerts and the recommendation all read it."""
-        from loanwatch.tracking.service import assessment
+        from loanwatch.services.tracker import assessment
 
         return assessment(self._tracker(), int(self.find_player(name)["id"]), as_of, spell_id)
 
@@ -466,7 +466,7 @@ class Loanwatch:
     def refresh_alerts(self, as_of: date | None = None) -> list[dict[str, Any]]:
         """Compute every alert live on ``as_of`` and store the new ones (raised_on = the match that
         made each true)."""
-        from loanwatch.tracking.service import refresh_alerts
+        from loanwatch.services.tracker import refresh_alerts
 
         tracker = self._tracker()
         return list(refresh_alerts(tracker, as_of or tracker.default_as_of()))
@@ -479,7 +479,7 @@ class Loanwatch:
         then, dismissed and ended ones included; ``owner``: only that owner's loanees. Computed from
         the data up to ``as_of``: the same answer whatever ran before (the store keeps ids and
         dismissals)."""
-        from loanwatch.tracking.service import refresh_alerts
+        from loanwatch.services.tracker import refresh_alerts
 
         wanted = self.owned_player_ids(owner)
         if not include_all:
@@ -499,7 +499,7 @@ class Loanwatch:
         """The weekly digest (``week`` as 2018-W03, or the week of ``as_of``): per loanee and
         watched player, the week's matches and what changed, alerts first. Stores new alerts.
         With ``owner``: only that owner club's loanees (no watched players)."""
-        from loanwatch.tracking.service import digest
+        from loanwatch.services.tracker import digest
 
         wanted = self.owned_player_ids(owner)
         out = digest(self._tracker(), week, as_of)
@@ -566,22 +566,44 @@ class Loanwatch:
         """Write the player's report: ``lang`` it / en / fr, ``fmt`` html / pdf, ``edition`` coach
         (no fees or contract terms) or director. The season profile, shot and action maps need
         the trained models (`loanwatch models train`); without them the report says so."""
-        from loanwatch.reports.data import player_report_data
-        from loanwatch.reports.i18n import check_lang
-        from loanwatch.reports.render import check_format, write_player_report
-
-        check_lang(lang)
-        check_format(fmt)
-        data = player_report_data(
-            self,
-            name,
-            as_of=as_of,
-            edition=edition,
+        return self._services().reports.write(
+            self._services().players.resolve(name),
+            out_dir,
+            as_of,
             lang=lang,
+            fmt=fmt,
+            edition=edition,
             min_minutes=min_minutes,
             reference_league=reference_league,
         )
-        return write_player_report(data, Path(out_dir), lang, fmt)
+
+    def report_data(
+        self,
+        name: str,
+        *,
+        as_of: date | None = None,
+        edition: str = "coach",
+        min_minutes: float = MIN_MINUTES,
+        reference_league: str | None = None,
+    ) -> dict[str, Any]:
+        """The content of the player's report (reports.data), as the edition's role sees it."""
+        services = self._services()
+        return services.reports.report(
+            services.players.resolve(name),
+            as_of=as_of,
+            edition=edition,
+            min_minutes=min_minutes,
+            reference_league=reference_league,
+        ).content
+
+    def _services(self) -> Any:
+        from loanwatch.services import Context, Services
+
+        ctx = Context(self.store, self.settings, url=self.url)
+        ctx.caches.alert_config = getattr(self, "_alert_config", None)
+        if self._tracker_cache is not None and self._tracker_cache[0] is ctx.caches.alert_config:
+            ctx.caches.tracker = self._tracker_cache
+        return Services(ctx)
 
     def loanee_names(self, owner: str | None = None) -> list[str]:
         """Every player of the portfolio (of one owner club with ``owner``), once, as reports name them."""
