@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from conftest import copy_sample
-from loanwatch import cli
 from loanwatch.api import SAMPLE_DATA, SAMPLE_PORTFOLIO, Loanwatch
 from loanwatch.cli import app
+from loanwatch.cli import common as cli
 from loanwatch.domain import LoanType
 from loanwatch.portfolio.importer import (
     field_for_header,

@@ -2,7 +2,7 @@
 what a user can act on in one place.
 
 Every class carries the status the command line ends with (``exit_status``, read by
-``cli_common.handle_errors``) and the HTTP status a web front end answers with (``http_status``).
+``cli.common.handle_errors``) and the HTTP status a web front end answers with (``http_status``).
 ``str()`` of an error is the whole one-line message a user reads; it names the file, the store or
 the player concerned.
 

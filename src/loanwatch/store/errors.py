@@ -2,7 +2,7 @@
 
 The classes are part of loanwatch's one error tree (``loanwatch.errors``, re-exported here): every
 class carries the exit status the CLI ends with (``exit_status``) and an HTTP status, so the
-command line maps them in one place (``cli_common.handle_errors``). The engine (``engine.py``)
+command line maps them in one place (``cli.common.handle_errors``). The engine (``engine.py``)
 turns the database driver's errors into these as they happen: a full disk in the middle of an
 ingest is a :class:`StoreFull`, not a traceback.
 """

@@ -1,5 +1,5 @@
-"""The tracking commands: ``digest``, ``alerts list|dismiss``, ``watchlist add|show``, ``notes add``.
-Presentation only: every action is a call to ``loanwatch.api`` (registered in ``cli.py``)."""
+"""``loanwatch digest`` (the weekly digest) and ``loanwatch alerts list|dismiss``: what happened and
+what needs a decision, as of any date."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from loanwatch.api import Loanwatch
-from loanwatch.cli_common import (
+from loanwatch.cli.common import (
     AsOfOption,
     OwnerOption,
     StoreOption,
@@ -21,12 +21,9 @@ from loanwatch.cli_common import (
     owned,
     parse_date,
 )
-from loanwatch.portfolio.names import display_name
-from loanwatch.tracking.timeline import SpellTimeline, status_label
+from loanwatch.tracking.timeline import status_label
 
 alerts_app = typer.Typer(help="Alerts: what needs a decision, as of any date.", no_args_is_help=True)
-watchlist_app = typer.Typer(help="Young talents the club does not own.", no_args_is_help=True)
-notes_app = typer.Typer(help="Scout notes on players.", no_args_is_help=True)
 
 ConfigOption = Annotated[
     str | None,
@@ -40,10 +37,12 @@ ConfigOption = Annotated[
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _open(store: str | None, config: str | None = None) -> Loanwatch:
+def _open(store: str | None, config: str | None = None, owner: str | None = None) -> Loanwatch:
+    """The store, with the club's alert settings (--config); an unknown --owner is a usage error."""
     lw = open_store(store)
     if config:
         lw.configure_alerts(config)
+    owned(lw, owner)
     return lw
 
 
@@ -89,8 +88,7 @@ def digest(
     store: StoreOption = None,
 ) -> None:
     """The weekly digest: per loanee and watched player, the week's matches and what changed, alerts first."""
-    lw = _open(store, config)
-    owned(lw, owner)
+    lw = _open(store, config, owner)
     try:
         d = lw.digest(week, parse_date(as_of), owner=owner)
     except ValueError as err:
@@ -148,8 +146,7 @@ def alerts_list(
     store: StoreOption = None,
 ) -> None:
     """Open alerts as of a date (computed, and the new ones stored), most severe first."""
-    lw = _open(store, config)
-    owned(lw, owner)
+    lw = _open(store, config, owner)
     day = parse_date(as_of) or lw.default_as_of()
     rows = lw.alerts(day, include_all=show_all, owner=owner)
     order = {"critical": 0, "warning": 1, "info": 2}
@@ -190,68 +187,3 @@ def alerts_dismiss(
         err_console.print(f"[red]no alert #{alert_id}[/red]")
         raise typer.Exit(1)
     console.print(f"Alert #{alert_id} dismissed by {by}: {reason}")
-
-
-@watchlist_app.command("add")
-def watchlist_add(
-    name: Annotated[str, typer.Argument(help="The player's name.")],
-    watchlist: Annotated[str, typer.Option("--list", help="The watchlist's name.")],
-    note: Annotated[str, typer.Option("--note", help="Why he is watched.")] = "",
-    store: StoreOption = None,
-) -> None:
-    """Add a player to a watchlist."""
-    lw = _open(store)
-    player = lw.watch(name, watchlist, note)
-    console.print(f"{display_name(player)} added to watchlist {watchlist}")
-
-
-def _timeline_table(tl: SpellTimeline) -> Table:
-    spell = tl.spell
-    table = Table(title=f"{spell['host_club_name']} ({spell['start_date']} - {spell['end_date']})")
-    for col in ("Date", "Opponent", "Result", "Status", "Min", "Share", "Role", "xG", "xA", "VAEP"):
-        table.add_column(col, no_wrap=col != "Opponent")
-    for ln in tl.lines:
-        table.add_row(
-            f"{ln.kickoff:%Y-%m-%d}",
-            f"{ln.opponent} ({'H' if ln.home else 'A'})",
-            f"{ln.result} {ln.outcome}",
-            status_label(ln.status),
-            f"{ln.minutes:.0f}",
-            f"{ln.share:.0%}",
-            ln.role.replace("_", " "),
-            *("–" if v is None else f"{v:.2f}" for v in (ln.xg, ln.xa, ln.vaep)),
-        )
-    return table
-
-
-@watchlist_app.command("show")
-def watchlist_show(
-    watchlist: Annotated[str | None, typer.Argument(help="The watchlist (all when omitted).")] = None,
-    as_of: AsOfOption = None,
-    store: StoreOption = None,
-) -> None:
-    """Watched players, match by match this season, as for loanees."""
-    lw = _open(store)
-    entries = lw.watchlist(watchlist, parse_date(as_of))
-    if not entries:
-        console.print("No watched player.")
-    for e in entries:
-        console.print(f"[bold]{display_name(e['player'])}[/bold]  [dim]{e['watchlist']}[/dim]  {e['note']}")
-        for tl in e["timelines"]:
-            console.print(_timeline_table(tl))
-        for n in e["notes"]:
-            console.print(f"  note {n['written_on']} {n['author']}: {n['text']}")
-
-
-@notes_app.command("add")
-def notes_add(
-    name: Annotated[str, typer.Argument(help="The player's name.")],
-    author: Annotated[str, typer.Option("--author", help="Who wrote it.")],
-    text: Annotated[str, typer.Option("--text", help="The note.")],
-    written_on: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today).")] = None,
-    store: StoreOption = None,
-) -> None:
-    """Add a scout note on a player."""
-    lw = _open(store)
-    note_id = lw.add_note(name, author, text, parse_date(written_on, "--date"))
-    console.print(f"Note #{note_id} added")

@@ -1,0 +1,5 @@
+"""``python -m loanwatch.cli``: the ``loanwatch`` command."""
+
+from loanwatch.cli import app
+
+app()

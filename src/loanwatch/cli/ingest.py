@@ -1,0 +1,62 @@
+"""``loanwatch ingest``: match files, match sheets, players and teams into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loanwatch.cli.common import StoreOption, open_store, print_summary, progress
+from loanwatch.ingest.errors import IngestError
+from loanwatch.ingest.pipeline import IngestSummary
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    provider: Annotated[
+        str, typer.Option(help="wyscout (folders of the public data set), or any format kloppy reads.")
+    ] = "wyscout",
+    metadata: Annotated[
+        Path | None, typer.Option(help="The lineup / match sheet file that goes with an event file.")
+    ] = None,
+    accept_score_mismatch: Annotated[
+        bool,
+        typer.Option(
+            "--accept-score-mismatch",
+            help="Store a match whose events do not add up to its score (a partial feed) with a "
+            "warning, instead of rejecting it. Any provider.",
+        ),
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Ingest match files, match sheets, players and teams. Files already ingested are skipped.
+
+    A bad file, or a bad entry of a players / teams / match-sheet file, is rejected with a message
+    naming it and the problem; everything good in the same run lands. A match the store can hold
+    truthfully despite a data problem is stored with a named warning (printed, and shown in reports).
+
+    Exit status: 0 when every input landed (warnings may have been printed); 1 when something
+    was rejected (each is listed; rerun once it is fixed: what landed is skipped); 2 on bad
+    arguments.
+    """
+    lw = open_store(store)
+    if provider == "wyscout":
+        with progress("Ingesting") as update:
+            summary = lw.ingest(paths, update, accept_score_mismatch=accept_score_mismatch)
+    else:
+        summary = IngestSummary()
+        for p in paths:
+            try:
+                one = lw.ingest_file(p, provider, metadata, accept_score_mismatch=accept_score_mismatch)
+            except IngestError as err:
+                summary.rejected += 1
+                summary.errors.append(err)
+                continue
+            for key, value in one.as_dict().items():
+                setattr(summary, key, getattr(summary, key) + value)
+            summary.errors.extend(one.errors)
+            summary.warnings.extend(one.warnings)
+    print_summary(summary, lw)
+    if summary.rejected:
+        raise typer.Exit(1)

@@ -1,0 +1,34 @@
+"""``loanwatch metrics export``: every player's season profile, for analysts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from loanwatch.cli.common import MinMinutesOption, StoreOption, console, err_console, open_store
+
+metrics_app = typer.Typer(
+    help="Per-90 figures, percentiles and action values for analysts.", no_args_is_help=True
+)
+
+
+@metrics_app.command("export")
+def metrics_export(
+    season: Annotated[str, typer.Option(help="Season, e.g. 2017/18 (tournaments: 2016).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+    out: Annotated[Path | None, typer.Option(help="Output file. Default: metrics-<season>.<format>")] = None,
+    min_minutes: MinMinutesOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Every player's season profile: totals, per 90, percentiles against his role's peers."""
+    lw = open_store(store)
+    min_minutes = lw.settings.min_minutes if min_minutes is None else min_minutes
+    path = out or Path(f"metrics-{season.replace('/', '-')}.{fmt}")
+    try:
+        written, rows = lw.export_metrics(season, path, fmt, min_minutes=min_minutes)
+    except ValueError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"{rows} player seasons written to {written}")

@@ -1,0 +1,107 @@
+"""``loanwatch portfolio import|list``: the club's loan list, the ledger of its loan spells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from loanwatch.cli.common import OwnerOption, StoreOption, console, err_console, open_store, owned
+from loanwatch.portfolio.importer import describe_warning
+
+portfolio_app = typer.Typer(help="The club's loan spells: the loan list and its terms.", no_args_is_help=True)
+
+
+@portfolio_app.command("import")
+def portfolio_import(
+    file: Annotated[Path, typer.Argument(help="The loan list: CSV, TSV (Excel's Unicode text too) or XLSX.")],
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="Only this sheet of a workbook (default: each sheet with the columns)."),
+    ] = None,
+    remove_missing: Annotated[
+        bool,
+        typer.Option(
+            "--remove-missing",
+            help="Remove the loans an earlier import of this file made that it no longer lists "
+            "(only when every row landed).",
+        ),
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Import a loan list as the club keeps it: the club's ledger of loans.
+
+    A row updates the loan it is (same player, owner, host club and season: a corrected date or
+    fee changes it in place) or adds one. Loans of an earlier import of the same file that it no
+    longer lists are reported (removed with --remove-missing). Rows that cannot be matched, or
+    whose loan overlaps another of the same player, are refused and listed; the others land.
+
+    Exit status: 0 when every row landed (warnings, e.g. a start date after his first match for
+    the host club, are printed); 1 when a row was refused; 2 when the file is not a loan list.
+    """
+    lw = open_store(store)
+    try:
+        result = lw.import_portfolio(file, sheet=sheet, remove_missing=remove_missing)
+    except (OSError, ValueError) as err:
+        err_console.print(f"[red]error[/red] {file}: {err}")
+        raise typer.Exit(2) from None
+    console.print(
+        f"Imported {len(result.imported)} loan spells from {file}: {result.added} added, "
+        f"{result.updated} updated, {result.unchanged} unchanged"
+    )
+    for name in result.created_players:
+        console.print(f"  player {name} created from the list (no match data for his competition)")
+    for name in result.created_clubs:
+        console.print(f"  club {name} created from the list (no match data for its competition)")
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning[/yellow] {warning}")
+    for spell in result.not_in_list:
+        verb = (
+            "removed"
+            if spell in result.removed
+            else "no longer in the list (kept; --remove-missing removes it)"
+        )
+        err_console.print(
+            f"[yellow]{verb}[/yellow] {spell['player_name']} at {spell['host_club_name']} "
+            f"{spell['start_date']} to {spell['end_date']} (from {spell['source']})"
+        )
+    for problem in result.problems:
+        err_console.print(f"[red]not imported[/red] {problem}")
+    if result.problems:
+        raise typer.Exit(1)
+
+
+@portfolio_app.command("list")
+def portfolio_list(owner: OwnerOption = None, store: StoreOption = None) -> None:
+    """The loan spells with their owner club and terms (with --owner: one owner's)."""
+    lw = open_store(store)
+    owned(lw, owner)
+    spells = lw.loan_spells(owner)
+    title = f"Loan spells ({len(spells)})" + (f" owned by {owner}" if owner else "")
+    table = Table(title=title)
+    for col in ("Player", "Owner", "Host club", "Competition", "From", "To", "Type", "Fee (EUR)", "Trigger"):
+        table.add_column(col)
+    notes: list[str] = []
+    for s in spells:
+        fee = s["obligation_fee_eur"] or s["option_fee_eur"]
+        competition = s["competition_name"] if s["has_match_data"] else (
+            f"{s['competition_name'] or '?'} (no match data for this competition)"
+        )
+        flag = " [yellow]![/yellow]" if s["warnings"] else ""
+        table.add_row(
+            s["player_name"] + flag,
+            s["owner_name"],
+            s["host_club_name"],
+            competition,
+            str(s["start_date"]),
+            str(s["end_date"]),
+            s["loan_type"].replace("_", " "),
+            f"{fee:,}" if fee else "",
+            s["obligation_trigger"],
+        )
+        notes.extend(f"{s['player_name']}: {describe_warning(w)}" for w in s["warnings"])
+    console.print(table)
+    for note in notes:
+        console.print(f"[yellow]![/yellow] {note}")

@@ -1,0 +1,183 @@
+"""Metrics: SPADL actions, trained models and their action values, per-match stats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, inspect, select
+
+from loanwatch.store import schema as t
+from loanwatch.store.base import StoreBase
+
+
+class MetricsStore(StoreBase):
+    """SPADL actions, models, action values, per-match stats (outfield players and goalkeepers)."""
+
+    # -- SPADL actions --------------------------------------------------------------------
+
+    ACTION_COLUMNS = (
+        "match_id",
+        "action_id",
+        "original_event_seq",
+        "period_id",
+        "time_seconds",
+        "club_id",
+        "player_id",
+        "start_x",
+        "start_y",
+        "end_x",
+        "end_y",
+        "type_id",
+        "result_id",
+        "bodypart_id",
+    )
+
+    def save_actions(self, match_ids: Sequence[int], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Replace the SPADL actions of these matches (rows in ACTION_COLUMNS order), in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.actions).where(t.actions.c.match_id.in_(list(match_ids))))
+            self._bulk_insert(conn, "actions", self.ACTION_COLUMNS, rows)
+
+    def actions_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+        """SPADL actions as a pandas DataFrame in socceraction's schema (game_id = match id,
+        team_id = club id), ordered by match and action."""
+        import pandas as pd
+
+        q = select(*(t.actions.c[c] for c in self.ACTION_COLUMNS)).order_by(
+            t.actions.c.match_id, t.actions.c.action_id
+        )
+        if match_ids is not None:
+            q = q.where(t.actions.c.match_id.in_(list(match_ids)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        df = pd.DataFrame.from_records(rows, columns=list(self.ACTION_COLUMNS))
+        return df.rename(columns={"match_id": "game_id", "club_id": "team_id"})
+
+    def matches_with_actions(self) -> set[int]:
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(select(t.actions.c.match_id).distinct())}
+
+    # -- models and action values ---------------------------------------------------------
+
+    def save_model(
+        self,
+        kind: str,
+        blob: bytes,
+        training_set: dict[str, Any],
+        params: dict[str, Any],
+        quality: dict[str, Any],
+    ) -> int:
+        """Store a trained model as the next version of its kind; returns its id."""
+        with self.engine.begin() as conn:
+            last = conn.execute(select(func.max(t.models.c.version)).where(t.models.c.kind == kind)).scalar()
+            result = conn.execute(
+                insert(t.models).values(
+                    kind=kind,
+                    version=(last or 0) + 1,
+                    trained_at=datetime.now(),
+                    training_set=json.dumps(training_set),
+                    params=json.dumps(params),
+                    quality=json.dumps(quality),
+                    blob=blob,
+                )
+            )
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def latest_model(self, kind: str) -> dict[str, Any] | None:
+        """The newest version of a kind of model, with its blob and metadata (JSON decoded)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.models).where(t.models.c.kind == kind).order_by(t.models.c.version.desc()).limit(1)
+            ).first()
+        if row is None:
+            return None
+        model = dict(row._mapping)
+        for key in ("training_set", "params", "quality"):
+            model[key] = json.loads(model[key]) if model[key] else {}
+        return model
+
+    def save_action_values(self, model_id: int, rows: Iterable[tuple[int, int, float, float, float]]) -> None:
+        """Replace a model's values: rows of (match_id, action_id, offensive, defensive, value)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.action_values).where(t.action_values.c.model_id == model_id))
+            self._bulk_insert(
+                conn,
+                "action_values",
+                ("model_id", "match_id", "action_id", "offensive", "defensive", "value"),
+                ((model_id, *r) for r in rows),
+            )
+
+    def action_values_frame(self, model_id: int) -> Any:
+        import pandas as pd
+
+        cols = ("match_id", "action_id", "offensive", "defensive", "value")
+        q = (
+            select(*(t.action_values.c[c] for c in cols))
+            .where(t.action_values.c.model_id == model_id)
+            .order_by(t.action_values.c.match_id, t.action_values.c.action_id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame.from_records(rows, columns=list(cols))
+
+    # -- per-match stats ------------------------------------------------------------------
+
+    def save_player_match_stats(self, frame: Any) -> None:
+        """Replace the per-match stats of the matches in ``frame`` (columns of player_match_stats)."""
+        cols = [c.name for c in t.player_match_stats.columns]
+        frame = frame[cols].astype(object).where(frame[cols].notna(), None)
+        ids = sorted({int(m) for m in frame["match_id"]})
+        with self.engine.begin() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(delete(t.player_match_stats).where(t.player_match_stats.c.match_id.in_(chunk)))
+            self._bulk_insert(conn, "player_match_stats", cols, frame.itertuples(index=False, name=None))
+
+    def player_match_stats_frame(
+        self, match_ids: Sequence[int] | None = None, player_ids: Sequence[int] | None = None
+    ) -> Any:
+        import pandas as pd
+
+        q = select(t.player_match_stats)
+        if match_ids is not None:
+            q = q.where(t.player_match_stats.c.match_id.in_(list(match_ids)))
+        if player_ids is not None:
+            q = q.where(t.player_match_stats.c.player_id.in_(list(player_ids)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame.from_records(rows, columns=[c.name for c in t.player_match_stats.columns])
+
+    def save_goalkeeper_match_stats(self, frame: Any) -> None:
+        """Replace the goalkeepers' per-match stats of the matches in ``frame`` (columns of
+        goalkeeper_match_stats)."""
+        cols = [c.name for c in t.goalkeeper_match_stats.columns]
+        if not inspect(self.engine).has_table("goalkeeper_match_stats"):
+            return  # stamped 0010 as a placeholder: profiles compute keepers from the events instead
+        frame = frame[cols].astype(object).where(frame[cols].notna(), None)
+        ids = sorted({int(m) for m in frame["match_id"]})
+        with self.engine.begin() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(
+                    delete(t.goalkeeper_match_stats).where(t.goalkeeper_match_stats.c.match_id.in_(chunk))
+                )
+            if len(frame):
+                rows = frame.itertuples(index=False, name=None)
+                self._bulk_insert(conn, "goalkeeper_match_stats", cols, rows)
+
+    def goalkeeper_match_stats_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+        import pandas as pd
+
+        cols = [c.name for c in t.goalkeeper_match_stats.columns]
+        if not inspect(self.engine).has_table("goalkeeper_match_stats"):
+            # a store stamped with revision 0010 while it was still a placeholder: no table yet
+            return pd.DataFrame(columns=cols)
+        q = select(t.goalkeeper_match_stats)
+        if match_ids is not None:
+            q = q.where(t.goalkeeper_match_stats.c.match_id.in_(list(match_ids)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame.from_records(rows, columns=cols)
