@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from loanwatch.api import Loanwatch
 from loanwatch.cli.common import (
     AsOfOption,
     OwnerOption,
@@ -21,6 +20,7 @@ from loanwatch.cli.common import (
     owned,
     parse_date,
 )
+from loanwatch.services import Services
 from loanwatch.tracking.timeline import status_label
 
 alerts_app = typer.Typer(help="Alerts: what needs a decision, as of any date.", no_args_is_help=True)
@@ -37,11 +37,11 @@ ConfigOption = Annotated[
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _open(store: str | None, config: str | None = None, owner: str | None = None) -> Loanwatch:
+def _open(store: str | None, config: str | None = None, owner: str | None = None) -> Services:
     """The store, with the club's alert settings (--config); an unknown --owner is a usage error."""
     lw = open_store(store)
     if config:
-        lw.configure_alerts(config)
+        lw.tracking.configure_alerts(config)
     owned(lw, owner)
     return lw
 
@@ -90,19 +90,14 @@ def digest(
     """The weekly digest: per loanee and watched player, the week's matches and what changed, alerts first."""
     lw = _open(store, config, owner)
     try:
-        d = lw.digest(week, parse_date(as_of), owner=owner)
+        d = lw.tracking.digest(week, parse_date(as_of), owner=owner)
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--week") from None
     if fmt is not None:
-        from loanwatch.reports.render import render_digest
-
         if fmt not in ("pdf", "html"):
             raise typer.BadParameter("pdf or html", param_hint="--format")
         path = out or Path(f"digest-{d.week}.{lang}.{fmt}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        from loanwatch.reports.render import digest_match_ids
-
-        path.write_bytes(render_digest(d, lang, fmt, warnings=lw.store.match_warnings(digest_match_ids(d))))
+        lw.reports.write_digest(d, path, lang=lang, fmt=fmt)
         console.print(f"Digest written: {path}")
         return
     if as_json:
@@ -147,8 +142,8 @@ def alerts_list(
 ) -> None:
     """Open alerts as of a date (computed, and the new ones stored), most severe first."""
     lw = _open(store, config, owner)
-    day = parse_date(as_of) or lw.default_as_of()
-    rows = lw.alerts(day, include_all=show_all, owner=owner)
+    day = parse_date(as_of) or lw.tracking.default_as_of()
+    rows = lw.tracking.alerts(day, include_all=show_all, owner=owner)
     order = {"critical": 0, "warning": 1, "info": 2}
     rows.sort(key=lambda r: (r["status"] != "open", order.get(r["severity"], 9), str(r["raised_on"])))
     table = Table(title=f"Alerts as of {day} ({len(rows)}{', every one raised by then' if show_all else ''})")
@@ -179,7 +174,7 @@ def alerts_dismiss(
     """Dismiss an alert, saying who and why; it stays dismissed when computed again."""
     lw = _open(store)
     try:
-        done = lw.dismiss_alert(alert_id, by, reason)
+        done = lw.tracking.dismiss_alert(alert_id, by, reason)
     except ValueError as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(2) from None
