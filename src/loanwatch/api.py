@@ -9,8 +9,8 @@ lw.import_portfolio("data/portfolios/juventus-2017-18.csv")
 for timeline in lw.player_timelines("Orsolini"):
     print(timeline.spell["host_club_name"], timeline.appearances)
 
-It acts as the local user, with the role the settings give (the person at the terminal owns the
-store: the director, unless ``role`` says otherwise).
+It acts as the local user, with the role ``role`` or the settings' (``LOANWATCH_ROLE``; default:
+the director, the person at the terminal owns the store).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
-from loanwatch.access import DEFAULT_ROLE, Role
+from loanwatch.access import Role
 from loanwatch.errors import PlayerAmbiguous as PlayerAmbiguous  # re-exported: the old path
 from loanwatch.errors import PlayerNotFound as PlayerNotFound
 from loanwatch.metrics.league import Reference
@@ -44,10 +44,11 @@ from loanwatch.tracking.timeline import SpellTimeline
 
 class Loanwatch:
     def __init__(
-        self, store: str | None = None, *, settings: Settings | None = None, role: Role = DEFAULT_ROLE
+        self, store: str | None = None, *, settings: Settings | None = None, role: Role | None = None
     ) -> None:
         # The settings as of opening (settings.py: argument > environment > loanwatch.toml > default).
-        self.ctx = Context.open(store, settings=settings, user=User("local", role))
+        # The role: ``role``, else the settings' (LOANWATCH_ROLE; default: the director).
+        self.ctx = Context.open(store, settings=settings, user=User("local", role) if role else None)
         self.services = svc = Services(self.ctx)
         # What takes no player's name is the service's own method.
         self.ingest = svc.ingest.ingest

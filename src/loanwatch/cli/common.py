@@ -81,8 +81,8 @@ def fit_width() -> None:
 
 
 def open_store(store: str | None) -> Services:
-    """The services over the store, acting as the local user (access.DEFAULT_ROLE: the person at
-    the terminal owns the store)."""
+    """The services over the store, acting as the local user with the setting ``role``
+    (LOANWATCH_ROLE; default: the director, the person at the terminal owns the store)."""
     fit_width()
     return Services(Context.open(store))
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from loanwatch.access import DEFAULT_ROLE, Permission, Role, require
+from loanwatch.access import DEFAULT_ROLE, Permission, Role, require, role_of
 from loanwatch.settings import Settings
 from loanwatch.store import Store, open_engine, resolve_store_url, writer_lock
 from loanwatch.store.engine import describe
@@ -62,7 +62,8 @@ class Context:
         """The context of a store (a path or URL; default: the settings')."""
         chosen = settings if settings is not None else Settings.load(store=store)
         url = resolve_store_url(store or chosen.store)
-        return cls(Store(open_engine(url)), chosen, user, url=url)
+        acting = user or User(role=role_of(chosen.role))  # the settings' role (LOANWATCH_ROLE)
+        return cls(Store(open_engine(url)), chosen, acting, url=url)
 
     @property
     def role(self) -> Role:
