@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 from loanwatch.api import REPO_ROOT, SAMPLE_DATA, Loanwatch
 from loanwatch.cli import app
 from loanwatch.metrics.goalkeeping import goalkeeper_season_profile
-from loanwatch.reports.data import player_report_data
 from loanwatch.reports.recommend import Facts, goalkeeper_reasons, recommend
 from loanwatch.reports.render import render_player
 
@@ -124,7 +123,7 @@ def test_percentiles_rank_keepers_against_keepers_only(lw: Loanwatch) -> None:
 
 
 def test_meret_report_is_a_goalkeepers(lw: Loanwatch, tmp_path: Path) -> None:
-    data = player_report_data(lw, MERET, edition="director", min_minutes=MIN_MINUTES)
+    data = lw.report_data(MERET, edition="director", min_minutes=MIN_MINUTES)
     gk = data["goalkeeper"]
     assert gk is not None and gk["shots_faced"] > 0 and gk["peers"] >= 18
     assert data["shots"] == []  # his own shots: none shown for a keeper
@@ -214,6 +213,6 @@ def test_a_keepers_form_is_not_read_on_vaep(lw: Loanwatch) -> None:
     report says why (the form section, the alerts and the recommendation read the same verdict)."""
     form = lw.form(MERET)
     assert form is not None and form["verdict"] == "not for goalkeepers"
-    data = player_report_data(lw, MERET, edition="coach", min_minutes=MIN_MINUTES)
+    data = lw.report_data(MERET, edition="coach", min_minutes=MIN_MINUTES)
     html = render_player(data, "en", "html").decode()
     assert "not read for a goalkeeper" in html and "read his goalkeeping profile instead" in html

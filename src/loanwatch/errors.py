@@ -16,6 +16,8 @@ class                       exit_status  http_status  when
 ``PlayerAmbiguous``         1            409          a name that fits several players: it lists them
 ``InvalidInput``            2            422          a setting, a config file or an argument that
                                                       cannot be used as given
+``Forbidden``               1            403          the acting user's role may not do this
+                                                      (``access.py``: e.g. a coach importing a loan list)
 ``IngestError``             1            422          a data file (or an entry of it) that cannot be
                                                       ingested; it names the file
 ``StoreError``              3            503          the store cannot be used as asked
@@ -66,6 +68,13 @@ class InvalidInput(LoanwatchError):
 
     exit_status = 2
     http_status = 422
+
+
+class Forbidden(LoanwatchError):
+    """The acting user's role may not do what was asked (``loanwatch.access``: who may see and
+    change what). The message names the role and the action."""
+
+    http_status = 403
 
 
 # -- players ---------------------------------------------------------------------------------------

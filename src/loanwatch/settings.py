@@ -20,6 +20,9 @@ key (TOML)           environment                   default               what
 ``owner_leagues``    ``LOANWATCH_OWNER_LEAGUES``   (none: the shipped)   owner clubs' leagues (CSV)
 ``reference_league`` ``LOANWATCH_REFERENCE_LEAGUE`` (none: per owner)    the league figures are scaled to
 ``min_minutes``      ``LOANWATCH_MIN_MINUTES``     ``900``               minutes to be in a peer group
+``role``             ``LOANWATCH_ROLE``            ``director``          the role the local user acts as
+                                                                         (access.py: admin, director,
+                                                                         coach, scout, analyst)
 ===================  ============================  ====================  ===============================
 
 A file that cannot be read, a key it does not know, a value of the wrong kind: an
@@ -36,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from loanwatch.access import DEFAULT_ROLE, Role, role_of
 from loanwatch.errors import InvalidInput
 
 MIN_MINUTES = 900  # minutes a player needs to be in a peer group: the one default
@@ -53,6 +57,7 @@ ENVIRONMENT: dict[str, str] = {
     "owner_leagues": "LOANWATCH_OWNER_LEAGUES",
     "reference_league": "LOANWATCH_REFERENCE_LEAGUE",
     "min_minutes": "LOANWATCH_MIN_MINUTES",
+    "role": "LOANWATCH_ROLE",
 }
 _PATHS = frozenset({"alerts", "eligibility", "rules", "league_strength", "owner_leagues"})
 
@@ -67,6 +72,7 @@ class Settings:
     owner_leagues: Path | None = None
     reference_league: str | None = None
     min_minutes: float = MIN_MINUTES
+    role: str = DEFAULT_ROLE.value  # the person at the terminal owns the store (access.py)
     # key -> where its value came from, in words ("LOANWATCH_STORE", "min_minutes in ./loanwatch.toml")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -138,6 +144,13 @@ def _convert(key: str, value: Any, where: str, *, base: Path | None) -> Any:
         if not minutes >= 0:
             raise InvalidInput(f"{where} = {value!r}: not a number of minutes (0 or more)")
         return int(minutes) if minutes.is_integer() else minutes
+    if key == "role":
+        try:
+            return role_of(str(value)).value
+        except InvalidInput:
+            raise InvalidInput(
+                f"{where} = {value!r}: not a role ({', '.join(r.value for r in Role)})"
+            ) from None
     if key in _PATHS:
         if not isinstance(value, str | os.PathLike) or not str(value).strip():
             raise InvalidInput(f"{where} = {value!r}: not a file path")

@@ -1,4 +1,5 @@
-"""The ``loanwatch`` command. Presentation only: every action is a call to ``loanwatch.api``.
+"""The ``loanwatch`` command. Presentation only: every action is a call to the services
+(``loanwatch.services``), acting as the local user (the setting ``role``, by default the director).
 
 One module per command group; ``common`` holds what they share (consoles, options, tables, and
 ``handle_errors``, the one place where an error of ``loanwatch.errors`` becomes an exit status):

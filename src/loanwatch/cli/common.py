@@ -19,9 +19,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from loanwatch.api import Loanwatch
 from loanwatch.errors import LoanwatchError
 from loanwatch.ingest.pipeline import IngestSummary
+from loanwatch.services import Context, Services
 from loanwatch.settings import MIN_MINUTES
 from loanwatch.tracking.timeline import MatchLine, SpellTimeline, status_label
 
@@ -66,10 +66,10 @@ MinMinutesOption = Annotated[
 ]
 
 
-def owned(lw: Loanwatch, owner: str | None) -> set[int] | None:
+def owned(svc: Services, owner: str | None) -> set[int] | None:
     """The owner's loanees (ids), or None without --owner; an unknown owner is a usage error."""
     try:
-        return lw.owned_player_ids(owner)
+        return svc.portfolio.owned_player_ids(owner)
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--owner") from None
 
@@ -80,16 +80,17 @@ def fit_width() -> None:
         console.width = err_console.width = max(int(os.environ.get("COLUMNS") or 0), 160)
 
 
-def open_store(store: str | None, config: str | None = None, owner: str | None = None) -> Loanwatch:
-    """The store (--store), with the club's alert settings (--config) when given; an unknown
-    --owner is a usage error."""
+def open_store(store: str | None, config: str | None = None, owner: str | None = None) -> Services:
+    """The services over the store (--store), acting as the local user with the setting ``role``
+    (LOANWATCH_ROLE; default: the director, the person at the terminal owns the store); with the
+    club's alert settings (--config) when given; an unknown --owner is a usage error."""
     fit_width()
-    lw = Loanwatch(store)
+    svc = Services(Context.open(store))
     if config:
-        lw.configure_alerts(config)
+        svc.tracking.configure_alerts(config)
     if owner is not None:
-        owned(lw, owner)
-    return lw
+        owned(svc, owner)
+    return svc
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> date | None:
@@ -121,7 +122,7 @@ def progress(label: str) -> Iterator[Any]:
         yield update
 
 
-def print_summary(summary: IngestSummary, store: Loanwatch) -> None:
+def print_summary(summary: IngestSummary, store: Services) -> None:
     """What an ingest did (``ingest``, ``demo``): counts, then each warning and rejection."""
     table = Table(title="Ingest summary", show_header=False)
     for key, value in summary.as_dict().items():
@@ -133,7 +134,7 @@ def print_summary(summary: IngestSummary, store: Loanwatch) -> None:
         err_console.print(f"[yellow]stored with a warning[/yellow] {path} (match {match_id}): {w.text}")
     for err in summary.errors:
         err_console.print(f"[red]rejected[/red] {err.path}: {err.problem}")
-    console.print(f"Store: {store.location}")
+    console.print(f"Store: {store.ctx.location}")
 
 
 Column = tuple[str, Callable[[MatchLine], str]]

@@ -43,12 +43,14 @@ def ingest(
     lw = open_store(store)
     if provider == "wyscout":
         with progress("Ingesting") as update:
-            summary = lw.ingest(paths, update, accept_score_mismatch=accept_score_mismatch)
+            summary = lw.ingest.ingest(paths, update, accept_score_mismatch=accept_score_mismatch)
     else:
         summary = IngestSummary()
         for p in paths:
             try:
-                one = lw.ingest_file(p, provider, metadata, accept_score_mismatch=accept_score_mismatch)
+                one = lw.ingest.ingest_file(
+                    p, provider, metadata, accept_score_mismatch=accept_score_mismatch
+                )
             except IngestError as err:
                 summary.rejected += 1
                 summary.errors.append(err)

@@ -24,11 +24,11 @@ def metrics_export(
 ) -> None:
     """Every player's season profile: totals, per 90, percentiles against his role's peers."""
     lw = open_store(store)
-    min_minutes = lw.settings.min_minutes if min_minutes is None else min_minutes
+    min_minutes = lw.ctx.settings.min_minutes if min_minutes is None else min_minutes
     path = out or Path(f"metrics-{season.replace('/', '-')}.{fmt}")
     try:
-        written, rows = lw.export_metrics(season, path, fmt, min_minutes=min_minutes)
+        done = lw.metrics.export(season, path, fmt, min_minutes=min_minutes)
     except ValueError as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(2) from None
-    console.print(f"{rows} player seasons written to {written}")
+    console.print(f"{done.rows} player seasons written to {done.path}")

@@ -27,7 +27,7 @@ def models_train(
     training set, parameters, library versions and held-out quality, as a new version.
     """
     lw = open_store(store)
-    result = lw.compute_metrics(retrain=retrain, step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}"))
+    result = lw.metrics.train(retrain=retrain, step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}"))
     table = Table(title=f"Models ({result['matches']} matches)")
     for col in ("Model", "Version", "Trained", "Held-out quality"):
         table.add_column(col)

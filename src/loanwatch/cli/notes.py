@@ -21,5 +21,5 @@ def notes_add(
 ) -> None:
     """Add a scout note on a player."""
     lw = open_store(store)
-    note_id = lw.add_note(name, author, text, parse_date(written_on, "--date"))
+    note_id = lw.tracking.add_note(lw.players.resolve(name), author, text, parse_date(written_on, "--date"))
     console.print(f"Note #{note_id} added")

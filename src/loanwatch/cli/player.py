@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from loanwatch.api import Loanwatch
 from loanwatch.cli.common import (
     AsOfOption,
     MinMinutesOption,
@@ -21,6 +20,7 @@ from loanwatch.cli.common import (
 )
 from loanwatch.domain import GOALKEEPER
 from loanwatch.portfolio.names import display_name, legal_name
+from loanwatch.services.models import GoalkeeperProfile, Player, SpellProfile
 from loanwatch.tracking.timeline import SpellTimeline
 
 
@@ -60,15 +60,16 @@ def player(
 ) -> None:
     """The player's appearances during each loan spell."""
     lw = open_store(store)
-    min_minutes = lw.settings.min_minutes if min_minutes is None else min_minutes
-    who = lw.find_player(name)
-    timelines = lw.player_timelines(name, parse_date(as_of))
-    _print_player_header(lw, who)
-    console.print(f"[dim]as of {parse_date(as_of) or lw.default_as_of()}[/dim]")
+    min_minutes = lw.ctx.settings.min_minutes if min_minutes is None else min_minutes
+    ref = lw.players.resolve(name)  # once: everything below takes the reference
+    timelines = lw.tracking.timelines(ref, parse_date(as_of))
+    _print_player_header(lw.players.player(ref))
+    console.print(f"[dim]as of {parse_date(as_of) or lw.tracking.default_as_of()}[/dim]")
     if not timelines:
         console.print("Not in the loan list: no loan spell for this player in the portfolio.")
-    trained = lw.store.latest_model("vaep") is not None
-    warnings = _match_warnings(lw, timelines)
+    trained = lw.metrics.trained()
+    ids = [ln.match_id for t in timelines for ln in t.lines if ln.match_id is not None]
+    warnings = lw.players.match_warnings(ids)
     for timeline in timelines:
         if not timeline.has_data:
             console.print(
@@ -93,8 +94,8 @@ def player(
         )
     if profile and timelines and trained:
         try:
-            entries = lw.spell_profiles(
-                name, as_of=parse_date(as_of), min_minutes=min_minutes, reference=reference_league
+            entries = lw.metrics.spell_profiles(
+                ref, as_of=parse_date(as_of), min_minutes=min_minutes, reference=reference_league
             )
         except ValueError as err:
             raise typer.BadParameter(str(err), param_hint="--reference-league") from None
@@ -115,30 +116,25 @@ def player(
                 )
             console.print(f"[dim]{_adjustment_words(row, entry.get('reference'))}[/dim]")
         if keeper_spells:
-            for entry in lw.goalkeeper_profiles(name, as_of=parse_date(as_of), min_minutes=min_minutes):
-                if int(entry["spell"]["id"]) in keeper_spells:
-                    console.print(_goalkeeper_table(entry))
+            keepers = lw.metrics.goalkeeper_profiles(ref, as_of=parse_date(as_of), min_minutes=min_minutes)
+            for keeper in keepers:
+                if keeper.spell.id in keeper_spells:
+                    console.print(_goalkeeper_table(keeper))
 
 
-def _print_player_header(lw: Loanwatch, who: dict[str, Any]) -> None:
+def _print_player_header(player: Player) -> None:
     from loanwatch.reports.data import nationality
     from loanwatch.reports.i18n import Formatter
 
-    shown, second = nationality(who, lw.store.player_national_teams(int(who["id"])))
+    who = player.record()
+    shown, second = nationality(who, player.national_teams)
     fmt = Formatter("en")
     country = fmt.country(shown) + (f" (also {fmt.country(second)})" if second else "") if shown else ""
     full = legal_name(who)
-    parts = [f"born {who['birth_date'] or '?'}", who["role"], country]
+    parts = [f"born {who['birth_date'] or '?'}", str(who["role"]), country]
     if full and full != display_name(who):
         parts.append(f"full name {full}")
     console.print(f"[bold]{display_name(who)}[/bold]  " + "  ".join(p for p in parts if p))
-
-
-def _match_warnings(lw: Loanwatch, timelines: list[SpellTimeline]) -> dict[int, list[dict[str, str]]]:
-    from loanwatch.reports.data import read_warnings
-
-    ids = [ln.match_id for t in timelines for ln in t.lines if ln.match_id is not None]
-    return {mid: read_warnings(raw) for mid, raw in lw.store.match_warnings(ids).items()}
 
 
 def _adjustment_words(row: Any, ref: Any) -> str:
@@ -187,7 +183,7 @@ PROFILE_ROWS = (
 )
 
 
-def _profile_table(entry: dict[str, Any]) -> Table:
+def _profile_table(entry: SpellProfile) -> Table:
     row = entry["profile"].iloc[0]
     spell = entry["spell"]
     title = (
@@ -224,7 +220,7 @@ GOALKEEPER_ROWS = (
 )
 
 
-def _goalkeeper_table(entry: dict[str, Any]) -> Table:
+def _goalkeeper_table(entry: GoalkeeperProfile) -> Table:
     """A keeper's goalkeeping profile (metrics/goalkeeping.py) for the terminal."""
     row = entry["profile"].iloc[0]
     spell = entry["spell"]

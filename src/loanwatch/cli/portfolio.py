@@ -43,7 +43,7 @@ def portfolio_import(
     """
     lw = open_store(store)
     try:
-        result = lw.import_portfolio(file, sheet=sheet, remove_missing=remove_missing)
+        result = lw.portfolio.import_loan_list(file, sheet=sheet, remove_missing=remove_missing)
     except (OSError, ValueError) as err:
         err_console.print(f"[red]error[/red] {file}: {err}")
         raise typer.Exit(2) from None
@@ -77,7 +77,7 @@ def portfolio_import(
 def portfolio_list(owner: OwnerOption = None, store: StoreOption = None) -> None:
     """The loan spells with their owner club and terms (with --owner: one owner's)."""
     lw = open_store(store, owner=owner)
-    spells = lw.loan_spells(owner)
+    spells = lw.portfolio.loan_spells(owner)
     title = f"Loan spells ({len(spells)})" + (f" owned by {owner}" if owner else "")
     table = Table(title=title)
     for col in ("Player", "Owner", "Host club", "Competition", "From", "To", "Type", "Fee (EUR)", "Trigger"):

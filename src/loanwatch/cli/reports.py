@@ -50,7 +50,7 @@ def report(
     if (name is None) == (not every):
         raise typer.BadParameter("give a player's name or --all, not both")
     lw = open_store(store)
-    min_minutes = lw.settings.min_minutes if min_minutes is None else min_minutes
+    min_minutes = lw.ctx.settings.min_minutes if min_minutes is None else min_minutes
     options: dict[str, Any] = {
         "lang": lang,
         "fmt": fmt,
@@ -67,10 +67,10 @@ def report(
     if every:
         owned(lw, owner)
         with progress("Reports") as update:
-            paths = lw.report_all(out, parse_date(as_of), progress=update, owner=owner, **options)
+            paths = lw.reports.write_all(out, parse_date(as_of), progress=update, owner=owner, **options)
         console.print(f"{len(paths)} reports written to {out}")
         return
-    path = lw.report(str(name), out, parse_date(as_of), **options)
+    path = lw.reports.write(lw.players.resolve(str(name)), out, parse_date(as_of), **options)
     console.print(f"Report written: {path}")
 
 
@@ -85,9 +85,9 @@ def demo(
     and write every loanee's report (HTML for the coach, PDF for the sporting director)."""
     started = datetime.now()
     lw = open_store(store)
-    console.print(f"Store: {lw.location}")
+    console.print(f"Store: {lw.ctx.location}")
     with progress("Ingesting the sample") as update:
-        result = lw.demo(
+        result = lw.ingest.demo(
             out, update, train=train, step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}")
         )
     print_summary(result["ingest"], lw)

@@ -79,19 +79,14 @@ def digest(
     """The weekly digest: per loanee and watched player, the week's matches and what changed, alerts first."""
     lw = open_store(store, config, owner)
     try:
-        d = lw.digest(week, parse_date(as_of), owner=owner)
+        d = lw.tracking.digest(week, parse_date(as_of), owner=owner)
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--week") from None
     if fmt is not None:
-        from loanwatch.reports.render import render_digest
-
         if fmt not in ("pdf", "html"):
             raise typer.BadParameter("pdf or html", param_hint="--format")
         path = out or Path(f"digest-{d.week}.{lang}.{fmt}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        from loanwatch.reports.render import digest_match_ids
-
-        path.write_bytes(render_digest(d, lang, fmt, warnings=lw.store.match_warnings(digest_match_ids(d))))
+        lw.reports.write_digest(d, path, lang=lang, fmt=fmt)
         console.print(f"Digest written: {path}")
         return
     if as_json:
@@ -136,8 +131,8 @@ def alerts_list(
 ) -> None:
     """Open alerts as of a date (computed, and the new ones stored), most severe first."""
     lw = open_store(store, config, owner)
-    day = parse_date(as_of) or lw.default_as_of()
-    rows = lw.alerts(day, include_all=show_all, owner=owner)
+    day = parse_date(as_of) or lw.tracking.default_as_of()
+    rows = lw.tracking.alerts(day, include_all=show_all, owner=owner)
     order = {"critical": 0, "warning": 1, "info": 2}
     rows.sort(key=lambda r: (r["status"] != "open", order.get(r["severity"], 9), str(r["raised_on"])))
     table = Table(title=f"Alerts as of {day} ({len(rows)}{', every one raised by then' if show_all else ''})")
@@ -168,7 +163,7 @@ def alerts_dismiss(
     """Dismiss an alert, saying who and why; it stays dismissed when computed again."""
     lw = open_store(store)
     try:
-        done = lw.dismiss_alert(alert_id, by, reason)
+        done = lw.tracking.dismiss_alert(alert_id, by, reason)
     except ValueError as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(2) from None

@@ -23,8 +23,8 @@ def watchlist_add(
 ) -> None:
     """Add a player to a watchlist."""
     lw = open_store(store)
-    player = lw.watch(name, watchlist, note)
-    console.print(f"{display_name(player)} added to watchlist {watchlist}")
+    player = lw.tracking.watch(lw.players.resolve(name), watchlist, note)
+    console.print(f"{display_name(player.record())} added to watchlist {watchlist}")
 
 
 def _timeline_table(tl: SpellTimeline) -> Table:
@@ -53,11 +53,12 @@ def watchlist_show(
 ) -> None:
     """Watched players, match by match this season, as for loanees."""
     lw = open_store(store)
-    entries = lw.watchlist(watchlist, parse_date(as_of))
+    entries = lw.tracking.watchlist(watchlist, parse_date(as_of))
     if not entries:
         console.print("No watched player.")
     for e in entries:
-        console.print(f"[bold]{display_name(e['player'])}[/bold]  [dim]{e['watchlist']}[/dim]  {e['note']}")
+        name = display_name(e.player.record())
+        console.print(f"[bold]{name}[/bold]  [dim]{e.watchlist}[/dim]  {e.note}")
         for tl in e["timelines"]:
             console.print(_timeline_table(tl))
         for n in e["notes"]:

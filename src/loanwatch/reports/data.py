@@ -1,32 +1,35 @@
-"""A report's content as plain data, gathered through the API (``loanwatch.api.Loanwatch``, passed in:
-``source.ReportSource`` lists what is read, so the reports never import the API).
+"""A report's content as plain data, formatted from what the reports service gathered
+(``source.ReportInputs``: the player resolved once, every read made by
+``loanwatch.services.reports``), so that the reports read nothing themselves.
 
-Everything a report shows comes from here: the player, his spells match by match
-(``player_timelines``), the season profile against his role's peers (``spell_profiles``), his shots
-with the stored xG (``actions_frame`` + the latest ``xg`` model's ``action_values``), his actions,
-the form trend and open alerts of the tracking module (``Loanwatch.form`` / ``player_alerts`` when
-they exist), scout notes, and the recommendation (``recommend.py``). No words: the renderer
-translates.
+Everything a report shows comes from here: the player, his spells match by match, the season
+profile against his role's peers, his shots with the stored xG, his actions, the form trend and
+the alerts live on the report's date, scout notes, and the recommendation (``recommend.py``). No
+words: the renderer translates.
 
-Editions: ``coach`` carries no contract terms at all (loan type, fees, obligation trigger, recall
-clause, the loan list's notes, and alerts about those terms are left out here, so no template can
-show them); ``director`` carries them.
+Editions are roles (``loanwatch.access``): the coach's edition is what the coach may see (no
+contract terms at all: loan type, fees, obligation trigger, recall clause, the loan list's notes,
+alerts about those terms; the services left them out already), the director's edition what the
+director sees.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import pandas as pd
+
+from loanwatch import access
 from loanwatch.domain import GOALKEEPER, AppearanceStatus
 from loanwatch.portfolio.names import display_name, legal_name, normalize_name
 from loanwatch.reports.recommend import Facts, recommend, trend_from_form
-from loanwatch.reports.source import ReportSource
+from loanwatch.reports.source import ProfileEntry, ReportInputs
 from loanwatch.settings import MIN_MINUTES
+from loanwatch.tracking.timeline import SpellTimeline
 
-EDITIONS: tuple[str, ...] = ("coach", "director")
+EDITIONS: tuple[str, ...] = tuple(access.EDITIONS)
 # The season profile's metrics, grouped as the pizza colours them.
 PROFILE_METRICS: tuple[tuple[str, str], ...] = (
     ("goals", "attack"),
@@ -44,23 +47,18 @@ PROFILE_METRICS: tuple[tuple[str, str], ...] = (
     ("tackles", "defence"),
     ("recoveries", "defence"),
 )
-# Alerts about contract terms stay out of the coach's edition (their kind names the term); of the
-# others, the coach's edition shows the tracking module's own title only for these kinds (a
-# loan-ending alert's title names the option fee, for one).
-TERM_WORDS = ("trigger", "obligation", "option", "fee", "clause", "contract", "buy", "recall")
-COACH_TITLE_KINDS = frozenset(
-    {"minutes_collapse", "out_of_squad", "not_starting", "role_change", "breakout", "slump"}
-)
-# Evidence the coach's edition does not carry (the alert's words are written from the evidence).
-COACH_HIDDEN_EVIDENCE = frozenset({"fee_eur", "loan_type", "trigger", "clause", "counts_as"})
 RECENT_MATCHES = 5
 LAST_MATCHES_SHOWN = 8
 
 
 def check_edition(edition: str) -> str:
-    if edition not in EDITIONS:
-        raise ValueError(f"unknown edition {edition!r}: coach or director")
+    access.edition_role(edition)  # an unknown edition: ValueError
     return edition
+
+
+def edition_sees_terms(edition: str) -> bool:
+    """The edition's role may see contract terms (access.py): the director's."""
+    return access.sees_terms(access.edition_role(edition))
 
 
 def _age(born: date | None, on: date) -> int | None:
@@ -69,37 +67,18 @@ def _age(born: date | None, on: date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _call(method: Any, lang: str, *args: Any) -> Any:
-    """Call a tracking-module API method, passing the report language when it takes one."""
-    try:
-        takes_lang = "lang" in inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        takes_lang = False
-    return method(*args, lang=lang) if takes_lang else method(*args)
-
-
-def is_term_alert(alert: Mapping[str, Any]) -> bool:
-    kind = str(alert.get("kind", "")).lower()
-    return any(w in kind for w in TERM_WORDS)
-
-
 def edition_alerts(alerts: Any, edition: str) -> list[dict[str, Any]]:
-    """The alerts a reader of this edition sees: not dismissed; for the coach, none about contract
-    terms, and the title only where it cannot carry one."""
+    """The alerts a reader of this edition sees: not dismissed, and as the edition's role may see
+    them (access.redact_alert: none about contract terms for the coach, no title that could name
+    one, no terms in the evidence)."""
+    role = access.edition_role(edition)
     out = []
     for a in alerts or []:
         if str(a.get("status", "open")) == "dismissed":
             continue
-        if edition != "director" and is_term_alert(a):
-            continue
-        row = dict(a)
-        if edition != "director":
-            if str(row.get("kind")) not in COACH_TITLE_KINDS:
-                row["title"] = ""
-            evidence = row.get("evidence")
-            if isinstance(evidence, Mapping):  # the alert's words are written from it: no terms
-                row["evidence"] = {k: v for k, v in evidence.items() if k not in COACH_HIDDEN_EVIDENCE}
-        out.append(row)
+        seen = access.redact_alert(a, role)
+        if seen is not None:
+            out.append(seen)
     return out
 
 
@@ -167,10 +146,10 @@ def _terms(spell: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _profile(entry: Mapping[str, Any]) -> dict[str, Any]:
-    row = entry["profile"].iloc[0]
+def _profile(entry: ProfileEntry) -> dict[str, Any]:
+    row = entry.profile.iloc[0]
     return {
-        "season": entry["season"],
+        "season": entry.season,
         "competition": str(row["competition"]),
         "role": str(row["role"]),
         "minutes": _float(row["minutes"]) or 0.0,
@@ -190,19 +169,20 @@ def _profile(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _goalkeeper(entry: Mapping[str, Any]) -> dict[str, Any]:
+def _goalkeeper(entry: ProfileEntry) -> dict[str, Any]:
     """The goalkeeper block: his goalkeeping season figures against the keepers of his league
     (metrics/goalkeeping.py) and the shots on target he faced, for the chart."""
     from loanwatch.metrics.goalkeeping import GK_METRICS
 
-    row = entry["profile"].iloc[0]
+    row = entry.profile.iloc[0]
 
     def f(key: str) -> float | None:
         return _float(row.get(key))
 
-    shots = entry["shots"]
+    shots = entry.shots if entry.shots is not None else pd.DataFrame()
+    matches = entry.matches if entry.matches is not None else pd.DataFrame()
     return {
-        "season": entry["season"],
+        "season": entry.season,
         "competition": str(row["competition"]),
         "minutes": f("minutes") or 0.0,
         "matches": int(row["matches"]),
@@ -227,7 +207,7 @@ def _goalkeeper(entry: Mapping[str, Any]) -> dict[str, Any]:
         "long_passes": int(row["long_passes"]),
         "per_match": {
             int(m["match_id"]): {k: int(m[k]) for k in ("shots_faced", "saves", "goals_conceded")}
-            for m in entry["matches"].to_dict("records")
+            for m in matches.to_dict("records")
         },
         "metrics": [
             {"key": key, "better": better, "value": f(key), "pct": f(f"{key}_pct")}
@@ -247,33 +227,22 @@ def _goalkeeper(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[list[dict[str, Any]], ...]:
-    """The player's shots (with stored xG) and on-ball actions, attacking left to right."""
-    if not match_ids:
-        return [], []
-    from loanwatch.metrics.profile import SHOT_TYPES
-    from loanwatch.metrics.roles import left_to_right
-    from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SUCCESS
+def _events(actions: pd.DataFrame, xg_values: pd.DataFrame) -> tuple[list[dict[str, Any]], ...]:
+    """The player's shots (with stored xG) and on-ball actions, attacking left to right
+    (``actions``: his SPADL actions, already left to right; ``xg_values``: match_id, action_id,
+    value of the latest xG model)."""
+    from loanwatch.providers.spadl_vocab import ACTION_TYPE_IDS, SHOT_TYPES, SUCCESS
 
-    actions = lw.store.actions_frame(match_ids)
     if actions.empty:
         return [], []
-    actions = actions[actions["player_id"] == player_id]
-    if actions.empty:
-        return [], []
-    matches = lw.store.matches_frame()
-    actions = left_to_right(actions, matches[matches["match_id"].isin(match_ids)])
     success = SUCCESS
     defensive_types = {ACTION_TYPE_IDS["tackle"], ACTION_TYPE_IDS["interception"]}
     shots = actions[actions["type_id"].isin(list(SHOT_TYPES)) & (actions["period_id"] != 5)]
     xg: dict[tuple[int, int], float] = {}
-    model = lw.store.latest_model("xg")
-    if model is not None and not shots.empty:
-        values = lw.store.action_values_frame(int(model["id"]))
-        values = values[values["match_id"].isin(match_ids)]
+    if not xg_values.empty and not shots.empty:
         xg = {
             (int(m), int(a)): float(v)
-            for m, a, v in values[["match_id", "action_id", "value"]].itertuples(index=False)
+            for m, a, v in xg_values[["match_id", "action_id", "value"]].itertuples(index=False)
         }
     shot_rows: list[dict[str, Any]] = [
         {
@@ -294,33 +263,56 @@ def _events(lw: ReportSource, player_id: int, match_ids: list[int]) -> tuple[lis
     return shot_rows, action_rows
 
 
-def player_report_data(
-    lw: ReportSource,
-    name: str,
-    *,
-    as_of: date | None = None,
-    edition: str = "coach",
-    lang: str = "en",
-    min_minutes: float = MIN_MINUTES,
-    reference_league: str | None = None,
-) -> dict[str, Any]:
-    check_edition(edition)
-    player = lw.find_player(name)
-    timelines = lw.player_timelines(name, as_of)
-    # Without --as-of the report is as of its latest match in the data (ages, "loan ended"), not
-    # of today: an old data set is not read as if the seasons since had passed unseen. A player
-    # outside the loan list: as of his own last match in the data.
+# -- what the reports service reads first (the order of a report's reads) ---------------------------
+
+
+def report_date(
+    timelines: Sequence[SpellTimeline], last_seen: date | None, data_as_of: date | None, as_of: date | None
+) -> date | None:
+    """The date a report is as of. Without --as-of: its latest match in the data (ages, "loan
+    ended"), not today, so an old data set is not read as if the seasons since had passed unseen.
+    A player outside the loan list: as of his own last match in the data; a loan without match
+    data: as of the data's last day (``data_as_of``)."""
     kickoffs = [ln.kickoff.date() for t in timelines for ln in t.lines if ln.match_id is not None]
-    last_seen = lw.store.player_last_match_date(int(player["id"]))
-    if kickoffs:
-        latest: date | None = max(kickoffs)
-    else:
-        latest = last_seen
-    if latest is None and timelines and hasattr(lw, "_tracker"):
-        latest = lw._tracker().default_as_of()  # a loan without match data: as of the data's last day
-    report_date = as_of or (min(date.today(), latest) if latest else None)
-    all_ids = [ln.match_id for t in timelines for ln in t.lines if ln.match_id is not None]
-    warnings = {mid: read_warnings(raw) for mid, raw in lw.store.match_warnings(all_ids).items()}
+    latest = max(kickoffs) if kickoffs else last_seen
+    if latest is None and timelines:
+        latest = data_as_of
+    return as_of or (min(date.today(), latest) if latest else None)
+
+
+def current_timeline(timelines: Sequence[SpellTimeline]) -> SpellTimeline | None:
+    """The spell a report is about: the last one with match data, else the last one."""
+    with_data = [t for t in timelines if t.has_data]
+    return with_data[-1] if with_data else (timelines[-1] if timelines else None)
+
+
+def is_keeper(player: Mapping[str, Any], profiles: Sequence[ProfileEntry]) -> bool:
+    """A goalkeeper's report: his profile's role (the current spell's), else his registered role."""
+    if profiles:
+        return str(profiles[-1].profile.iloc[0]["role"]) == GOALKEEPER
+    return player.get("role") == "GK"
+
+
+def played_match_ids(timeline: SpellTimeline) -> list[int]:
+    """The matches of a spell he took the pitch in (the shot and action maps)."""
+    return [
+        int(ln.match_id)
+        for ln in timeline.lines
+        if ln.match_id is not None and ln.status in (AppearanceStatus.STARTED, AppearanceStatus.CAME_ON)
+    ]
+
+
+def player_report_data(
+    inputs: ReportInputs, *, as_of: date | None = None, min_minutes: float = MIN_MINUTES
+) -> dict[str, Any]:
+    """The report's content from what the reports service gathered (``inputs``)."""
+    edition = check_edition(inputs.edition)
+    show_terms = edition_sees_terms(edition)
+    player = inputs.player
+    timelines = inputs.timelines
+    last_seen = inputs.last_seen
+    report_date = inputs.report_date
+    warnings = {mid: read_warnings(raw) for mid, raw in inputs.match_warnings.items()}
     spells = []
     for t in timelines:
         s = t.spell
@@ -375,52 +367,37 @@ def player_report_data(
                 "assists": t.assists,
                 "lines": lines,
                 "last_lines": lines[-LAST_MATCHES_SHOWN:],
-                "terms": _terms(s) if edition == "director" else None,
+                "terms": _terms(s) if show_terms else None,
             }
         )
     with_data = [s for s in spells if s["has_data"]]
     current = with_data[-1] if with_data else (spells[-1] if spells else None)
 
     profile = None
-    if current is not None and lw.store.latest_model("vaep"):
-        entries = [
-            e
-            for e in lw.spell_profiles(name, as_of=as_of, min_minutes=min_minutes, reference=reference_league)
-            if int(e["spell"]["id"]) == current["id"]
-        ]
-        if entries:
-            profile = _profile(entries[-1])
-            ref = entries[-1].get("reference")
-            profile["reference"] = {
-                "league": getattr(ref, "league", "Serie A"),
-                "source": getattr(ref, "source", "default"),
-                "owner": getattr(ref, "owner_club", ""),
-                "owner_league": getattr(ref, "owner_league", ""),
-            }
+    if current is not None and inputs.profiles:
+        entry = inputs.profiles[-1]
+        profile = _profile(entry)
+        ref = entry.reference
+        profile["reference"] = {
+            "league": getattr(ref, "league", "Serie A"),
+            "source": getattr(ref, "source", "default"),
+            "owner": getattr(ref, "owner_club", ""),
+            "owner_league": getattr(ref, "owner_league", ""),
+        }
 
     goalkeeper = None
-    is_keeper = profile["role"] == GOALKEEPER if profile else player.get("role") == "GK"
-    if current is not None and is_keeper and hasattr(lw, "goalkeeper_profiles"):
-        keeper_entries = [
-            e
-            for e in lw.goalkeeper_profiles(name, as_of=as_of, min_minutes=min_minutes)
-            if int(e["spell"]["id"]) == current["id"]
-        ]
-        if keeper_entries:
-            goalkeeper = _goalkeeper(keeper_entries[-1])
+    if current is not None and is_keeper(player, inputs.profiles) and inputs.goalkeeper:
+        goalkeeper = _goalkeeper(inputs.goalkeeper[-1])
 
     shots: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
     if current is not None and goalkeeper is None:
-        played = [ln["match_id"] for ln in current["lines"] if ln["status"] in ("started", "came_on")]
-        shots, actions = _events(lw, int(player["id"]), played)
+        shots, actions = _events(inputs.actions, inputs.xg)
     xg_values = [s["xg"] for s in shots if s["xg"] is not None]
 
     # One judgment of the current spell (tracking/assessment.py) for the form section and the
     # recommendation; the alerts come from the same rules on the same data.
-    judged = None
-    if current is not None and hasattr(lw, "assessment"):
-        judged = lw.assessment(name, report_date, current["id"])
+    judged = inputs.judged if current is not None else None
     if judged is not None:
         form: Any = {
             **judged.form_dict(),
@@ -429,15 +406,9 @@ def player_report_data(
             "spell_id": judged.spell["id"],
         }
     else:
-        form = _call(lw.form, lang, name, as_of) if hasattr(lw, "form") else None
-    alerts: list[dict[str, Any]] = []
-    if hasattr(lw, "player_alerts"):
-        live = [a for a in _call(lw.player_alerts, lang, name, report_date) if a.get("active", True)]
-        alerts = edition_alerts(live, edition)
-    notes = [
-        {"author": n["author"], "written_on": n["written_on"], "text": n["text"]}
-        for n in lw.store.scout_notes(int(player["id"]), as_of)
-    ]
+        form = dict(inputs.form) if inputs.form is not None else None
+    alerts = edition_alerts([a for a in inputs.alerts if a.get("active", True)], edition)
+    notes = [{"author": n["author"], "written_on": n["written_on"], "text": n["text"]} for n in inputs.notes]
 
     age = _age(player.get("birth_date"), report_date) if report_date else None
     facts = None
@@ -472,11 +443,11 @@ def player_report_data(
             trigger_count=judged.trigger.count if judged and judged.trigger.target else None,
             season_over=judged.calendar.season_over if judged else False,
             ends_with_season=judged.calendar.ends_with_season if judged else True,
-            show_terms=edition == "director",
+            show_terms=show_terms,
             goalkeeper=goalkeeper,
         )
-    xg_model = lw.store.latest_model("xg")
-    shown, second = nationality(player, lw.store.player_national_teams(int(player["id"])))
+    xg_model = inputs.xg_model
+    shown, second = nationality(player, list(inputs.national_teams))
     full = legal_name(player)
     known_as = display_name(player)
     if spells:
@@ -485,7 +456,7 @@ def player_report_data(
         reason = "not_in_portfolio"
     else:
         reason = None
-    trained = lw.store.latest_model("vaep") is not None
+    trained = inputs.trained
     return {
         "edition": edition,
         "min_minutes": min_minutes,
@@ -506,7 +477,7 @@ def player_report_data(
             "coarse_role": player.get("role") or "",
         },
         "spells": spells,
-        "in_portfolio": bool(lw.store.loan_spells(int(player["id"]))),
+        "in_portfolio": inputs.in_portfolio,
         "no_profile_reason": reason,
         "current": current,
         "profile": profile,
@@ -520,7 +491,9 @@ def player_report_data(
         "actions": actions,
         "defensive_actions": sum(1 for a in actions if a["defensive"]),
         "form": form,
-        "assessment": judged.as_dict() if judged is not None else None,
+        "assessment": dict(inputs.shown_assessment)
+        if judged is not None and inputs.shown_assessment
+        else None,
         "alerts": alerts,
         "notes": notes,
         "recommendation": recommend(facts) if facts is not None else None,

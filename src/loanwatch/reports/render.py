@@ -19,6 +19,7 @@ from loanwatch.reports import charts, vocab
 from loanwatch.reports.data import check_edition
 from loanwatch.reports.i18n import LOCALES, Formatter, check_lang, translations
 from loanwatch.reports.recommend import Reason, Recommendation
+from loanwatch.tracking.digest import Digest
 
 FORMATS: tuple[str, ...] = ("html", "pdf")
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
@@ -382,7 +383,7 @@ def _as_date(value: Any) -> date | None:
 
 
 def digest_context(
-    digest: Mapping[str, Any], edition: str = "coach", warnings: Mapping[int, Any] | None = None
+    digest: Mapping[str, Any] | Digest, edition: str = "coach", warnings: Mapping[int, Any] | None = None
 ) -> dict[str, Any]:
     """The digest's rows as the template reads them; alerts first, most severe first.
 
@@ -492,7 +493,7 @@ def _digest_from_tracking(digest: Any) -> dict[str, Any]:
 
 
 def render_digest(
-    digest_data: Mapping[str, Any],
+    digest_data: Mapping[str, Any] | Digest,
     lang: str = "en",
     fmt: str = "pdf",
     edition: str = "coach",

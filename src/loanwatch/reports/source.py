@@ -1,64 +1,54 @@
-"""What a report reads, as Protocols: the reports name no caller.
-
-:func:`loanwatch.reports.data.player_report_data` is handed the object it reads from (today the
-Python API, ``loanwatch.api.Loanwatch``, passes itself). These Protocols list exactly what it
-calls, so that ``reports`` imports neither ``api`` nor ``store`` (the layers of
-docs/architecture.md, enforced by ``lint-imports``: see ``[tool.importlinter]`` in pyproject.toml).
+"""What a report is made from: :class:`ReportInputs`, gathered by the reports service
+(``loanwatch.services.reports``: the player resolved once, every read made there, as the
+edition's role may see it) and handed to :func:`loanwatch.reports.data.player_report_data`,
+which formats it. The reports read nothing themselves: ``reports`` imports neither the services,
+the API nor the store (the layers of docs/architecture.md, enforced by ``lint-imports``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
+import pandas as pd
+
+from loanwatch.tracking.assessment import SpellAssessment
 from loanwatch.tracking.timeline import SpellTimeline
 
 
-class ReportStore(Protocol):
-    """The store reads a report makes (``loanwatch.store.Store`` provides them)."""
+@dataclass(frozen=True)
+class ProfileEntry:
+    """A spell's season profile (services: ``SpellProfile`` / ``GoalkeeperProfile``)."""
 
-    def actions_frame(self, match_ids: Sequence[int] | None = None) -> Any: ...
-
-    def matches_frame(self) -> Any: ...
-
-    def latest_model(self, kind: str) -> dict[str, Any] | None: ...
-
-    def action_values_frame(self, model_id: int) -> Any: ...
-
-    def player_last_match_date(self, player_id: int) -> date | None: ...
-
-    def match_warnings(self, match_ids: Sequence[int]) -> dict[int, str]: ...
-
-    def scout_notes(self, player_id: int, as_of: date | None = None) -> list[dict[str, Any]]: ...
-
-    def player_national_teams(self, player_id: int) -> list[str]: ...
-
-    def loan_spells(self, player_id: int | None = None) -> list[dict[str, Any]]: ...
+    spell_id: int
+    season: str
+    profile: pd.DataFrame  # one row
+    reference: Any = None  # metrics.league.Reference (outfield players)
+    matches: pd.DataFrame | None = None  # a goalkeeper's matches in goal
+    shots: pd.DataFrame | None = None  # the shots on target a goalkeeper faced
 
 
-class ReportSource(Protocol):
-    """The user actions a report reads (``loanwatch.api.Loanwatch`` provides them)."""
-
-    @property
-    def store(self) -> ReportStore: ...
-
-    def find_player(self, name: str) -> dict[str, Any]: ...
-
-    def player_timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]: ...
-
-    def _tracker(self) -> Any: ...
-
-    def spell_profiles(
-        self, name: str, *, as_of: date | None = None, min_minutes: float = 900, reference: str | None = None
-    ) -> list[dict[str, Any]]: ...
-
-    def goalkeeper_profiles(
-        self, name: str, *, as_of: date | None = None, min_minutes: float = 900
-    ) -> list[dict[str, Any]]: ...
-
-    def assessment(self, name: str, as_of: date | None = None, spell_id: int | None = None) -> Any: ...
-
-    def form(self, name: str, as_of: date | None = None) -> dict[str, Any]: ...
-
-    def player_alerts(self, name: str, as_of: date | None = None) -> list[dict[str, Any]]: ...
+@dataclass(frozen=True)
+class ReportInputs:
+    edition: str
+    player: Mapping[str, Any]  # the store's players row
+    national_teams: Sequence[str]
+    timelines: Sequence[SpellTimeline]  # spells as the edition's role may see them
+    report_date: date | None
+    last_seen: date | None  # the player's last match in the data
+    match_warnings: Mapping[int, Any]  # as stored, by match id
+    trained: bool
+    xg_model: Mapping[str, Any] | None  # version, trained_at
+    in_portfolio: bool
+    profiles: Sequence[ProfileEntry] = ()  # the current spell's
+    goalkeeper: Sequence[ProfileEntry] = ()  # the current spell's, for a goalkeeper
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)  # his, left to right
+    xg: pd.DataFrame = field(default_factory=pd.DataFrame)  # match_id, action_id, value
+    judged: SpellAssessment | None = None  # the current spell judged: the recommendation reads it
+    shown_assessment: Mapping[str, Any] | None = None  # the same, as the edition's role sees it
+    form: Mapping[str, Any] | None = None  # when there is no judgment (no current spell)
+    alerts: Sequence[Mapping[str, Any]] = ()  # live on the report date, as the role sees them
+    notes: Sequence[Mapping[str, Any]] = ()  # scout notes
+    generated: datetime = field(default_factory=datetime.now)

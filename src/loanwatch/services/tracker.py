@@ -1,6 +1,8 @@
-"""Tracking over the store: the reads (and the alert writes) behind ``Loanwatch``'s tracking
-methods. Everything computed here is delegated to the pure modules (timeline, trends, alerts,
-digest); this module only gathers their inputs as known on the as-of date."""
+"""Tracking over the store: the reads (and the alert writes) behind the tracking service
+(services/tracking.py). Everything computed here is delegated to the pure modules of
+``loanwatch.tracking`` (timeline, trends, alerts, assessment, digest); this module only gathers
+their inputs as known on the as-of date. It sees everything: the service applies the access rule
+to what it returns."""
 
 from __future__ import annotations
 

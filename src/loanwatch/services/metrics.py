@@ -1,0 +1,288 @@
+"""Numbers from events: training the models, a player's season profiles (per 90, percentiles
+against his role's peers, league-adjusted), a goalkeeper's profile and the shots he faced, the
+season export for analysts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from loanwatch.access import Permission, sees_terms
+from loanwatch.domain import GOALKEEPER, season_name
+from loanwatch.metrics.league import Reference
+from loanwatch.portfolio.names import display_name, normalize_name
+from loanwatch.services.context import Service, writes
+from loanwatch.services.models import (
+    Export,
+    GoalkeeperProfile,
+    LoanSpell,
+    ModelVersion,
+    PlayerRef,
+    SpellProfile,
+    TrainingRun,
+)
+from loanwatch.services.portfolio import loan_spell
+from loanwatch.settings import MIN_MINUTES
+from loanwatch.tracking.timeline import SpellTimeline, spell_window
+
+if TYPE_CHECKING:
+    from loanwatch.metrics.compute import Profiles
+
+TOURNAMENTS = frozenset({"European Championship", "World Cup"})
+
+
+def model_version(row: Mapping[str, object] | None) -> ModelVersion | None:
+    if row is None:
+        return None
+    return ModelVersion(
+        kind=str(row["kind"]),
+        version=int(str(row["version"])),
+        trained_at=row["trained_at"],  # type: ignore[arg-type]
+        quality=dict(row.get("quality") or {}),  # type: ignore[call-overload]
+    )
+
+
+class MetricsService(Service):
+    @writes
+    def train(self, *, retrain: bool = False, step: Callable[[str], None] | None = None) -> TrainingRun:
+        """SPADL actions for new matches, VAEP / xT / xG models trained and versioned, every action rated."""
+        from loanwatch.metrics.compute import compute_all
+
+        self.ctx.require(Permission.INGEST)
+        self.ctx.store_changed()
+        result = compute_all(self.store, retrain=retrain, step=step)
+        return TrainingRun(
+            matches=int(result["matches"]),
+            new_actions=int(result["new_actions"] or 0),
+            trained=dict(result.get("trained") or {}),
+            models={kind: model_version(m) for kind, m in result["models"].items()},
+        )
+
+    def trained(self) -> bool:
+        """True once the models are trained (``loanwatch models train``)."""
+        return self.store.latest_model("vaep") is not None
+
+    def latest_model(self, kind: str) -> ModelVersion | None:
+        """The newest version of a model (vaep, xt, xg), None before training."""
+        return model_version(self.store.latest_model(kind))
+
+    def club_league(self, club: str) -> str | None:
+        """The league a club plays in the data (its competition with the most matches; tournaments
+        of national teams aside), or None when the club is not in the data."""
+        leagues = self.ctx.caches.club_leagues
+        if leagues is None:
+            matches = self.store.matches_frame()
+            clubs = {c["id"]: normalize_name(c["name"]) for c in self.store.all_clubs()}
+            counts: dict[str, dict[str, int]] = {}
+            for comp, home, away in matches[["competition", "home_club_id", "away_club_id"]].itertuples(
+                index=False
+            ):
+                for cid in (home, away):
+                    per = counts.setdefault(clubs.get(int(cid), ""), {})
+                    per[comp] = per.get(comp, 0) + 1
+            leagues = {
+                club_name: max((c for c in per if c not in TOURNAMENTS), key=per.__getitem__)
+                for club_name, per in counts.items()
+                if any(c not in TOURNAMENTS for c in per)
+            }
+            self.ctx.caches.club_leagues = leagues
+        return leagues.get(normalize_name(club)) if club else None
+
+    def reference_league(self, spell: Mapping[str, object], chosen: str | None = None) -> Reference:
+        """The league a spell's figures are adjusted to: ``chosen`` (``--reference-league``), else
+        the owner club's (metrics/league.py: from the data, the loan list, or the owner table)."""
+        from loanwatch.metrics.league import resolve_reference
+
+        owner = str(spell.get("parent_club") or "")
+        in_list = spell.get("parent_competition") or spell.get("owner_league")
+        return resolve_reference(
+            owner,
+            chosen=chosen,
+            league_in_data=self.club_league(owner),
+            league_in_list=str(in_list) if in_list else None,
+            settings=self.ctx.settings,
+        )
+
+    def _spell(self, timeline: SpellTimeline) -> LoanSpell:
+        return loan_spell(
+            timeline.spell, see_terms=sees_terms(self.ctx.role), has_match_data=timeline.has_data
+        )
+
+    def _timelines(self, ref: PlayerRef, as_of: date | None) -> list[SpellTimeline]:
+        return self.ctx.tracker().timelines(ref.id, as_of)
+
+    def spell_profiles(
+        self,
+        ref: PlayerRef,
+        *,
+        as_of: date | None = None,
+        min_minutes: float = MIN_MINUTES,
+        reference: str | None = None,
+        timelines: Sequence[SpellTimeline] | None = None,
+    ) -> list[SpellProfile]:
+        """Per loan spell: per-90 figures and percentiles against the same role in the same
+        competition and season, with the league-strength adjustment (see metrics/league.py) to
+        ``reference``, by default the owner club's league (``reference`` in each entry says which).
+        ``timelines``: the player's, when the caller has them already."""
+        from loanwatch.metrics.compute import profiles, stored_profiles
+        from loanwatch.metrics.league import adjust
+        from loanwatch.metrics.profile import spell_profile
+
+        out = []
+        cache: dict[str, Profiles] = {}
+        for timeline in timelines if timelines is not None else self._timelines(ref, as_of):
+            spell = timeline.spell
+            if not timeline.has_data:
+                continue
+            start, end = spell_window(spell, as_of)
+            seasons = sorted({season_name(line.kickoff, tournament=False) for line in timeline.lines})
+            for season in seasons:
+                if season not in cache:
+                    cache[season] = stored_profiles(
+                        self.store, season_name=season, min_minutes=min_minutes
+                    ) or profiles(self.store, season_name=season, min_minutes=min_minutes)
+                p = cache[season]
+                rows = spell_profile(
+                    p.match_stats,
+                    p.matches,
+                    p.roles,
+                    ref.id,
+                    start,
+                    end,
+                    min_minutes=min_minutes,
+                    season=p.season,
+                )
+                if not rows.empty:
+                    ref_league = self.reference_league(spell, reference)
+                    out.append(
+                        SpellProfile(
+                            spell=self._spell(timeline),
+                            season=season,
+                            profile=adjust(rows, reference=ref_league.league),
+                            reference=ref_league,
+                        )
+                    )
+        return out
+
+    def goalkeeper_profiles(
+        self,
+        ref: PlayerRef,
+        *,
+        as_of: date | None = None,
+        min_minutes: float = MIN_MINUTES,
+        timelines: Sequence[SpellTimeline] | None = None,
+    ) -> list[GoalkeeperProfile]:
+        """Per loan spell of a goalkeeper: his goalkeeping figures and percentiles against the
+        keepers of the same competition and season (metrics/goalkeeping.py), his matches in goal
+        (``matches``: goalkeeping.GK_MATCH_COLUMNS) and the shots on target he faced (``shots``:
+        goalkeeping.SHOT_COLUMNS). Empty when he kept no goal."""
+        from loanwatch.metrics.compute import profiles, stored_profiles
+        from loanwatch.metrics.goalkeeping import goalkeeper_season_profile, goalkeeper_spell_profile
+
+        out = []
+        cache: dict[str, tuple[Profiles, pd.DataFrame | None]] = {}
+        for timeline in timelines if timelines is not None else self._timelines(ref, as_of):
+            if not timeline.has_data:
+                continue
+            start, end = spell_window(timeline.spell, as_of)
+            for season in sorted({season_name(line.kickoff, tournament=False) for line in timeline.lines}):
+                if season not in cache:
+                    p = stored_profiles(self.store, season_name=season, min_minutes=min_minutes)
+                    if p is None or p.goalkeepers is None:  # trained before the goalkeeper stats
+                        p = profiles(self.store, season_name=season, min_minutes=min_minutes)
+                    keepers = goalkeeper_season_profile(
+                        p.goalkeepers, p.matches, p.season, min_minutes=min_minutes
+                    ) if p.goalkeepers is not None else None
+                    cache[season] = (p, keepers)
+                p, keepers = cache[season]
+                if keepers is None or p.goalkeepers is None:
+                    continue
+                rows = goalkeeper_spell_profile(
+                    p.goalkeepers, p.matches, keepers, ref.id, start, end, min_minutes=min_minutes
+                )
+                if rows.empty:
+                    continue
+                kick = p.matches.set_index("match_id")["kickoff"]
+                mine = p.goalkeepers.loc[p.goalkeepers["player_id"] == ref.id]
+                mine = mine.loc[[start <= kick[m].date() <= end for m in mine["match_id"]]]
+                out.append(
+                    GoalkeeperProfile(
+                        spell=self._spell(timeline),
+                        season=season,
+                        profile=rows,
+                        matches=mine.reset_index(drop=True),
+                        shots=self._shots_faced(ref.id, [int(m) for m in mine["match_id"]]),
+                    )
+                )
+        return out
+
+    def _shots_faced(self, player_id: int, match_ids: Sequence[int]) -> pd.DataFrame:
+        from loanwatch.metrics.goalkeeping import shots_faced
+        from loanwatch.metrics.roles import infer_roles
+
+        ids = [int(m) for m in match_ids]
+        matches = self.store.matches_frame()
+        matches = matches[matches["match_id"].isin(ids)]
+        actions = self.store.actions_frame(ids)
+        appearances = self.store.appearances_frame()
+        appearances = appearances[appearances["match_id"].isin(ids)]
+        model = self.store.latest_model("xg")
+        values = self.store.action_values_frame(int(model["id"])) if model else None
+        if values is not None:
+            values = values[values["match_id"].isin(ids)]
+        roles = infer_roles(actions, matches, appearances)
+        keepers = roles.loc[(roles["role"] == GOALKEEPER), ["match_id", "player_id"]]
+        shots = shots_faced(self.store.events_frame(ids), actions, values, appearances, keepers, matches)
+        return shots[shots["player_id"] == player_id].reset_index(drop=True)
+
+    def player_events(self, player_id: int, match_ids: Sequence[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The player's SPADL actions in these matches attacking left to right, and the stored xG
+        of his shots (match_id, action_id, value; empty before training)."""
+        from loanwatch.metrics.roles import left_to_right
+
+        ids = [int(m) for m in match_ids]
+        empty = pd.DataFrame(columns=["match_id", "action_id", "value"])
+        if not ids:
+            return pd.DataFrame(), empty
+        actions = self.store.actions_frame(ids)
+        if actions.empty:
+            return actions, empty
+        actions = actions[actions["player_id"] == player_id]
+        if actions.empty:
+            return actions, empty
+        matches = self.store.matches_frame()
+        actions = left_to_right(actions, matches[matches["match_id"].isin(ids)])
+        model = self.store.latest_model("xg")
+        if model is None:
+            return actions, empty
+        values = self.store.action_values_frame(int(model["id"]))
+        return actions, values[values["match_id"].isin(ids)][["match_id", "action_id", "value"]]
+
+    def export(
+        self, season: str, out: str | Path, fmt: str = "csv", *, min_minutes: float = MIN_MINUTES
+    ) -> Export:
+        """Season profiles of every player (per 90, percentiles, roles, names) as CSV or Parquet."""
+        import polars as pl
+
+        from loanwatch.metrics.compute import profiles, stored_profiles
+
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"unknown format {fmt!r}: csv or parquet")
+        stored = stored_profiles(self.store, season_name=season, min_minutes=min_minutes)
+        table = (stored or profiles(self.store, season_name=season, min_minutes=min_minutes)).season
+        players = {p["id"]: p for p in self.store.all_players()}
+        clubs = {c["id"]: c["name"] for c in self.store.all_clubs()}
+        table.insert(1, "player", [display_name(players.get(int(i), {})) for i in table["player_id"]])
+        table.insert(2, "club", [clubs.get(int(i), "") if i == i else "" for i in table["club_id"]])
+        frame = pl.from_dict({c: table[c].tolist() for c in table.columns})
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "csv":
+            frame.write_csv(path)
+        else:
+            frame.write_parquet(path)
+        return Export(path=path, rows=frame.height)
