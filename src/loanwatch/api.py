@@ -15,9 +15,11 @@ the director, the person at the terminal owns the store).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar, Unpack
 
 from loanwatch.access import Role
 from loanwatch.errors import PlayerAmbiguous as PlayerAmbiguous  # re-exported: the old path
@@ -27,19 +29,13 @@ from loanwatch.services import Context, Services, User
 from loanwatch.services.ingest import REPO_ROOT as REPO_ROOT
 from loanwatch.services.ingest import SAMPLE_DATA as SAMPLE_DATA
 from loanwatch.services.ingest import SAMPLE_PORTFOLIO as SAMPLE_PORTFOLIO
-from loanwatch.services.models import (
-    AlertView,
-    Assessment,
-    Career,
-    Form,
-    GoalkeeperProfile,
-    LoanSpell,
-    Player,
-    SpellProfile,
-)
+from loanwatch.services.models import LoanSpell, Player, PlayerRef
+from loanwatch.services.reports import ReportOptions
 from loanwatch.settings import MIN_MINUTES, Settings
 from loanwatch.store import Store
-from loanwatch.tracking.timeline import SpellTimeline
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class Loanwatch:
@@ -69,22 +65,34 @@ class Loanwatch:
         self.dismiss_alert = svc.tracking.dismiss_alert
         self.watchlist = svc.tracking.watchlist
         self.report_all = svc.reports.write_all
+        # What takes a player's name: the name resolved once (PlayerService.resolve), then the service.
+        self.timelines = self.player_timelines = self._by_name(svc.tracking.timelines)
+        self.career = self._by_name(svc.tracking.career)
+        self.player_alerts = self._by_name(svc.tracking.player_alerts)
+        self.form = self._by_name(svc.tracking.form)
+        self.assessment = self._by_name(svc.tracking.assessment)
+        self.watch = self._by_name(svc.tracking.watch)
+        self.add_note = self._by_name(svc.tracking.add_note)
+        self.spell_profiles = self._by_name(svc.metrics.spell_profiles)
+        self.goalkeeper_profiles = self._by_name(svc.metrics.goalkeeper_profiles)
+        self.report = self._by_name(svc.reports.write)
+        self.settings: Settings = self.ctx.settings
+        self.url: str = self.ctx.url
+        self.store: Store = self.ctx.store
+        self.location: str = self.ctx.location
 
-    @property
-    def settings(self) -> Settings:
-        return self.ctx.settings
+    def _by_name(
+        self, method: Callable[Concatenate[PlayerRef, _P], _R]
+    ) -> Callable[Concatenate[str, _P], _R]:
+        """``method`` of a service, taking a player's name (or provider id, or "Name (born
+        YYYY-MM-DD)") where the service takes a reference: the name is resolved once, here."""
+        resolve = self.services.players.resolve
 
-    @property
-    def url(self) -> str:
-        return self.ctx.url
+        @functools.wraps(method)
+        def named(name: str, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+            return method(resolve(name), *args, **kwargs)
 
-    @property
-    def store(self) -> Store:
-        return self.ctx.store
-
-    @property
-    def location(self) -> str:
-        return self.ctx.location
+        return named
 
     def find_player(self, name: str) -> Player:
         """One player by name (loanees first), a provider id or "Name (born YYYY-MM-DD)";
@@ -92,32 +100,12 @@ class Loanwatch:
         players = self.services.players
         return players.player(players.resolve(name))
 
-    # -- what takes a player's name: resolved once, then the services ----------------------------
-
     def reference_league(
         self, spell: Mapping[str, object] | LoanSpell, chosen: str | None = None
     ) -> Reference:
+        """The league a spell's figures are adjusted to (MetricsService.reference_league)."""
         row = spell.model_dump() if isinstance(spell, LoanSpell) else spell
         return self.services.metrics.reference_league(row, chosen)
-
-    def spell_profiles(
-        self,
-        name: str,
-        *,
-        as_of: date | None = None,
-        min_minutes: float = MIN_MINUTES,
-        reference: str | None = None,
-    ) -> list[SpellProfile]:
-        ref = self.services.players.resolve(name)
-        return self.services.metrics.spell_profiles(
-            ref, as_of=as_of, min_minutes=min_minutes, reference=reference
-        )
-
-    def goalkeeper_profiles(
-        self, name: str, *, as_of: date | None = None, min_minutes: float = MIN_MINUTES
-    ) -> list[GoalkeeperProfile]:
-        ref = self.services.players.resolve(name)
-        return self.services.metrics.goalkeeper_profiles(ref, as_of=as_of, min_minutes=min_minutes)
 
     def export_metrics(
         self, season: str, out: str | Path, fmt: str = "csv", *, min_minutes: float = MIN_MINUTES
@@ -125,74 +113,8 @@ class Loanwatch:
         done = self.services.metrics.export(season, out, fmt, min_minutes=min_minutes)
         return done.path, done.rows
 
-    # -- tracking -----------------------------------------------------------------------------
-
-    def timelines(self, name: str, as_of: date | None = None) -> list[SpellTimeline]:
-        return self.services.tracking.timelines(self.services.players.resolve(name), as_of)
-
-    player_timelines = timelines
-
-    def career(self, name: str, as_of: date | None = None) -> Career:
-        return self.services.tracking.career(self.services.players.resolve(name), as_of)
-
-    def player_alerts(self, name: str, as_of: date | None = None) -> list[AlertView]:
-        return self.services.tracking.player_alerts(self.services.players.resolve(name), as_of)
-
-    def form(self, name: str, as_of: date | None = None) -> Form:
-        return self.services.tracking.form(self.services.players.resolve(name), as_of)
-
-    def assessment(
-        self, name: str, as_of: date | None = None, spell_id: int | None = None
-    ) -> Assessment | None:
-        return self.services.tracking.assessment(self.services.players.resolve(name), as_of, spell_id)
-
-    def watch(self, name: str, watchlist: str, note: str = "") -> Player:
-        return self.services.tracking.watch(self.services.players.resolve(name), watchlist, note)
-
-    def add_note(self, name: str, author: str, text: str, written_on: date | None = None) -> int:
-        return self.services.tracking.add_note(self.services.players.resolve(name), author, text, written_on)
-
-    # -- reports ------------------------------------------------------------------------------
-
-    def report(
-        self,
-        name: str,
-        out_dir: str | Path = "reports",
-        as_of: date | None = None,
-        *,
-        lang: str = "en",
-        fmt: str = "html",
-        edition: str = "coach",
-        min_minutes: float = MIN_MINUTES,
-        reference_league: str | None = None,
-    ) -> Path:
-        """Write the player's report (ReportService.write): ``edition`` coach (what the coach
-        sees: no fees or contract terms) or director."""
-        return self.services.reports.write(
-            self.services.players.resolve(name),
-            out_dir,
-            as_of,
-            lang=lang,
-            fmt=fmt,
-            edition=edition,
-            min_minutes=min_minutes,
-            reference_league=reference_league,
-        )
-
     def report_data(
-        self,
-        name: str,
-        *,
-        as_of: date | None = None,
-        edition: str = "coach",
-        min_minutes: float = MIN_MINUTES,
-        reference_league: str | None = None,
+        self, name: str, *, as_of: date | None = None, **options: Unpack[ReportOptions]
     ) -> dict[str, object]:
         """The content of the player's report (reports.data), as the edition's role sees it."""
-        return self.services.reports.report(
-            self.services.players.resolve(name),
-            as_of=as_of,
-            edition=edition,
-            min_minutes=min_minutes,
-            reference_league=reference_league,
-        ).content
+        return self.services.reports.report(self.services.players.resolve(name), as_of, **options).content

@@ -98,26 +98,29 @@ class Provider(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Competition:
+class ProviderEntity:
+    """What a provider describes, known by the provider's own id (unique per provider; the store
+    gives each its own integer key beside it)."""
+
     provider: str
     provider_id: str
+
+
+@dataclass(frozen=True)
+class Competition(ProviderEntity):
     name: str
     area: str = ""
 
 
 @dataclass(frozen=True)
-class Club:
-    provider: str
-    provider_id: str
+class Club(ProviderEntity):
     name: str
     official_name: str = ""
     area: str = ""
 
 
 @dataclass(frozen=True)
-class Player:
-    provider: str
-    provider_id: str
+class Player(ProviderEntity):
     short_name: str
     first_name: str = ""
     last_name: str = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -23,6 +23,7 @@ from loanwatch.cli.common import (
     print_summary,
     progress,
 )
+from loanwatch.services.reports import ReportOptions
 
 
 def report(
@@ -51,7 +52,7 @@ def report(
         raise typer.BadParameter("give a player's name or --all, not both")
     lw = open_store(store)
     min_minutes = lw.ctx.settings.min_minutes if min_minutes is None else min_minutes
-    options: dict[str, Any] = {
+    options: ReportOptions = {
         "lang": lang,
         "fmt": fmt,
         "edition": edition,

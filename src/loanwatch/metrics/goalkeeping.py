@@ -59,7 +59,7 @@ import pandas as pd
 
 from loanwatch.domain import PITCH_WIDTH
 from loanwatch.frames import GOALKEEPER_MATCH_COUNTS
-from loanwatch.metrics.profile import percentiles_in_groups
+from loanwatch.metrics.profile import percentiles_in_groups, spell_rows
 from loanwatch.metrics.roles import GOALKEEPER, left_to_right
 from loanwatch.providers.spadl_vocab import SHOT_TYPES, SUCCESS, type_ids
 from loanwatch.settings import MIN_MINUTES
@@ -421,9 +421,7 @@ def goalkeeper_spell_profile(
     """A loan spell of a keeper: his figures between ``start`` and ``end`` (inclusive), per
     competition and season, ranked against that season's keepers (``season``: a
     :func:`goalkeeper_season_profile`); empty when he kept no goal in the window."""
-    kick = pd.to_datetime(matches["kickoff"]).dt.date
-    window = matches.loc[(kick >= start) & (kick <= end), "match_id"]
-    mine = gk_stats.loc[(gk_stats["player_id"] == player_id) & gk_stats["match_id"].isin(window)]
+    mine = spell_rows(gk_stats, matches, player_id, start, end)
     if mine.empty:
         return season.iloc[0:0].copy()
     prof = _aggregate(mine, matches)

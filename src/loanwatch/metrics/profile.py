@@ -325,6 +325,16 @@ def percentiles_in_groups(
     return prof
 
 
+def spell_rows(
+    stats: pd.DataFrame, matches: pd.DataFrame, player_id: int, start: date, end: date
+) -> pd.DataFrame:
+    """A player's rows of per-match ``stats`` in the matches played from ``start`` to ``end``
+    (inclusive): a loan spell's window, for outfield players and keepers alike."""
+    kick = pd.to_datetime(matches["kickoff"]).dt.date
+    window = matches.loc[(kick >= start) & (kick <= end), "match_id"]
+    return stats.loc[(stats["player_id"] == player_id) & stats["match_id"].isin(window)]
+
+
 def spell_profile(
     match_stats: pd.DataFrame,
     matches: pd.DataFrame,
@@ -342,9 +352,7 @@ def spell_profile(
     ``qualified`` says whether the spell reached ``min_minutes``."""
     if season is None:
         season = season_profile(match_stats, matches, roles, min_minutes=min_minutes)
-    kick = pd.to_datetime(matches["kickoff"]).dt.date
-    window = matches.loc[(kick >= start) & (kick <= end), "match_id"]
-    mine = match_stats.loc[(match_stats["player_id"] == player_id) & match_stats["match_id"].isin(window)]
+    mine = spell_rows(match_stats, matches, player_id, start, end)
     if mine.empty:
         return season.iloc[0:0].copy()
     stats = _with_context(mine, matches)

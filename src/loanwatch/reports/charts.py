@@ -220,9 +220,23 @@ def _key(label: str, face: str, edge: str, marker: str = "o", ms: float | None =
     )
 
 
-def _shot_map_png(fig: Figure, ax: Any, handles: list[Any], title: str, ncol: int, **spacing: float) -> str:
-    """A shot map's legend under the pitch (``spacing``: matplotlib's legend spacings), its title
-    above, as a PNG."""
+def _xg_keys() -> list[Line2D]:
+    """The legend's xG sizes: markers as large as shots of xG 0.05 and 0.50 are drawn."""
+    return [_key(f"xG {xg:.2f}", "none", "#777", ms=_shot_area(xg) ** 0.5) for xg in (0.05, 0.5)]
+
+
+# The shot maps' legends (matplotlib's legend spacings): the player's four entries in one row,
+# the goalkeeper's five in two.
+_SHOT_LEGEND = (4, {"handlelength": 2.8, "handletextpad": 0.6, "columnspacing": 1.0, "borderpad": 1.0})
+_FACED_LEGEND = (3, {"handlelength": 2.4, "handletextpad": 0.5, "columnspacing": 1.0, "labelspacing": 0.9})
+
+
+def _shot_map_png(
+    fig: Figure, ax: Any, handles: list[Any], title: str, layout: tuple[int, Mapping[str, float]]
+) -> str:
+    """A shot map's legend under the pitch (``layout``: its columns and matplotlib's legend
+    spacings), its title above, as a PNG."""
+    ncol, spacing = layout
     ax.legend(
         handles=handles,
         loc="upper center",
@@ -245,20 +259,9 @@ def shot_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> s
     handles = [
         _key(labels["goal"], GOAL_COLOUR, "#fff"),
         _key(labels["shot"], "none", ACCENT),
-        _key("xG 0.05", "none", "#777", ms=_shot_area(0.05) ** 0.5),
-        _key("xG 0.50", "none", "#777", ms=_shot_area(0.5) ** 0.5),
+        *_xg_keys(),
     ]
-    return _shot_map_png(
-        fig,
-        ax,
-        handles,
-        labels["title"],
-        ncol=4,
-        handlelength=2.8,
-        handletextpad=0.6,
-        columnspacing=1.0,
-        borderpad=1.0,
-    )
+    return _shot_map_png(fig, ax, handles, labels["title"], _SHOT_LEGEND)
 
 
 def action_map(actions: Sequence[Mapping[str, Any]], labels: Mapping[str, str]) -> str:
@@ -322,17 +325,6 @@ def shots_faced_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str
         _key(labels["goal"], GOAL_COLOUR, "#fff", ms=6),
         _key(labels["save"], "none", ACCENT, ms=6),
         _key(labels["penalty"], "none", "#777", "s", ms=PENALTY_MARKER**0.5),
-        _key("xG 0.05", "none", "#777", ms=_shot_area(0.05) ** 0.5),
-        _key("xG 0.50", "none", "#777", ms=_shot_area(0.5) ** 0.5),
+        *_xg_keys(),
     ]
-    return _shot_map_png(
-        fig,
-        ax,
-        handles,
-        labels["title"],
-        ncol=3,
-        handlelength=2.4,
-        handletextpad=0.5,
-        columnspacing=1.0,
-        labelspacing=0.9,
-    )
+    return _shot_map_png(fig, ax, handles, labels["title"], _FACED_LEGEND)

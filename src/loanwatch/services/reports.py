@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import pandas as pd
 
@@ -22,6 +23,18 @@ from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.tracking import TrackingService, redact_assessment, redact_timeline
 from loanwatch.settings import MIN_MINUTES
 from loanwatch.tracking.digest import Digest
+
+
+class ReportOptions(TypedDict, total=False):
+    """How a report is written, every key optional: ``lang`` it / en / fr (en), ``fmt`` html / pdf
+    (html), ``edition`` coach / director (coach: the role the report is written for),
+    ``min_minutes`` (settings.MIN_MINUTES), ``reference_league`` (None: the owner's league)."""
+
+    lang: str
+    fmt: str
+    edition: str
+    min_minutes: float
+    reference_league: str | None
 
 
 class ReportService(Service):
@@ -107,17 +120,17 @@ class ReportService(Service):
         )
 
     def report(
-        self,
-        ref: PlayerRef,
-        *,
-        as_of: date | None = None,
-        edition: str = "coach",
-        min_minutes: float = MIN_MINUTES,
-        reference_league: str | None = None,
+        self, ref: PlayerRef, as_of: date | None = None, **options: Unpack[ReportOptions]
     ) -> PlayerReport:
         """A player's report content (reports.data) as the edition's role may see it."""
+        edition = options.get("edition", "coach")
+        min_minutes = options.get("min_minutes", MIN_MINUTES)
         inputs = self._inputs(
-            ref, as_of=as_of, edition=edition, min_minutes=min_minutes, reference_league=reference_league
+            ref,
+            as_of=as_of,
+            edition=edition,
+            min_minutes=min_minutes,
+            reference_league=options.get("reference_league"),
         )
         content = report_data.player_report_data(inputs, as_of=as_of, min_minutes=min_minutes)
         return PlayerReport(edition=edition, role=edition_role(edition).value, player=ref, content=content)
@@ -127,25 +140,18 @@ class ReportService(Service):
         ref: PlayerRef,
         out_dir: str | Path = "reports",
         as_of: date | None = None,
-        *,
-        lang: str = "en",
-        fmt: str = "html",
-        edition: str = "coach",
-        min_minutes: float = MIN_MINUTES,
-        reference_league: str | None = None,
+        **options: Unpack[ReportOptions],
     ) -> Path:
-        """Write the player's report: ``lang`` it / en / fr, ``fmt`` html / pdf, ``edition`` coach
-        (what the coach role sees: no fees or contract terms) or director. The season profile,
-        shot and action maps need the trained models (`loanwatch models train`); without them
-        the report says so."""
+        """Write the player's report (:class:`ReportOptions`: language, format, edition...). The
+        season profile, shot and action maps need the trained models (`loanwatch models train`);
+        without them the report says so."""
         from loanwatch.reports.i18n import check_lang
         from loanwatch.reports.render import check_format, write_player_report
 
+        lang, fmt = options.get("lang", "en"), options.get("fmt", "html")
         check_lang(lang)
         check_format(fmt)
-        report = self.report(
-            ref, as_of=as_of, edition=edition, min_minutes=min_minutes, reference_league=reference_league
-        )
+        report = self.report(ref, as_of, **options)
         return write_player_report(report.content, Path(out_dir), lang, fmt)
 
     def write_all(
@@ -153,30 +159,15 @@ class ReportService(Service):
         out_dir: str | Path = "reports",
         as_of: date | None = None,
         *,
-        lang: str = "en",
-        fmt: str = "html",
-        edition: str = "coach",
-        min_minutes: float = MIN_MINUTES,
         progress: Callable[[str, int, int], None] | None = None,
         owner: str | None = None,
-        reference_league: str | None = None,
+        **options: Unpack[ReportOptions],
     ) -> list[Path]:
         """:meth:`write` for every loanee (of ``owner``); ``progress(name, done, total)`` after each one."""
         refs = PortfolioService(self.ctx).loanees(owner)
         paths = []
         for done, ref in enumerate(refs, 1):
-            paths.append(
-                self.write(
-                    ref,
-                    out_dir,
-                    as_of,
-                    lang=lang,
-                    fmt=fmt,
-                    edition=edition,
-                    min_minutes=min_minutes,
-                    reference_league=reference_league,
-                )
-            )
+            paths.append(self.write(ref, out_dir, as_of, **options))
             if progress is not None:
                 progress(ref.display_name, done, len(refs))
         return paths
