@@ -14,7 +14,7 @@ module              what
 ``players.py``      resolving names into references, a player's record, match warnings
 ``portfolio.py``    the loan list: import, spells, owners, the owner filter, loanees
 ``tracking.py``     timelines, careers, form, assessments, alerts, digest, watchlists, notes
-``tracker.py``      the store reads behind tracking (cached per context)
+``_tracker.py``     the store reads behind tracking (cached per context; private: the services call it)
 ``metrics.py``      training, season and goalkeeper profiles, reference league, export
 ``reports.py``      what a report reads, gathered once; writing reports and the digest
 ``ingest.py``       ingesting provider files; the demo

@@ -1,7 +1,7 @@
 """What every service call runs in: the store, the settings and the acting user (name and role).
 
 One :class:`Context` per session of work (a command, a Python API object, later a web request):
-it holds the store's read caches (the :class:`~loanwatch.services.tracker.Tracker`), which
+it holds the store's read caches (the :class:`~loanwatch.services._tracker.Tracker`), which
 anything that writes the store drops (:meth:`Context.store_changed`).
 """
 
@@ -18,7 +18,7 @@ from loanwatch.store import Store, open_engine, resolve_store_url, writer_lock
 from loanwatch.store.engine import describe
 
 if TYPE_CHECKING:
-    from loanwatch.services.tracker import Tracker
+    from loanwatch.services._tracker import Tracker
     from loanwatch.tracking.config import AlertConfig
 
 
@@ -86,7 +86,7 @@ class Context:
 
     def tracker(self) -> Tracker:
         """One Tracker per context and alert settings: it caches the store's per-match stats."""
-        from loanwatch.services.tracker import Tracker
+        from loanwatch.services._tracker import Tracker
         from loanwatch.tracking.config import load_config
 
         chosen = self.caches.alert_config

@@ -14,7 +14,7 @@ import pandas as pd
 from loanwatch.access import Role, edition_role, require_view
 from loanwatch.reports import data as report_data
 from loanwatch.reports.source import ProfileEntry, ReportInputs
-from loanwatch.services import tracker as tracking_store
+from loanwatch.services import _tracker as tracking_store
 from loanwatch.services.context import Service
 from loanwatch.services.metrics import MetricsService
 from loanwatch.services.models import PlayerRef, PlayerReport

@@ -1,6 +1,6 @@
 """Careers on loan as of any date, as the acting user may see them: timelines, careers, form,
 assessments, alerts (computed, the new ones stored; dismissed with who and why), the weekly
-digest, watchlists and scout notes. The store reads are in ``tracker.py``; the judgments in the
+digest, watchlists and scout notes. The store reads are in ``_tracker.py``; the judgments in the
 pure modules of ``loanwatch.tracking``; the access rule (``loanwatch.access``) is applied here,
 to everything returned."""
 
@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from loanwatch.access import Permission, Role, redact_alert, redact_spell, sees_terms
-from loanwatch.services import tracker as tracking_store
+from loanwatch.services import _tracker as tracking_store
 from loanwatch.services.context import Service, writes
 from loanwatch.services.models import (
     AlertView,
