@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from loanwatch.api import SAMPLE_DATA, SAMPLE_PORTFOLIO, Loanwatch
+from loanwatch.services.models import LoanSpell, LoanTerms
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wyscout-2017-18"
 
@@ -36,6 +37,12 @@ def with_portfolio(ingested: Loanwatch) -> Loanwatch:
     """The sample store with the example loan list imported."""
     ingested.import_portfolio(SAMPLE_PORTFOLIO)
     return ingested
+
+
+def terms_of(spell: LoanSpell) -> LoanTerms:
+    """A spell's contract terms, read as the director (who sees them: never None for him)."""
+    assert spell.terms is not None, f"no terms on {spell.player_name}'s spell: read as a role that sees them"
+    return spell.terms
 
 
 def copy_sample(dest: Path, match_ids: list[str], competition: str = "Italy") -> Path:

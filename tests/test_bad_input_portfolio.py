@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import terms_of
 from loanwatch.api import Loanwatch
 from loanwatch.cli import app
 from test_portfolio_ledger import ledger_template  # noqa: F401  (the store fixture)
@@ -127,7 +128,7 @@ def test_the_stray_windows_byte_is_a_warning_naming_the_row(
     args = ["portfolio", "import", str(CORPUS / "mixed_encoding.csv"), "--store", str(store)]
     output = _one_line(CliRunner().invoke(app, args).output)
     assert "warning mixed_encoding.csv row 3 (Moise Kean): byte 0xF9 is not UTF-8; read as 'ù'" in output
-    notes = {s["player_name"]: s["notes"] for s in Loanwatch(str(store)).loan_spells()}
+    notes = {s.player_name: terms_of(s).notes for s in Loanwatch(str(store)).loan_spells()}
     assert notes == {
         "Mattia Caldara": "rientro già previsto",  # the file's UTF-8, kept
         "Moise Kean": "prima stagione in Serie A; più minuti",  # the one Windows-1252 byte

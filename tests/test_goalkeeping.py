@@ -88,7 +88,7 @@ def test_goals_conceded_and_saves_agree_with_the_match_sheet(keepers: pd.DataFra
 def test_meret_in_the_four_goal_defeat(lw: Loanwatch, keepers: pd.DataFrame) -> None:
     """SPAL 0-4 Milan (10 February 2018): Meret played it all and conceded the four goals, each
     one from a shot on target he faced; Napoli 1-0 SPAL a week later: one."""
-    meret = int(lw.find_player(MERET)["id"])
+    meret = lw.find_player(MERET).id
     rows = keepers.loc[keepers["player_id"] == meret].sort_values("kickoff")
     assert len(rows) == 2
     heavy = rows.loc[rows["goals_conceded"] == 4]
@@ -212,7 +212,7 @@ def test_a_keepers_form_is_not_read_on_vaep(lw: Loanwatch) -> None:
     """VAEP measures play with the ball: no breakout or slump is called for a goalkeeper, and the
     report says why (the form section, the alerts and the recommendation read the same verdict)."""
     form = lw.form(MERET)
-    assert form is not None and form["verdict"] == "not for goalkeepers"
+    assert form is not None and form.verdict == "not for goalkeepers"
     data = lw.report_data(MERET, edition="coach", min_minutes=MIN_MINUTES)
     html = render_player(data, "en", "html").decode()
     assert "not read for a goalkeeper" in html and "read his goalkeeping profile instead" in html

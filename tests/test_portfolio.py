@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from conftest import copy_sample
+from conftest import copy_sample, terms_of
 from loanwatch.api import SAMPLE_DATA, SAMPLE_PORTFOLIO, Loanwatch
 from loanwatch.cli import app
 from loanwatch.cli import common as cli
@@ -22,6 +22,7 @@ from loanwatch.portfolio.cells import parse_date, parse_fee, parse_loan_type, pa
 from loanwatch.portfolio.importer import import_loan_list
 from loanwatch.portfolio.names import find_players, normalize_name
 from loanwatch.portfolio.sheets import field_for_header
+from loanwatch.services.models import LoanSpell
 
 # Wyscout ids of the example list's players, as the public players file has them.
 ORSOLINI, PJACA, MANDRAGORA, CALDARA, SPINAZZOLA = "373768", "135810", "302799", "288663", "190167"
@@ -46,11 +47,11 @@ def _provider_ids(lw: Loanwatch) -> dict[int, str]:
     return {p["id"]: p["provider_id"] for p in lw.store.all_players()}
 
 
-def _spells_by_player(lw: Loanwatch, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _spells_by_player(lw: Loanwatch, spells: list[LoanSpell]) -> dict[str, list[LoanSpell]]:
     ids = _provider_ids(lw)
-    out: dict[str, list[dict[str, Any]]] = {}
-    for row in sorted(rows, key=lambda r: r["start_date"]):
-        out.setdefault(ids[row["player_id"]], []).append(row)
+    out: dict[str, list[LoanSpell]] = {}
+    for spell in sorted(spells, key=lambda s: s.start_date):
+        out.setdefault(ids[spell.player_id], []).append(spell)
     return out
 
 
@@ -106,28 +107,31 @@ def test_example_list_imports_every_row(ingested: Loanwatch) -> None:
     assert set(spells) == {ORSOLINI, PJACA, MANDRAGORA, CALDARA, SPINAZZOLA}
 
     atalanta, bologna = spells[ORSOLINI]
-    assert (atalanta["host_club_name"], atalanta["loan_type"]) == ("Atalanta", LoanType.DRY.value)
-    assert (atalanta["start_date"], atalanta["end_date"]) == (date(2017, 7, 1), date(2018, 1, 24))
-    assert bologna["host_club_name"] == "Bologna"
-    assert bologna["loan_type"] == LoanType.WITH_OBLIGATION.value
-    assert bologna["trigger_appearances"] == 10
-    assert bologna["obligation_trigger"] == "10 appearances"
+    assert (atalanta.host_club_name, terms_of(atalanta).loan_type) == ("Atalanta", LoanType.DRY.value)
+    assert (atalanta.start_date, atalanta.end_date) == (date(2017, 7, 1), date(2018, 1, 24))
+    assert bologna.host_club_name == "Bologna"
+    bologna_terms = terms_of(bologna)
+    assert bologna_terms.loan_type == LoanType.WITH_OBLIGATION.value
+    assert bologna_terms.trigger_appearances == 10
+    assert bologna_terms.obligation_trigger == "10 appearances"
     # The list has one fee column: on a loan with obligation, its fee is the obligation's.
-    assert (bologna["obligation_fee_eur"], bologna["option_fee_eur"]) == (15_000_000, None)
-    assert bologna["player_name"] == "Riccardo Orsolini"
+    assert (bologna_terms.obligation_fee_eur, bologna_terms.option_fee_eur) == (15_000_000, None)
+    assert bologna.player_name == "Riccardo Orsolini"
 
     (pjaca,) = spells[PJACA]
-    schalke = ingested.store.club(pjaca["host_club_id"])
+    assert pjaca.host_club_id is not None
+    schalke = ingested.store.club(pjaca.host_club_id)
     assert schalke is not None and schalke["name"] == "Schalke 04"
-    assert pjaca["competition_name"] == "Bundesliga"
+    assert pjaca.competition_name == "Bundesliga"
     bundesliga = next(c for c in ingested.store.competitions() if c["name"] == "Bundesliga")
-    assert pjaca["host_club_id"] in ingested.store.clubs_in_competition(bundesliga["id"])
+    assert pjaca.host_club_id in ingested.store.clubs_in_competition(bundesliga["id"])
 
     (mandragora,) = spells[MANDRAGORA]
-    assert (mandragora["option_fee_eur"], mandragora["obligation_fee_eur"]) == (20_000_000, None)
-    assert mandragora["loan_type"] == LoanType.WITH_OPTION.value
-    assert spells[CALDARA][0]["loan_type"] == LoanType.LOAN_BACK.value
-    assert spells[SPINAZZOLA][0]["start_date"] == date(2016, 7, 1)
+    mandragora_terms = terms_of(mandragora)
+    assert (mandragora_terms.option_fee_eur, mandragora_terms.obligation_fee_eur) == (20_000_000, None)
+    assert mandragora_terms.loan_type == LoanType.WITH_OPTION.value
+    assert terms_of(spells[CALDARA][0]).loan_type == LoanType.LOAN_BACK.value
+    assert spells[SPINAZZOLA][0].start_date == date(2016, 7, 1)
 
 
 def test_reimporting_the_same_list_changes_nothing(ingested: Loanwatch) -> None:
@@ -355,9 +359,10 @@ def test_accented_names_import(lw: Loanwatch, tmp_path: Path) -> None:
     result = lw.import_portfolio(path)
 
     assert result.problems == []
-    spells = _spells_by_player(lw, result.imported)
-    assert spells[MBAPPE][0]["player_name"] == "Kylian Mbappe"
-    assert spells[RADU][0]["host_club_name"] == "Internazionale"
+    ids = _provider_ids(lw)
+    imported = {ids[row["player_id"]]: row for row in result.imported}  # the list's rows, as stored
+    assert imported[MBAPPE]["player_name"] == "Kylian Mbappe"
+    assert imported[RADU]["host_club_name"] == "Internazionale"
 
 
 # -- rows that cannot be imported ---------------------------------------------------------------
@@ -474,7 +479,7 @@ def test_unmatched_rows_are_listed_and_the_rest_imported(lw: Loanwatch, tmp_path
 
     spells = _spells_by_player(lw, lw.loan_spells())
     assert set(spells) == {MANDRAGORA, GIUSEPPE_PEZZELLA}  # nothing of the bad rows was written
-    assert spells[MANDRAGORA][0]["option_fee_eur"] == 20_000_000
+    assert terms_of(spells[MANDRAGORA][0]).option_fee_eur == 20_000_000
     assert [r["source"] for r in result.imported] == ["mixed.csv:2", "mixed.csv:9"]
 
     problems = dict(zip([3, 4, 5, 6, 7, 8], result.problems, strict=True))

@@ -18,11 +18,12 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from conftest import copy_sample
+from conftest import copy_sample, terms_of
 from loanwatch.api import REPO_ROOT, SAMPLE_PORTFOLIO, Loanwatch, PlayerNotFound
 from loanwatch.cli import app
 from loanwatch.portfolio.cells import fee_unit, parse_fee
 from loanwatch.portfolio.names import parse_player_query
+from loanwatch.services.models import LoanSpell
 from loanwatch.tracking.contract import AppearanceRule, trigger_count
 from test_postgres import pg_url  # noqa: F401  (a fresh database on the test server, or a skip)
 
@@ -66,10 +67,10 @@ def _write(path: Path, rows: list[list[Any]], encoding: str = "utf-8", delimiter
     return path
 
 
-def _by_name(lw: Loanwatch) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
+def _by_name(lw: Loanwatch) -> dict[str, list[LoanSpell]]:
+    out: dict[str, list[LoanSpell]] = {}
     for s in lw.loan_spells():
-        out.setdefault(s["player_name"], []).append(s)
+        out.setdefault(s.player_name, []).append(s)
     return out
 
 
@@ -96,18 +97,18 @@ def test_both_shipped_lists_import_with_exact_counts(lw: Loanwatch) -> None:
     )
     by_name = _by_name(lw)
     audero = by_name["Emil Audero"][0]
-    assert (audero["host_club_name"], audero["competition_name"], audero["has_match_data"]) == (
+    assert (audero.host_club_name, audero.competition_name, audero.has_match_data) == (
         "Venezia", "Serie B", False
     )
-    assert audero["owner_name"] == "Juventus"
-    assert lw.find_player("Emil Audero")["birth_date"] == date(1997, 1, 18)
-    without_data = sorted(s["player_name"] for s in spells if not s["has_match_data"])
+    assert audero.owner_name == "Juventus"
+    assert lw.find_player("Emil Audero").birth_date == date(1997, 1, 18)
+    without_data = sorted(s.player_name for s in spells if not s.has_match_data)
     assert without_data == ["Emil Audero", "Kenedy", "Kylian Mbappé", "Renato Sanches"]  # no Ligue 1 here
 
     # --owner: one shared filter; Juventus owns the six spells of its list, Kean and Audero.
     assert len(lw.loan_spells("Juventus")) == 8
     assert len(lw.loanee_names("Juve")) == 7
-    assert {s["player_name"] for s in lw.loan_spells("Bayern Munich")} == {
+    assert {s.player_name for s in lw.loan_spells("Bayern Munich")} == {
         "Douglas Costa", "Serge Gnabry", "Renato Sanches"
     }
     with pytest.raises(ValueError, match="no loan is owned by 'Ajax'.*Juventus"):
@@ -139,8 +140,8 @@ def test_a_corrected_start_date_updates_the_spell_in_place(lw: Loanwatch, tmp_pa
     assert (result.added, result.updated, result.unchanged, result.problems) == (0, 1, 5, [])
     spells = _by_name(lw)["Rolando Mandragora"]
     assert len(spells) == 1  # not a second spell
-    assert spells[0]["id"] == mandragora["id"]
-    assert (spells[0]["start_date"], spells[0]["option_fee_eur"]) == (date(2017, 7, 5), 21_000_000)
+    assert spells[0].id == mandragora.id
+    assert (spells[0].start_date, terms_of(spells[0]).option_fee_eur) == (date(2017, 7, 5), 21_000_000)
     assert len(lw.loan_spells()) == 6
 
 
@@ -184,7 +185,7 @@ def test_a_corrected_host_club_replaces_the_old_spell_only_with_the_flag(
     assert (replaced.problems, replaced.added, [s["host_club_name"] for s in replaced.removed]) == (
         [], 1, ["Crotone"]
     )
-    assert [s["host_club_name"] for s in _by_name(lw)["Rolando Mandragora"]] == ["Bologna"]
+    assert [s.host_club_name for s in _by_name(lw)["Rolando Mandragora"]] == ["Bologna"]
 
 
 def test_overlapping_spells_of_one_player_are_refused_naming_the_rows(lw: Loanwatch, tmp_path: Path) -> None:
@@ -219,7 +220,7 @@ def test_an_appearance_before_the_listed_start_is_flagged(lw: Loanwatch, tmp_pat
     assert warning.startswith("late-start.csv row 5 (Riccardo Orsolini): played for Bologna on 2018-02-04")
     assert "before the listed loan start 2018-02-10" in warning
     spell = _by_name(lw)["Riccardo Orsolini"][0]
-    flag = spell["warnings"][0]
+    flag = spell.warnings[0]
     assert flag["kind"] == "appearance_before_start"
     assert (flag["first_match"], flag["matches"], flag["loan_start"]) == ("2018-02-04", 1, "2018-02-10")
     # The true start date raises nothing.
@@ -286,7 +287,7 @@ def test_every_sheet_of_a_workbook_is_read_or_one_with_sheet(lw: Loanwatch, tmp_
     assert len(lw.loan_spells()) == 6
     # The legend sheet is not a loan list: said, not dropped silently.
     assert any("sheet 'Legenda': not read (1 rows)" in w for w in result.warnings)
-    assert {s["source"].split(":")[1] for s in lw.loan_spells()} == {"Estate", "Gennaio"}
+    assert {s.source.split(":")[1] for s in lw.loan_spells()} == {"Estate", "Gennaio"}
     with pytest.raises(ValueError, match="no sheet named 'Marzo'.*Estate, Gennaio, Legenda"):
         lw.import_portfolio(path, sheet="Marzo")
 
@@ -303,9 +304,11 @@ def test_excel_unicode_text_utf16_is_read(lw: Loanwatch, tmp_path: Path) -> None
     result = lw.import_portfolio(path)
 
     assert (result.added, result.problems) == (6, [])
-    fees = {s["player_name"]: s["option_fee_eur"] or s["obligation_fee_eur"] for s in lw.loan_spells()}
+    fees = {
+        s.player_name: terms_of(s).option_fee_eur or terms_of(s).obligation_fee_eur for s in lw.loan_spells()
+    }
     assert fees["Rolando Mandragora"] == 20_000_000
-    assert {s["parent_club"] for s in lw.loan_spells()} == {"Juventus"}
+    assert {s.parent_club for s in lw.loan_spells()} == {"Juventus"}
 
 
 def test_a_utf8_file_with_one_windows_byte_keeps_its_utf8_and_names_the_row(
@@ -320,7 +323,7 @@ def test_a_utf8_file_with_one_windows_byte_keeps_its_utf8_and_names_the_row(
     result = lw.import_portfolio(path)
 
     assert result.problems == []
-    notes = {s["player_name"]: s["notes"] for s in lw.loan_spells()}
+    notes = {s.player_name: terms_of(s).notes for s in lw.loan_spells()}
     assert notes["Mattia Caldara"] == "ceduto già a gennaio"  # not garbled as cp1252 ("giÃ ")
     assert notes["Leonardo Spinazzola"] == "prestito biennale à titolo gratuito"
     assert result.warnings == [
@@ -370,7 +373,7 @@ def test_an_unreadable_trigger_is_a_warning_naming_the_row(lw: Loanwatch, tmp_pa
         "triggers.csv row 2 (Riccardo Orsolini): trigger 'salvezza del Bologna' is kept as text but no "
         "number of appearances could be read from it: it is not counted"
     ]
-    counts = {s["player_name"]: s["trigger_appearances"] for s in lw.loan_spells()}
+    counts = {s.player_name: terms_of(s).trigger_appearances for s in lw.loan_spells()}
     assert counts == {"Riccardo Orsolini": None, "Rolando Mandragora": 10}
 
 
@@ -385,8 +388,8 @@ def test_an_ambiguous_name_lists_the_candidates(lw: Loanwatch) -> None:
     assert len(re.findall(r"born \d{4}-", text)) == 8 and "and 38 more" in text
     assert "Bernardo Mota Veiga de Carvalho e Silva (known as Bernardo Silva, born 1994-08-10" in text
     assert "Name (born YYYY-MM-DD)" in text
-    assert lw.find_player("Bernardo Silva (born 1994-08-10)")["provider_id"] == "265673"
-    assert lw.find_player("265673")["provider_id"] == "265673"
+    assert lw.find_player("Bernardo Silva (born 1994-08-10)").provider_id == "265673"
+    assert lw.find_player("265673").provider_id == "265673"
     assert parse_player_query("wyscout:265673") == ("", None, "265673")
 
 
@@ -403,7 +406,7 @@ def test_an_ambiguous_name_in_the_list_is_refused_with_candidates_and_the_born_f
     assert result.problems[0].startswith("names.csv row 2 (G. Pezzella): ambiguous: 'G. Pezzella' could be")
     giuseppe = "Giuseppe Pezzella (known as G. Pezzella, born 1997-11-29, defender, wyscout id 388398)"
     assert giuseppe in result.problems[0]
-    assert [s["player_name"] for s in lw.loan_spells()] == ["G. Pezzella (born 1997-11-29)"]
+    assert [s.player_name for s in lw.loan_spells()] == ["G. Pezzella (born 1997-11-29)"]
 
 
 def test_an_unknown_name_in_a_competition_with_data_stays_an_error(lw: Loanwatch, tmp_path: Path) -> None:
@@ -477,7 +480,7 @@ def test_the_ledger_on_postgresql(pg_url: str, tmp_path: Path) -> None:  # noqa:
     result = lw.import_portfolio(edited, remove_missing=True)
     assert (result.updated, [s["player_name"] for s in result.removed]) == (1, ["Kenedy"])
     spells = _by_name(lw)
-    assert len(lw.loan_spells()) == 16 and spells["Serge Gnabry"][0]["start_date"] == date(2017, 7, 2)
+    assert len(lw.loan_spells()) == 16 and spells["Serge Gnabry"][0].start_date == date(2017, 7, 2)
 
 
 def test_a_new_clause_updates_its_spell_and_a_new_file_name_changes_nothing(
@@ -494,7 +497,7 @@ def test_a_new_clause_updates_its_spell_and_a_new_file_name_changes_nothing(
     clause = lw.import_portfolio(same_file)
     assert clause.problems == []
     assert (clause.added, clause.updated, clause.unchanged) == (0, 1, 5)
-    assert _by_name(lw)["Mattia Caldara"][0]["eligible_vs_owner"] is False
+    assert terms_of(_by_name(lw)["Mattia Caldara"][0]).eligible_vs_owner is False
     renamed = lw.import_portfolio(_write(tmp_path / "juventus-copy.csv", rows))
     assert (renamed.added, renamed.updated, renamed.unchanged) == (0, 0, 6)
-    assert _by_name(lw)["Mattia Caldara"][0]["source"].startswith("juventus-copy.csv")
+    assert _by_name(lw)["Mattia Caldara"][0].source.startswith("juventus-copy.csv")

@@ -206,7 +206,7 @@ def test_figures_are_the_stores(lw: Loanwatch) -> None:
         values, on=["match_id", "action_id"]
     )
     assert data["shots_summary"]["xg"] == pytest.approx(float(shots["value"].sum()) if len(shots) else None)
-    profile = lw.spell_profiles("Caldara", min_minutes=MIN_MINUTES)[0]["profile"].iloc[0]
+    profile = lw.spell_profiles("Caldara", min_minutes=MIN_MINUTES)[0].profile.iloc[0]
     for m in data["profile"]["metrics"]:
         assert m["p90"] == pytest.approx(profile[f"{m['key']}_p90"], nan_ok=True)
 
@@ -301,9 +301,10 @@ def test_a_french_report_names_an_english_players_country_in_french(lw: Loanwatc
 def test_a_report_on_a_player_outside_the_loan_list_states_true_facts(lw: Loanwatch, tmp_path: Path) -> None:
     data = lw.report_data("Chiesa", min_minutes=MIN_MINUTES)
     player = lw.find_player("Chiesa")
-    last = lw.store.player_last_match_date(int(player["id"]))
+    last = lw.store.player_last_match_date(player.id)
     assert last is not None and last.year == 2017  # the store holds three rounds of 2017/18
-    born = player["birth_date"]
+    born = player.birth_date
+    assert born is not None
     age = last.year - born.year - ((last.month, last.day) < (born.month, born.day))
     assert data["report_date"] == last and data["player"]["age"] == age == 19
     pdf = tmp_path / "chiesa.pdf"
@@ -357,13 +358,13 @@ def test_known_names_and_the_owners_league(store: Path, tmp_path: Path) -> None:
     assert path.name == "kenedy.html"
     # Batshuayi (Chelsea, not in the data): read against the Premier League, from the owner table
     (spell,) = [
-        s for s in lw.loan_spells() if s["parent_club"] == "Chelsea" and "Batshuayi" in s["player_name"]
+        s for s in lw.loan_spells() if s.parent_club == "Chelsea" and "Batshuayi" in s.player_name
     ]
     ref = lw.reference_league(spell)
     assert (ref.league, ref.source) == ("Premier League", "owner_table")
     # Mandragora (Juventus, in the data): Serie A, from the data; another league on request
     (entry,) = lw.spell_profiles("Mandragora", min_minutes=MIN_MINUTES)
-    assert (entry["reference"].league, entry["reference"].source) == ("Serie A", "owner_data")
+    assert (entry.reference.league, entry.reference.source) == ("Serie A", "owner_data")
     data = lw.report_data("Mandragora", min_minutes=MIN_MINUTES, reference_league="Premier League"
     )
     text = _text_of_html(render_player(data, "fr", "html").decode("utf-8"))

@@ -66,7 +66,7 @@ def contract_season(ingested: Loanwatch, tmp_path_factory: pytest.TempPathFactor
 
 
 def _stored(lw: Loanwatch, kind: str, name: str) -> list[dict[str, Any]]:
-    pid = lw.find_player(name)["id"]
+    pid = lw.find_player(name).id
     return [a for a in lw.store.alerts(player_id=pid) if a["kind"] == kind]
 
 
@@ -75,20 +75,21 @@ def _stored(lw: Loanwatch, kind: str, name: str) -> list[dict[str, Any]]:
 
 def test_orsolini_is_one_career_with_two_spells(with_portfolio: Loanwatch) -> None:
     career = with_portfolio.career("Orsolini", date(2018, 5, 20))
-    assert [e["spell"]["host_club_name"] for e in career["spells"]] == ["Atalanta", "Bologna"]
-    assert [e["state"] for e in career["spells"]] == ["recalled", "active"]
-    assert len(career["moves"]) == 1
-    move = career["moves"][0]
-    assert (move["from"], move["to"], move["date"]) == ("Atalanta", "Bologna", date(2018, 1, 25))
-    bologna = career["spells"][1]
-    assert bologna["windows"]["previous_spell"]["label"] == "at Atalanta"
-    assert bologna["windows"]["last_5"]["matches"] == 5
-    assert bologna["trigger"]["count"] == 8 and bologna["trigger"]["target"] == 10
+    assert [e.spell.host_club_name for e in career.spells] == ["Atalanta", "Bologna"]
+    assert [e.state for e in career.spells] == ["recalled", "active"]
+    assert len(career.moves) == 1
+    move = career.moves[0]
+    assert (move.from_club, move.to_club, move.date) == ("Atalanta", "Bologna", date(2018, 1, 25))
+    bologna = career.spells[1]
+    previous, last_5 = bologna.windows["previous_spell"], bologna.windows["last_5"]
+    assert previous is not None and previous["label"] == "at Atalanta"
+    assert last_5 is not None and last_5["matches"] == 5
+    assert bologna.trigger is not None and bologna.trigger.count == 8 and bologna.trigger.target == 10
     # As the club knew it on 2018-01-10: one spell, at Atalanta, no move yet.
     early = with_portfolio.career("Orsolini", date(2018, 1, 10))
-    assert [e["spell"]["host_club_name"] for e in early["spells"]] == ["Atalanta"]
-    assert early["moves"] == []
-    assert max(ln.kickoff.date() for ln in early["spells"][0]["timeline"].lines) == date(2018, 1, 6)
+    assert [e.spell.host_club_name for e in early.spells] == ["Atalanta"]
+    assert early.moves == []
+    assert max(ln.kickoff.date() for ln in early.spells[0].timeline.lines) == date(2018, 1, 6)
 
 
 def test_timeline_lines_carry_share_result_and_degrade_without_models(with_portfolio: Loanwatch) -> None:
@@ -102,7 +103,7 @@ def test_timeline_lines_carry_share_result_and_degrade_without_models(with_portf
     )
     assert 0 < first.share < 0.35 and first.outcome in "WDL"
     assert not bologna.has_stats and first.vaep is None  # models not trained: availability only
-    assert with_portfolio.form("Orsolini", date(2018, 3, 1))["verdict"] == "no data"
+    assert with_portfolio.form("Orsolini", date(2018, 3, 1)).verdict == "no data"
 
 
 # -- the replay ------------------------------------------------------------------------------------
@@ -134,15 +135,15 @@ def test_long_absence_alerted_in_its_week_and_escalated(season: tuple[Loanwatch,
     # The second run escalates the same alert: warning on 04-08, critical from the sixth (04-22).
     def run_alerts(day: date) -> list[tuple[date, str]]:
         return [
-            (a["raised_on"], a["severity"])
+            (a.raised_on, a.severity)
             for a in lw.player_alerts("Spinazzola", day)
-            if a["kind"] == "out_of_squad" and a["active"]
+            if a.kind == "out_of_squad" and a.active
         ]
 
     assert run_alerts(date(2018, 4, 8)) == [(date(2018, 4, 7), "warning")]
     assert run_alerts(date(2018, 4, 22)) == [(date(2018, 4, 7), "critical")]
     titles = [
-        a["title"] for d in (date(2018, 4, 8), date(2018, 4, 22)) for a in lw.player_alerts("Spinazzola", d)
+        a.title for d in (date(2018, 4, 8), date(2018, 4, 22)) for a in lw.player_alerts("Spinazzola", d)
     ]
     assert len(titles) == len(set(titles))  # never twice with the same text
     spina = next(e for e in digests["2018-W14"].entries if "Spinazzola" in e.player_name)
@@ -185,9 +186,8 @@ def test_dismissed_alerts_stay_dismissed_with_who_and_why(season: tuple[Loanwatc
         "DS",
         "option decided",
     )
-    assert [a for a in lw.player_alerts("Mandragora", date(2018, 5, 20)) if a["kind"] == "loan_ending"][0][
-        "status"
-    ] == "dismissed"
+    ending = [a for a in lw.player_alerts("Mandragora", date(2018, 5, 20)) if a.kind == "loan_ending"]
+    assert ending[0].status == "dismissed"
     listed = runner.invoke(app, ["alerts", "list", "--as-of", "2018-05-20", "--all", "--store", store])
     assert listed.exit_code == 0 and "dismissed by DS: option decided" in listed.output
     open_only = runner.invoke(app, ["alerts", "list", "--as-of", "2018-05-20", "--store", store])
@@ -197,7 +197,7 @@ def test_dismissed_alerts_stay_dismissed_with_who_and_why(season: tuple[Loanwatc
 def test_watchlist_shows_the_same_timeline(season: tuple[Loanwatch, dict[str, Any]]) -> None:
     lw, digests = season
     (entry,) = lw.watchlist("young talents", date(2018, 1, 10))
-    (tl,) = entry["timelines"]
+    (tl,) = entry.timelines
     assert tl.spell["host_club_name"] == "Fiorentina" and len(tl.lines) == 20
     assert any(e.watchlist == "young talents" for e in digests["2018-W02"].entries)
     store = lw.url.removeprefix("sqlite:///")
@@ -258,7 +258,7 @@ def test_out_of_squad_twice_alerted_in_the_week_of_the_second(contract_season: L
     alerts = _stored(contract_season, "out_of_squad", "Orsolini")
     assert [(a["raised_on"], a["severity"]) for a in alerts] == [(date(2018, 3, 18), "warning")]  # the 2nd
     before = contract_season.player_alerts("Orsolini", date(2018, 3, 11))
-    assert not [a for a in before if a["kind"] == "out_of_squad"]
+    assert not [a for a in before if a.kind == "out_of_squad"]
 
 
 def test_recall_window_opens_in_january(contract_season: Loanwatch) -> None:

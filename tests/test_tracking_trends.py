@@ -7,6 +7,7 @@ import gzip
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -174,13 +175,15 @@ def test_trained_timelines_carry_output_and_role(trained: Loanwatch) -> None:
     played = [ln for ln in crotone.lines if ln.appeared]
     assert all(ln.vaep is not None and ln.xg is not None and ln.role for ln in played)
     career = trained.career("Mandragora", date(2017, 9, 11))
-    assert career["spells"][0]["windows"]["last_5"]["vaep_p90"] is not None
+    last_5 = career.spells[0].windows["last_5"]
+    assert last_5 is not None and last_5["vaep_p90"] is not None
 
 
 def test_form_on_real_data_says_how_it_was_judged(trained: Loanwatch) -> None:
     verdict = trained.form("Mandragora", date(2017, 9, 11))
-    assert verdict["verdict"] in ("breakout", "slump", "steady")
-    assert verdict["role_mu"] is not None and verdict["prior_minutes"] >= 90
-    assert verdict["se"] > 0 and "standard errors" in verdict["words"]
+    figures: dict[str, Any] = dict(verdict.figures)  # the numbers behind the verdict (tracking/trends.py)
+    assert verdict.verdict in ("breakout", "slump", "steady")
+    assert figures["role_mu"] is not None and figures["prior_minutes"] >= 90
+    assert figures["se"] > 0 and "standard errors" in verdict.words
     for alert in trained.player_alerts("Mandragora", date(2017, 9, 11)):
-        assert {"kind", "severity", "title", "evidence", "raised_on", "status"} <= set(alert)
+        assert {"kind", "severity", "title", "evidence", "raised_on", "status"} <= set(alert.model_dump())

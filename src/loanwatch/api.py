@@ -1,6 +1,6 @@
 """loanwatch's Python API: a thin facade over the services (``loanwatch.services``), for scripts
 and notebooks. Each method resolves a player's name once (``PlayerService.resolve``) and
-delegates; the results are the services' typed models (readable like the dicts they replaced).
+delegates; the results are the services' typed models (pydantic, read by attribute).
 
 from loanwatch.api import Loanwatch
 lw = Loanwatch("loanwatch.db")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -28,13 +28,13 @@ def models_train(
     """
     lw = open_store(store)
     result = lw.metrics.train(retrain=retrain, step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}"))
-    table = Table(title=f"Models ({result['matches']} matches)")
+    table = Table(title=f"Models ({result.matches} matches)")
     for col in ("Model", "Version", "Trained", "Held-out quality"):
         table.add_column(col)
-    for kind, model in result["models"].items():
+    for kind, model in result.models.items():
         if model is None:
             continue
-        q = model["quality"]
+        q: dict[str, Any] = dict(model.quality)  # each kind's own held-out figures (metrics/models.py)
         if kind == "xg":
             quality = (
                 f"log loss {q['log_loss']:.4f} vs {q['log_loss_baseline']:.4f} constant; "
@@ -44,5 +44,5 @@ def models_train(
             quality = f"AUC scores {q['scores']['auc']:.3f}, concedes {q['concedes']['auc']:.3f}"
         else:
             quality = f"{q.get('iterations', '?')} iterations, max xT {q.get('max_xt', float('nan')):.3f}"
-        table.add_row(kind, str(model["version"]), f"{model['trained_at']:%Y-%m-%d %H:%M}", quality)
+        table.add_row(kind, str(model.version), f"{model.trained_at:%Y-%m-%d %H:%M}", quality)
     console.print(table)

@@ -81,7 +81,7 @@ def player(
         for line in timeline.lines:
             for w in warnings.get(line.match_id, []) if line.match_id is not None else []:
                 day = f"{line.kickoff:%Y-%m-%d}"
-                console.print(f"[yellow]data warning[/yellow] {day} vs {line.opponent}: {w['message']}")
+                console.print(f"[yellow]data warning[/yellow] {day} vs {line.opponent}: {w.message}")
         console.print(
             f"{_n('appearances', timeline.appearances)} ({_n('starts', timeline.starts)}), "
             f"{timeline.minutes:.0f} of {timeline.available_minutes:.0f} minutes, "
@@ -101,20 +101,18 @@ def player(
             raise typer.BadParameter(str(err), param_hint="--reference-league") from None
         if not entries:
             console.print("No season profile: no match of the spell in the data.")
-        keeper_spells = {
-            int(e["spell"]["id"]) for e in entries if e["profile"].iloc[0]["role"] == GOALKEEPER
-        }
+        keeper_spells = {e.spell.id for e in entries if e.profile.iloc[0]["role"] == GOALKEEPER}
         for entry in entries:
-            if int(entry["spell"]["id"]) in keeper_spells:
+            if entry.spell.id in keeper_spells:
                 continue  # a goalkeeper: his goalkeeping profile below, never goals, xG and xA
             console.print(_profile_table(entry))
-            row = entry["profile"].iloc[0]
+            row = entry.profile.iloc[0]
             if not bool(row["qualified"]):
                 console.print(
                     f"[yellow]{row['minutes']:.0f} minutes, under the {min_minutes:.0f}-minute threshold of "
                     "his peer group: read the percentiles with care.[/yellow]"
                 )
-            console.print(f"[dim]{_adjustment_words(row, entry.get('reference'))}[/dim]")
+            console.print(f"[dim]{_adjustment_words(row, entry.reference)}[/dim]")
         if keeper_spells:
             keepers = lw.metrics.goalkeeper_profiles(ref, as_of=parse_date(as_of), min_minutes=min_minutes)
             for keeper in keepers:
@@ -184,10 +182,10 @@ PROFILE_ROWS = (
 
 
 def _profile_table(entry: SpellProfile) -> Table:
-    row = entry["profile"].iloc[0]
-    spell = entry["spell"]
+    row = entry.profile.iloc[0]
+    spell = entry.spell
     title = (
-        f"{spell['host_club_name']} {entry['season']}: {row['role'].replace('_', ' ')}, "
+        f"{spell.host_club_name} {entry.season}: {row['role'].replace('_', ' ')}, "
         f"{row['minutes']:.0f} min; percentiles vs {int(row['peer_group_size'])} "
         f"{row['role'].replace('_', ' ')}s in {row['competition']}"
     )
@@ -222,15 +220,15 @@ GOALKEEPER_ROWS = (
 
 def _goalkeeper_table(entry: GoalkeeperProfile) -> Table:
     """A keeper's goalkeeping profile (metrics/goalkeeping.py) for the terminal."""
-    row = entry["profile"].iloc[0]
-    spell = entry["spell"]
+    row = entry.profile.iloc[0]
+    spell = entry.spell
 
     def n(key: str, digits: int = 0) -> str:
         v = row.get(key)
         return "–" if v is None or v != v else f"{v:.{digits}f}"
 
     title = (
-        f"{spell['host_club_name']} {entry['season']}: goalkeeper, {row['minutes']:.0f} min in goal; "
+        f"{spell.host_club_name} {entry.season}: goalkeeper, {row['minutes']:.0f} min in goal; "
         f"percentiles vs {int(row['peer_group_size'])} goalkeepers in {row['competition']}\n"
         f"{n('shots_faced')} shots on target faced, {n('saves')} saves, {n('goals_conceded')} goals conceded "
         f"({n('own_goals_conceded')} own goals), penalties {n('penalty_goals')}/{n('penalties_faced')}; "

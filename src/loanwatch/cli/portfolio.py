@@ -84,23 +84,24 @@ def portfolio_list(owner: OwnerOption = None, store: StoreOption = None) -> None
         table.add_column(col)
     notes: list[str] = []
     for s in spells:
-        fee = s["obligation_fee_eur"] or s["option_fee_eur"]
-        competition = s["competition_name"] if s["has_match_data"] else (
-            f"{s['competition_name'] or '?'} (no match data for this competition)"
+        terms = s.terms
+        fee = (terms.obligation_fee_eur or terms.option_fee_eur) if terms else None
+        competition = s.competition_name if s.has_match_data else (
+            f"{s.competition_name or '?'} (no match data for this competition)"
         )
-        flag = " [yellow]![/yellow]" if s["warnings"] else ""
+        flag = " [yellow]![/yellow]" if s.warnings else ""
         table.add_row(
-            s["player_name"] + flag,
-            s["owner_name"],
-            s["host_club_name"],
+            s.player_name + flag,
+            s.owner_name,
+            s.host_club_name,
             competition,
-            str(s["start_date"]),
-            str(s["end_date"]),
-            s["loan_type"].replace("_", " "),
+            str(s.start_date),
+            str(s.end_date),
+            terms.loan_type.replace("_", " ") if terms else "",
             f"{fee:,}" if fee else "",
-            s["obligation_trigger"],
+            terms.obligation_trigger if terms else "",
         )
-        notes.extend(f"{s['player_name']}: {describe_warning(w)}" for w in s["warnings"])
+        notes.extend(f"{s.player_name}: {describe_warning(w)}" for w in s.warnings)
     console.print(table)
     for note in notes:
         console.print(f"[yellow]![/yellow] {note}")

@@ -91,10 +91,10 @@ def demo(
         result = lw.ingest.demo(
             out, update, train=train, step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}")
         )
-    print_summary(result["ingest"], lw)
-    console.print(f"Portfolio: {len(result['portfolio'].imported)} loan spells imported")
-    for problem in result["portfolio"].problems:
+    print_summary(result.ingest, lw)
+    console.print(f"Portfolio: {len(result.portfolio.imported)} loan spells imported")
+    for problem in result.portfolio.problems:
         err_console.print(f"[yellow]not imported[/yellow] {problem}")
-    for path in result["reports"]:
+    for path in result.reports:
         console.print(f"Report: {path}")
     console.print(f"Done in {(datetime.now() - started).total_seconds():.1f} s")

@@ -134,20 +134,20 @@ def alerts_list(
     day = parse_date(as_of) or lw.tracking.default_as_of()
     rows = lw.tracking.alerts(day, include_all=show_all, owner=owner)
     order = {"critical": 0, "warning": 1, "info": 2}
-    rows.sort(key=lambda r: (r["status"] != "open", order.get(r["severity"], 9), str(r["raised_on"])))
+    rows.sort(key=lambda r: (r.status != "open", order.get(r.severity, 9), str(r.raised_on)))
     table = Table(title=f"Alerts as of {day} ({len(rows)}{', every one raised by then' if show_all else ''})")
     for col in ("ID", "Severity", "Raised", "Alert", "Evidence", "Status"):
         table.add_column(col, no_wrap=col in ("ID", "Severity", "Raised"))
     for r in rows:
-        status = r["status"]
+        status = r.status
         if status == "dismissed":
-            status = f"dismissed by {r['dismissed_by']}: {r['dismiss_reason']}"
+            status = f"dismissed by {r.dismissed_by}: {r.dismiss_reason}"
         table.add_row(
-            str(r["id"]),
-            _severity(r["severity"]),
-            str(r["raised_on"]),
-            r["title"],
-            _evidence(r["evidence"]),
+            str(r.id),
+            _severity(r.severity),
+            str(r.raised_on),
+            r.title,
+            _evidence(r.evidence),
             status,
         )
     console.print(table)

@@ -59,7 +59,7 @@ def watchlist_show(
     for e in entries:
         name = display_name(e.player.record())
         console.print(f"[bold]{name}[/bold]  [dim]{e.watchlist}[/dim]  {e.note}")
-        for tl in e["timelines"]:
+        for tl in e.timelines:
             console.print(_timeline_table(tl))
-        for n in e["notes"]:
-            console.print(f"  note {n['written_on']} {n['author']}: {n['text']}")
+        for n in e.notes:
+            console.print(f"  note {n.written_on} {n.author}: {n.text}")

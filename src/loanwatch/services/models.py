@@ -4,17 +4,12 @@ services apply ``loanwatch.access``): a coach's :class:`LoanSpell` has no ``term
 
 The tracking module's own dataclasses (``SpellTimeline``, ``SpellAssessment``, ``Digest``) are
 returned as they are: typed, and dumped by ``model_dump()`` like the rest.
-
-Every model can also be read like the dict it replaced (``spell["host_club_name"]``,
-``alert.get("title")``), for the call sites written before the models; new code reads
-attributes.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -36,24 +31,6 @@ Scalar = str | int | float | bool | date | datetime | None
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    def __getitem__(self, key: str) -> Any:
-        """The dict read of the old results: ``model[key]`` is ``model.key``."""
-        if key in type(self).model_fields:
-            return getattr(self, key)
-        raise KeyError(key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key, _MISSING) is not _MISSING
-
-
-_MISSING = object()
 
 
 # -- players ---------------------------------------------------------------------------------------
@@ -137,10 +114,6 @@ class LoanSpell(Model):
     has_match_data: bool = False
     terms: LoanTerms | None = None
 
-    def __getitem__(self, key: str) -> Any:
-        if key not in type(self).model_fields and key in LoanTerms.model_fields and self.terms is not None:
-            return getattr(self.terms, key)
-        return super().__getitem__(key)
 
 
 # -- tracking --------------------------------------------------------------------------------------
@@ -180,10 +153,6 @@ class Form(Model):
     words: str = ""
     figures: dict[str, object] = {}
 
-    def __getitem__(self, key: str) -> Any:
-        if key not in type(self).model_fields and key in self.figures:
-            return self.figures[key]
-        return super().__getitem__(key)
 
     def as_dict(self) -> dict[str, object]:
         """The flat dict the reports read (trend_from_form, the form section)."""
@@ -239,8 +208,6 @@ class Move(Model):
     kind: str
     words: str
 
-    def __getitem__(self, key: str) -> Any:
-        return super().__getitem__({"from": "from_club", "to": "to_club"}.get(key, key))
 
 
 class Career(Model):
