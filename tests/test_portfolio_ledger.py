@@ -442,6 +442,15 @@ def test_cli_owner_filter_and_exit_statuses(store_path: Path, tmp_path: Path) ->
     assert "Loan spells (3) owned by Bayern München" in listed.output
     assert "Owner" in listed.output and "Renato Sanches" in listed.output and "Kenedy" not in listed.output
     assert "Premier League (no match data for this competition)" in listed.output
+    assert "Fee (EUR)" in listed.output and "40,000,000" in listed.output  # the director sees the terms
+    as_coach = runner.invoke(
+        app,
+        ["portfolio", "list", "--owner", "Bayern München", *store],
+        env={"COLUMNS": "250", "LOANWATCH_ROLE": "coach"},
+    )
+    assert as_coach.exit_code == 0, as_coach.output
+    assert "Renato Sanches" in as_coach.output  # the spells, without the columns of the terms
+    assert not any(word in as_coach.output for word in ("Fee", "Type", "Trigger", "40,000,000"))
 
     unknown = runner.invoke(app, ["portfolio", "list", "--owner", "Ajax", *store])
     assert unknown.exit_code == 2 and "no loan is owned by 'Ajax'" in " ".join(unknown.output.split())

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from loanwatch.access import sees_terms
 from loanwatch.cli.common import OwnerOption, StoreOption, console, err_console, open_store
 from loanwatch.portfolio.importer import describe_warning
 
@@ -75,12 +76,15 @@ def portfolio_import(
 
 @portfolio_app.command("list")
 def portfolio_list(owner: OwnerOption = None, store: StoreOption = None) -> None:
-    """The loan spells with their owner club and terms (with --owner: one owner's)."""
+    """The loan spells with their owner club and terms (with --owner: one owner's; the terms only for a
+    role that may see them)."""
     lw = open_store(store, owner=owner)
     spells = lw.portfolio.loan_spells(owner)
     title = f"Loan spells ({len(spells)})" + (f" owned by {owner}" if owner else "")
     table = Table(title=title)
-    for col in ("Player", "Owner", "Host club", "Competition", "From", "To", "Type", "Fee (EUR)", "Trigger"):
+    terms_shown = sees_terms(lw.ctx.role)  # a role that may not see them gets no empty columns for them
+    columns = ("Player", "Owner", "Host club", "Competition", "From", "To")
+    for col in columns + (("Type", "Fee (EUR)", "Trigger") if terms_shown else ()):
         table.add_column(col)
     notes: list[str] = []
     for s in spells:
@@ -90,17 +94,15 @@ def portfolio_list(owner: OwnerOption = None, store: StoreOption = None) -> None
             f"{s.competition_name or '?'} (no match data for this competition)"
         )
         flag = " [yellow]![/yellow]" if s.warnings else ""
-        table.add_row(
-            s.player_name + flag,
-            s.owner_name,
-            s.host_club_name,
-            competition,
-            str(s.start_date),
-            str(s.end_date),
-            terms.loan_type.replace("_", " ") if terms else "",
-            f"{fee:,}" if fee else "",
-            terms.obligation_trigger if terms else "",
-        )
+        row = [s.player_name + flag, s.owner_name, s.host_club_name, competition]
+        row += [str(s.start_date), str(s.end_date)]
+        if terms_shown:
+            row += [
+                terms.loan_type.replace("_", " ") if terms else "",
+                f"{fee:,}" if fee else "",
+                terms.obligation_trigger if terms else "",
+            ]
+        table.add_row(*row)
         notes.extend(f"{s.player_name}: {describe_warning(w)}" for w in s.warnings)
     console.print(table)
     for note in notes:
