@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,10 +20,12 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from loanwatch.errors import LoanwatchError
-from loanwatch.ingest.pipeline import IngestSummary
-from loanwatch.services import Context, Services
 from loanwatch.settings import MIN_MINUTES
 from loanwatch.tracking.timeline import MatchLine, SpellTimeline, status_label
+
+if TYPE_CHECKING:  # the services (pandas, the models, the store) load when a command runs, not for --help
+    from loanwatch.ingest.pipeline import IngestSummary
+    from loanwatch.services import Services
 
 console = Console()
 err_console = Console(stderr=True)
@@ -85,6 +87,8 @@ def open_store(store: str | None, config: str | None = None, owner: str | None =
     (LOANWATCH_ROLE; default: the director, the person at the terminal owns the store); with the
     club's alert settings (--config) when given; an unknown --owner is a usage error."""
     fit_width()
+    from loanwatch.services import Context, Services
+
     svc = Services(Context.open(store))
     if config:
         svc.tracking.configure_alerts(config)

@@ -9,7 +9,6 @@ import typer
 
 from loanwatch.cli.common import StoreOption, open_store, print_summary, progress
 from loanwatch.ingest.errors import IngestError
-from loanwatch.ingest.pipeline import IngestSummary
 
 
 def ingest(
@@ -45,6 +44,8 @@ def ingest(
         with progress("Ingesting") as update:
             summary = lw.ingest.ingest(paths, update, accept_score_mismatch=accept_score_mismatch)
     else:
+        from loanwatch.ingest.pipeline import IngestSummary
+
         summary = IngestSummary()
         for p in paths:
             try:

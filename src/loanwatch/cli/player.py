@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -20,8 +20,10 @@ from loanwatch.cli.common import (
 )
 from loanwatch.domain import GOALKEEPER
 from loanwatch.portfolio.names import display_name, legal_name
-from loanwatch.services.models import GoalkeeperProfile, Player, SpellProfile
 from loanwatch.tracking.timeline import SpellTimeline
+
+if TYPE_CHECKING:
+    from loanwatch.services.models import GoalkeeperProfile, Player, SpellProfile
 
 
 def _n(what: str, n: float | int) -> str:

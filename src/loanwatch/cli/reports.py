@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,7 +23,9 @@ from loanwatch.cli.common import (
     print_summary,
     progress,
 )
-from loanwatch.services.reports import ReportOptions
+
+if TYPE_CHECKING:
+    from loanwatch.services.reports import ReportOptions
 
 
 def report(
