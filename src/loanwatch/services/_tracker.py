@@ -6,7 +6,6 @@ to what it returns."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -291,12 +290,6 @@ def alert_dict(alert: Alert, stored: Mapping[str, Any] | None, as_of: date) -> d
         "match_id": alert.match_id,
         "active": alert.active,
     }
-
-
-def stored_dict(row: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    out["evidence"] = json.loads(row["evidence"]) if row.get("evidence") else {}
-    return out
 
 
 def refresh_alerts(tracker: Tracker, as_of: date, *, everything: bool = False) -> list[dict[str, Any]]:
