@@ -5,10 +5,14 @@ SQLAlchemy event hook)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import event
 
 from conftest import copy_store
 from loanwatch.api import Loanwatch
@@ -18,6 +22,7 @@ from loanwatch.metrics.compute import (
     stored_profiles,
 )
 from loanwatch.metrics.goalkeeping import goalkeeper_season_profile
+from loanwatch.services import Services
 
 SEASON = "2017/18"
 
@@ -72,3 +77,126 @@ def test_refresh_rewrites_one_partition_and_an_old_store_reads_its_rows(store: P
     assert refresh_season_aggregates(lw.store, competition_id, SEASON) == len(before)
     assert refresh_season_aggregates(lw.store, competition_id, SEASON) == len(before)  # replaced, not added
     _same(before, season_reference(lw.store, [season_id])[0])
+
+
+# -- what the store is asked ------------------------------------------------------------------------
+
+PER_MATCH = (
+    "appearances",
+    "events",
+    "actions",
+    "action_values",
+    "player_match_stats",
+    "goalkeeper_match_stats",
+)
+
+
+@contextmanager
+def statements(lw: Loanwatch) -> Iterator[list[str]]:
+    """Every SQL statement the store runs inside the block (an SQLAlchemy event on its engine)."""
+    seen: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(lw.store.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(lw.store.engine, "before_cursor_execute", record)
+
+
+def _tables(sql: str) -> set[str]:
+    return set(re.findall(r"\b(?:FROM|JOIN) (\w+)", sql))
+
+
+def whole_table_reads(seen: list[str]) -> list[str]:
+    """The SELECTs of every row of the matches or a per-match table (no WHERE)."""
+    return [
+        sql
+        for sql in seen
+        if sql.startswith("SELECT") and _tables(sql) & {"matches", *PER_MATCH} and " WHERE " not in sql
+    ]
+
+
+def test_player_reads_his_rows_and_his_seasons_aggregates(store: Path) -> None:
+    """`player NAME` with the profile (timelines, spell profiles, a keeper's profile): no read of
+    a whole table, every per-match read filtered on him or his matches, his peers from the
+    stored season aggregates (no other player's per-match row); the figures are the ones the
+    whole season gives."""
+    from loanwatch.metrics.profile import spell_profile
+    from loanwatch.tracking.timeline import spell_window
+
+    lw = Loanwatch(str(store))
+    svc = Services(lw.ctx)
+    whole = stored_profiles(lw.store, season_name=SEASON, min_minutes=180)
+    assert whole is not None
+    for name in ("Caldara", "Mandragora", "Meret"):
+        ref = svc.players.resolve(name)
+        lw.ctx.store_changed()
+        with statements(lw) as seen:
+            timelines = svc.tracking.timelines(ref)
+            profiles = svc.metrics.spell_profiles(ref, min_minutes=180)
+            keepers = svc.metrics.goalkeeper_profiles(ref, min_minutes=180)
+        assert seen and whole_table_reads(seen) == []
+        for sql in seen:
+            tables = _tables(sql)
+            if tables & {"player_match_stats", "goalkeeper_match_stats"} and "EXISTS" not in sql:
+                assert "player_id IN" in sql, sql  # his rows only (EXISTS: is the store trained)
+            if tables & {"appearances", "events", "actions", "action_values"}:
+                assert "player_id" in sql or "match_id IN" in sql, sql
+        # Meret did not play the first three rounds (injured): no profile, nothing more is read
+        assert bool(profiles) == (name in ("Caldara", "Mandragora"))
+        assert any("season_player_totals" in sql for sql in seen) == bool(profiles or keepers)
+        # the same figures as the spell ranked against the whole season's every per-match row
+        for entry in profiles:
+            timeline = next(t for t in timelines if t.spell["id"] == entry.spell.id)
+            start, end = spell_window(timeline.spell)
+            expected = spell_profile(
+                whole.match_stats,
+                whole.matches,
+                whole.roles,
+                ref.id,
+                start,
+                end,
+                min_minutes=180,
+                season=whole.season,
+            )
+            got = entry.profile[expected.columns].reset_index(drop=True)
+            pd.testing.assert_frame_equal(
+                expected.reset_index(drop=True), got, check_dtype=False, check_exact=True
+            )
+
+
+def test_overview_reads_per_player_and_agrees_with_the_assessment_and_the_alerts(store: Path) -> None:
+    """The portfolio overview: one line per loanee with the figures of his spell's assessment
+    and his open alerts (the one judgment the report and the digest read); a coach gets no
+    trigger; no whole table is read."""
+    from loanwatch.access import Role
+    from loanwatch.services import Context, User
+
+    lw = Loanwatch(str(store))
+    svc = Services(lw.ctx)
+    with statements(lw) as seen:
+        lines = svc.tracking.overview()
+    assert whole_table_reads(seen) == []
+    assert not any("season_match" in sql for sql in seen)
+    refs = svc.portfolio.loanees()
+    assert [o.player.id for o in lines] == [r.id for r in refs]
+    day = svc.tracking.default_as_of()
+    for line, ref in zip(lines, refs, strict=True):
+        judged = svc.tracking.assessment(ref, day)
+        assert judged is not None and line.as_of == day
+        assert line.spell.id == judged.spell["id"] and line.host_club == judged.spell["host_club_name"]
+        assert line.minutes_share == judged.availability.share
+        assert line.trend == judged.trend.direction and line.verdict == judged.trend.verdict
+        assert len(line.last_five) == min(5, judged.availability.matches)
+        opened = [a.key for a in svc.tracking.player_alerts(ref, day) if a.status != "dismissed"]
+        assert [a.key for a in line.open_alerts] == opened
+    mandragora = next(o for o in lines if o.player.display_name.endswith("Mandragora"))
+    assert mandragora.trigger_state is not None  # the director sees the option's state
+    coach = Services(Context.open(str(store), user=User("mister", Role.COACH)))
+    assert all(
+        o.trigger is None and o.trigger_state is None and o.spell.terms is None
+        for o in coach.tracking.overview()
+    )

@@ -234,11 +234,12 @@ def _typed(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def season_reference(
-    store: Store, season_ids: Sequence[int], *, min_minutes: float = MIN_MINUTES
+    store: Store, season_ids: Sequence[int], *, min_minutes: float = MIN_MINUTES, ranked: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The season profiles (every player, ranked) and the goalkeepers' season profiles of these
+    """The season profiles (every player) and the goalkeepers' season profiles of these
     competition-seasons, from their stored aggregates; a season stored before them (a store
-    trained before revision 0015) is aggregated from its per-match stats instead."""
+    trained before revision 0015) is aggregated from its per-match stats instead.
+    ``ranked=False``: without the season's own percentiles (what a spell is ranked against)."""
     from loanwatch.metrics.goalkeeping import COUNT_COLUMNS
     from loanwatch.metrics.profile import METRICS
 
@@ -254,12 +255,13 @@ def season_reference(
     every = pd.concat([p for p in players if len(p)], ignore_index=True) if any(map(len, players)) else None
     if every is None:
         return pd.DataFrame(), pd.DataFrame()
-    season = rank_season(_typed(every, ["minutes", *METRICS, "role_share"]), min_minutes=min_minutes)
+    every = _typed(every, ["minutes", *METRICS, "role_share"])
+    season = rank_season(every, min_minutes=min_minutes, ranked=ranked)
     gks = [k for k in keepers if len(k)]
     if not gks:
         return season, pd.DataFrame()
     gk = _typed(pd.concat(gks, ignore_index=True), ["minutes", *COUNT_COLUMNS])
-    return season, rank_goalkeeper_season(gk, season, min_minutes=min_minutes)
+    return season, rank_goalkeeper_season(gk, season, min_minutes=min_minutes, ranked=ranked)
 
 
 def player_profiles(
@@ -279,8 +281,8 @@ def player_profiles(
     if mine.empty:
         return _no_profiles()
     stats, roles = _stored_stats(mine)
-    season, keepers = season_reference(
-        store, sorted({int(s) for s in matches["season_id"]}), min_minutes=min_minutes
+    season, keepers = season_reference(  # the peers' rates: a spell is ranked against them
+        store, sorted({int(s) for s in matches["season_id"]}), min_minutes=min_minutes, ranked=False
     )
     gk = store.goalkeeper_match_stats_frame([int(m) for m in matches["match_id"]], player_ids=[player_id])
     return Profiles(

@@ -416,18 +416,23 @@ def goalkeeper_season_profile(
 
 
 def rank_goalkeeper_season(
-    totals: pd.DataFrame, season_profile: pd.DataFrame, *, min_minutes: float = MIN_MINUTES
+    totals: pd.DataFrame,
+    season_profile: pd.DataFrame,
+    *,
+    min_minutes: float = MIN_MINUTES,
+    ranked: bool = True,
 ) -> pd.DataFrame:
     """:func:`goalkeeper_season_totals` (computed, or read back from the store) with the rates,
     the season role (``season_profile``'s) and the percentiles: the
-    :func:`goalkeeper_season_profile`."""
+    :func:`goalkeeper_season_profile`. ``ranked=False``: without the season's own percentiles
+    (what a spell's profile ranks against)."""
     if totals.empty:
         return pd.DataFrame(columns=[*SEASON_KEYS, "minutes", "role", "qualified", "peer_group_size"])
     prof = _derive(totals[GK_SEASON_TOTALS_COLUMNS].copy())
     roles = season_profile[[*SEASON_KEYS, "role"]].drop_duplicates(SEASON_KEYS)
     prof = prof.merge(roles, on=SEASON_KEYS, how="left")
     prof["qualified"] = prof["minutes"] >= min_minutes
-    return _rank(prof, prof, min_minutes)
+    return _rank(prof, prof, min_minutes) if ranked else prof
 
 
 def goalkeeper_spell_profile(

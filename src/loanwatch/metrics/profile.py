@@ -258,9 +258,12 @@ def _totals(stats: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
 
 def _per90(out: pd.DataFrame) -> pd.DataFrame:
-    for m in METRICS:
-        out[f"{m}_p90"] = out[m] * 90.0 / out["minutes"].where(out["minutes"] > 0)
-    return out
+    """``out`` with ``<metric>_p90`` = total * 90 / minutes (NaN without minutes), one block."""
+    minutes = out["minutes"].where(out["minutes"] > 0).to_numpy(dtype=float)
+    totals = out[list(METRICS)].to_numpy(dtype=float)
+    names = [f"{m}_p90" for m in METRICS]
+    rates = pd.DataFrame(totals * 90.0 / minutes[:, None], columns=names, index=out.index)
+    return pd.concat([out.drop(columns=list(rates.columns), errors="ignore"), rates], axis=1)
 
 
 def _aggregate(stats: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
@@ -295,15 +298,18 @@ def season_totals(match_stats: pd.DataFrame, matches: pd.DataFrame, roles: pd.Da
     return prof[SEASON_TOTALS_COLUMNS]
 
 
-def rank_season(totals: pd.DataFrame, *, min_minutes: float = MIN_MINUTES) -> pd.DataFrame:
+def rank_season(
+    totals: pd.DataFrame, *, min_minutes: float = MIN_MINUTES, ranked: bool = True
+) -> pd.DataFrame:
     """:func:`season_totals` (computed, or read back from the store) with per-90 rates
     (``<metric>_p90``), ``qualified`` and the percentiles against the season's peers: the
-    :func:`season_profile`."""
+    :func:`season_profile`. ``ranked=False``: without the season's own percentiles (what a
+    spell's profile ranks against: its peers' minutes, roles and rates)."""
     prof = _per90(totals[SEASON_TOTALS_COLUMNS].copy())
     front = [*SEASON_KEYS, "minutes", "matches", *METRICS, *(f"{m}_p90" for m in METRICS)]
     prof = prof[[*front, "club_id", "role", "role_share"]]
     prof["qualified"] = prof["minutes"] >= min_minutes
-    return _rank(prof, prof, min_minutes)
+    return _rank(prof, prof, min_minutes) if ranked else prof
 
 
 def season_profile(
@@ -337,17 +343,19 @@ def percentiles_in_groups(
     """``prof`` with a :func:`percentile` column per metric, each row against the ``peers`` of its
     ``group``: ``metrics`` are (percentile column, value column, sign), sign -1 where lower is
     better. NaN where a row has no peers."""
-    for out, _col, _sign in metrics:
-        prof[out] = np.nan
+    columns = {out: np.full(len(prof), np.nan) for out, _col, _sign in metrics}
     peer_groups = {k: g for k, g in peers.groupby(group)}
-    for k, rows in prof.groupby(group):
+    for k, at in prof.groupby(group).indices.items():  # positions of each group's rows
         g = peer_groups.get(k)  # type: ignore[call-overload]
         if g is None:
             continue
+        rows = prof.iloc[at]
         for out, col, sign in metrics:
-            prof.loc[rows.index, out] = percentile(
+            columns[out][at] = percentile(
                 sign * rows[col].to_numpy(dtype=float), sign * g[col].to_numpy(dtype=float)
             )
+    for out, values in columns.items():
+        prof[out] = values
     return prof
 
 

@@ -73,24 +73,17 @@ class MetricsService(Service):
     def club_league(self, club: str) -> str | None:
         """The league a club plays in the data (its competition with the most matches; tournaments
         of national teams aside), or None when the club is not in the data."""
+        if not club:
+            return None
+        wanted = normalize_name(club)
         leagues = self.ctx.caches.club_leagues
         if leagues is None:
-            matches = self.store.matches_frame()
-            clubs = {c["id"]: normalize_name(c["name"]) for c in self.store.all_clubs()}
-            counts: dict[str, dict[str, int]] = {}
-            for comp, home, away in matches[["competition", "home_club_id", "away_club_id"]].itertuples(
-                index=False
-            ):
-                for cid in (home, away):
-                    per = counts.setdefault(clubs.get(int(cid), ""), {})
-                    per[comp] = per.get(comp, 0) + 1
-            leagues = {
-                club_name: max((c for c in per if c not in TOURNAMENTS), key=per.__getitem__)
-                for club_name, per in counts.items()
-                if any(c not in TOURNAMENTS for c in per)
-            }
-            self.ctx.caches.club_leagues = leagues
-        return leagues.get(normalize_name(club)) if club else None
+            leagues = self.ctx.caches.club_leagues = {}
+        if wanted not in leagues:
+            ids = [int(c["id"]) for c in self.store.all_clubs() if normalize_name(c["name"]) == wanted]
+            per = self.store.club_competition_counts(ids) if ids else {}
+            leagues[wanted] = max((c for c in per if c not in TOURNAMENTS), key=per.__getitem__, default=None)
+        return leagues[wanted]
 
     def reference_league(self, spell: Mapping[str, object], chosen: str | None = None) -> Reference:
         """The league a spell's figures are adjusted to: ``chosen`` (``--reference-league``), else

@@ -83,6 +83,24 @@ class AggregateStore(StoreBase):
             any_row = exists().where(t.player_match_stats.c.match_id.isnot(None))
             return bool(conn.execute(select(any_row)).scalar())
 
+    def competition_season_stats_frame(self, competition: str, season: str) -> Any:
+        """The stored per-match stats of a competition's (by name) season (by name, 2017/18), with
+        each match's kickoff: the pool a spell's role priors read (tracking/trends.py)."""
+        import pandas as pd
+
+        per = t.player_match_stats
+        q = (
+            select(per, t.matches.c.kickoff)
+            .join(t.matches, t.matches.c.id == per.c.match_id)
+            .join(t.seasons, t.seasons.c.id == t.matches.c.season_id)
+            .join(t.competitions, t.competitions.c.id == t.seasons.c.competition_id)
+            .where(t.competitions.c.name == competition, t.seasons.c.name == season)
+            .order_by(per.c.match_id, per.c.player_id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame.from_records(rows, columns=list(q.selected_columns.keys()))
+
     def season_match_stats_frame(self, season_id: int, kind: str = "players") -> Any:
         """The stored per-match stats of one competition-season's matches (its partition)."""
         import pandas as pd
