@@ -329,11 +329,15 @@ class MatchStore(PlayerStore):
         with self.engine.connect() as conn:
             return pd.DataFrame.from_records(conn.execute(q).all(), columns=list(q.selected_columns.keys()))
 
-    def appearances_frame(self) -> Any:
+    def appearances_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+        """Appearances (of every match, or of ``match_ids``)."""
         import pandas as pd
 
+        q = select(t.appearances)
+        if match_ids is not None:
+            q = q.where(t.appearances.c.match_id.in_(sorted({int(m) for m in match_ids})))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.appearances)).all()
+            rows = conn.execute(q).all()
         from loanwatch.frames import APPEARANCES
 
         appearances = pd.DataFrame.from_records(rows, columns=[c.name for c in t.appearances.columns])
