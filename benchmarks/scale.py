@@ -173,6 +173,11 @@ def delete_round(store: Path, gameweek: int) -> list[str]:
 UPDATE_CALL = """
 import json, sys, time
 from loanwatch.api import Loanwatch
+# A warm process (a server, a notebook): the libraries the step uses are imported before the clock
+# starts (socceraction's VAEP alone takes 3-6 s to import, pandera with it); the command's figure
+# includes them.
+import lightgbm, sklearn, socceraction.vaep, socceraction.xthreat
+import loanwatch.metrics.compute, loanwatch.metrics.xg, loanwatch.services.tracking
 lw = Loanwatch(sys.argv[1])
 start = time.perf_counter()
 run = lw.update([sys.argv[2]])

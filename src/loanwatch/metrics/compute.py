@@ -104,14 +104,22 @@ def convert_step(part: Partition, source: Store | str) -> int:
     return spadl.compute_actions(open_source(source), list(part.match_ids))
 
 
-def rate_step(part: Partition, source: Store | str, model_ids: Mapping[str, int]) -> dict[str, Any]:
+def rate_step(
+    part: Partition, source: Store | str, model_ids: Mapping[str, int], convert: Sequence[int] = ()
+) -> dict[str, Any]:
     """Rate the partition's actions with these models ({kind: model id}), store their values, the
     per-match stats and roles computed from them, and which models rated the matches (last: a
-    partition cut short is rated again by the next run)."""
+    partition cut short is rated again by the next run). ``convert``: matches of the partition
+    whose SPADL actions are computed first (their events read once for both)."""
     store = open_source(source)
     ids = list(part.match_ids)
     matches = store.matches_frame()
     matches = matches[matches["match_id"].isin(ids)]
+    events = store.events_frame(ids)
+    new = sorted(set(ids) & {int(m) for m in convert})
+    if new:
+        mine = events[events["match_id"].isin(new)]
+        store.save_actions(new, spadl.actions_from_events(mine, matches))
     actions = store.actions_frame(ids)
     values: dict[str, pd.DataFrame | None] = {}
     for name, model_id in model_ids.items():
@@ -122,7 +130,7 @@ def rate_step(part: Partition, source: Store | str, model_ids: Mapping[str, int]
         rated = rated.sort_values(["match_id", "action_id"]).reset_index(drop=True)
         store.save_action_values(int(model_id), rated, match_ids=ids)
         values[name] = rated
-    prof = match_level(store, actions, with_derived(actions, values), matches)
+    prof = match_level(store, actions, with_derived(actions, values), matches, events=events)
     save_match_level(store, prof)
     store.save_match_ratings(ids, {k: int(v) for k, v in model_ids.items()})
     return {
@@ -130,6 +138,7 @@ def rate_step(part: Partition, source: Store | str, model_ids: Mapping[str, int]
         "season": part.season,
         "matches": len(ids),
         "actions": int(len(actions)),
+        "new_actions": int(len(actions[actions["match_id"].isin(new)])) if new else 0,
         "player_matches": int(len(prof.match_stats)),
     }
 
@@ -157,7 +166,7 @@ def compute_all(
     say = step or (lambda _msg: None)
     ex = executor or SerialExecutor()
     matches = store.matches_frame()
-    todo = sorted(set(matches["match_id"].astype(int)) - store.matches_with_actions())
+    todo = store.matches_without_actions()
     say(f"SPADL actions for {len(todo)} matches")
     n_actions = sum(ex.map(convert_step, partitions(matches, todo), ex.source(store)))
     labels = [k.label for k in models.KINDS.values()]
@@ -207,20 +216,19 @@ def update_metrics(
     say = step or (lambda _msg: None)
     ex = executor or SerialExecutor()
     matches = store.matches_frame()
-    todo = sorted(set(matches["match_id"].astype(int)) - store.matches_with_actions())
+    todo = store.matches_without_actions()
     growth = training_growth(store, len(matches))
     if growth is None or (retrain_growth > 0 and growth >= retrain_growth):
         why = "no models yet" if growth is None else f"the matches grew by {growth:.0%} since training"
         say(f"training the models: {why}")
         return compute_all(store, retrain=growth is not None, step=step, executor=ex)
-    say(f"SPADL actions for {len(todo)} new matches")
-    n_actions = sum(ex.map(convert_step, partitions(matches, todo), ex.source(store)))
     newest = _newest(store)
     model_ids = {kind: int(m["id"]) for kind, m in newest.items() if m is not None}
     rated = set.intersection(*(store.rated_matches(mid) for mid in model_ids.values()))
-    unrated = sorted(store.matches_with_actions() - rated)
-    say(f"rating {len(unrated)} matches with the current models")
-    done = ex.map(rate_step, partitions(matches, unrated), ex.source(store), model_ids)
+    unrated = sorted((set(matches["match_id"].astype(int)) - rated) | set(todo))
+    say(f"SPADL actions for {len(todo)} new matches; {len(unrated)} matches rated with the current models")
+    done = ex.map(rate_step, partitions(matches, unrated), ex.source(store), model_ids, todo)
+    n_actions = sum(d["new_actions"] for d in done)
     return {
         "partitions": done,
         "new_actions": n_actions,
@@ -341,13 +349,17 @@ def match_level(
     rated: Mapping[str, pd.DataFrame | None],
     matches: pd.DataFrame,
     appearances: pd.DataFrame | None = None,
+    *,
+    events: pd.DataFrame | None = None,
 ) -> MatchLevel:
     """Per-match stats, roles and goalkeeping of the ``matches`` (their ``actions`` and values
-    ``rated``, with the derived ones: :func:`with_derived`); reads their events and appearances."""
+    ``rated``, with the derived ones: :func:`with_derived`); reads their events and appearances
+    unless given."""
     ids = [int(m) for m in matches["match_id"]]
     if appearances is None:
         appearances = store.appearances_frame(ids)
-    events = store.events_frame(ids)
+    if events is None:
+        events = store.events_frame(ids)
     stats = player_match_stats(actions, dict(rated), appearances, events, matches=matches)
     roles = infer_roles(actions, matches, appearances)
     keepers = goalkeeper_match_stats(events, actions, rated.get("xg"), appearances, roles, matches=matches)

@@ -54,6 +54,13 @@ class MetricsStore(StoreBase):
         with self.engine.connect() as conn:
             return {r[0] for r in conn.execute(select(t.actions.c.match_id).distinct())}
 
+    def matches_without_actions(self) -> list[int]:
+        """The matches with no SPADL actions yet (new ones): one index probe per match, not a scan
+        of every action."""
+        has = select(t.actions.c.match_id).where(t.actions.c.match_id == t.matches.c.id).exists()
+        with self.engine.connect() as conn:
+            return sorted(int(r[0]) for r in conn.execute(select(t.matches.c.id).where(~has)))
+
     # -- models and action values ---------------------------------------------------------
 
     def save_model(
