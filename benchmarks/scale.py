@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _child import table  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "wyscout-2017-18"
+SHARED = Path(os.environ.get("SCALE_SHARED", "/work/shared/data/wyscout-2017-18"))  # the real data
 LEAGUE = "Germany"  # the matchday: one Bundesliga round, 9 matches
 PLAYERS = ("Orsolini", "Caldara")
 PROJECTED = 20_000

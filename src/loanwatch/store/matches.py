@@ -307,8 +307,11 @@ class MatchStore(PlayerStore):
             rows = conn.execute(q).all()
         return pd.DataFrame.from_records(rows, columns=cols)
 
-    def matches_frame(self) -> Any:
-        """Every match with its competition and season: the index the metrics work over."""
+    def matches_frame(
+        self, match_ids: Sequence[int] | None = None, season_ids: Sequence[int] | None = None
+    ) -> Any:
+        """Every match with its competition and season: the index the metrics work over (only
+        these matches, or the matches of these seasons, when given)."""
         import pandas as pd
 
         q = (
@@ -326,6 +329,10 @@ class MatchStore(PlayerStore):
             .join(t.competitions, t.competitions.c.id == t.seasons.c.competition_id)
             .order_by(t.matches.c.kickoff, t.matches.c.id)
         )
+        if match_ids is not None:
+            q = q.where(t.matches.c.id.in_([int(m) for m in match_ids]))
+        if season_ids is not None:
+            q = q.where(t.matches.c.season_id.in_([int(s) for s in season_ids]))
         with self.engine.connect() as conn:
             return pd.DataFrame.from_records(conn.execute(q).all(), columns=list(q.selected_columns.keys()))
 

@@ -208,7 +208,9 @@ class MetricsStore(StoreBase):
                 rows = frame.itertuples(index=False, name=None)
                 self._bulk_insert(conn, "goalkeeper_match_stats", cols, rows)
 
-    def goalkeeper_match_stats_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+    def goalkeeper_match_stats_frame(
+        self, match_ids: Sequence[int] | None = None, player_ids: Sequence[int] | None = None
+    ) -> Any:
         import pandas as pd
 
         cols = [c.name for c in t.goalkeeper_match_stats.columns]
@@ -218,6 +220,8 @@ class MetricsStore(StoreBase):
         q = select(t.goalkeeper_match_stats)
         if match_ids is not None:
             q = q.where(t.goalkeeper_match_stats.c.match_id.in_(list(match_ids)))
+        if player_ids is not None:
+            q = q.where(t.goalkeeper_match_stats.c.player_id.in_(list(player_ids)))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         return pd.DataFrame.from_records(rows, columns=cols)

@@ -4,7 +4,7 @@ One :class:`Store`, composed from one class per area (each in its module, on :cl
 ``files`` (ingest runs, source files), ``players`` (players, clubs), ``matches`` (sheets, matches,
 appearances, events, fixtures), ``portfolio`` (loan spells), ``tracking`` (alerts, notes, watchlists),
 ``metrics`` (actions, models, action values, per-match stats), ``ratings`` (the model versions
-that rated each match).
+that rated each match), ``aggregates`` (per-season aggregates, the partition reads behind them).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from loanwatch.store import schema as t
+from loanwatch.store.aggregates import AggregateStore
 from loanwatch.store.files import SourceFile
 from loanwatch.store.matches import MatchStore
 from loanwatch.store.metrics import MetricsStore
@@ -22,7 +23,7 @@ from loanwatch.store.tracking import TrackingStore
 __all__ = ["SourceFile", "Store"]
 
 
-class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, RatingsStore):
+class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, RatingsStore, AggregateStore):
     """The one way the rest of loanwatch reads and writes the database."""
 
     def counts(self) -> dict[str, int]:
