@@ -19,6 +19,15 @@ from loanwatch.cli.common import (
 )
 from loanwatch.ingest.errors import IngestError
 
+AcceptScoreMismatchOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-score-mismatch",
+        help="Store a match whose events do not add up to its score (a partial feed) with a "
+        "warning, instead of rejecting it. Any provider.",
+    ),
+]
+
 
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
@@ -28,14 +37,7 @@ def ingest(
     metadata: Annotated[
         Path | None, typer.Option(help="The lineup / match sheet file that goes with an event file.")
     ] = None,
-    accept_score_mismatch: Annotated[
-        bool,
-        typer.Option(
-            "--accept-score-mismatch",
-            help="Store a match whose events do not add up to its score (a partial feed) with a "
-            "warning, instead of rejecting it. Any provider.",
-        ),
-    ] = False,
+    accept_score_mismatch: AcceptScoreMismatchOption = False,
     store: StoreOption = None,
 ) -> None:
     """Ingest match files, match sheets, players and teams. Files already ingested are skipped.
@@ -76,14 +78,7 @@ def ingest(
 
 def update(
     paths: Annotated[list[Path], typer.Argument(help="Folders or files of the new matches (Wyscout).")],
-    accept_score_mismatch: Annotated[
-        bool,
-        typer.Option(
-            "--accept-score-mismatch",
-            help="Store a match whose events do not add up to its score with a warning, instead of "
-            "rejecting it.",
-        ),
-    ] = False,
+    accept_score_mismatch: AcceptScoreMismatchOption = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     store: StoreOption = None,
