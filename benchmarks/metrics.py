@@ -125,8 +125,9 @@ def phase_metrics(store_path: str) -> dict[str, Any]:
     def step(message: str) -> None:
         steps.append((message, time.perf_counter()))
 
-    summary = compute.compute_all(store, step=step)  # its last step: profiles of every season, stored
-    per_season = summary["profiles"]
+    summary = compute.compute_all(store, step=step)  # its last step: per-match stats of every partition
+    step("season profiles of every competition and season")
+    per_season = compute.season_profiles(store)
     profile_rows = [
         {
             "competition": str(p.matches["competition"].iloc[0]),

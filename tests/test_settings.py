@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from loanwatch.cli import app
 from loanwatch.errors import InvalidInput
 from loanwatch.metrics import league
-from loanwatch.settings import CONFIG_ENV, ENVIRONMENT, MIN_MINUTES, Settings
+from loanwatch.settings import CONFIG_ENV, ENVIRONMENT, MIN_MINUTES, RETRAIN_GROWTH, Settings
 from loanwatch.store.engine import resolve_store_url
 
 # key -> (value in the file, value in the environment, value given as an argument, as read)
@@ -26,6 +26,8 @@ VALUES: dict[str, tuple[Any, str, Any]] = {
     "reference_league": ("Ligue 1", "Bundesliga", "Serie A"),
     "min_minutes": (600, "450", 300),
     "role": ("coach", "scout", "analyst"),
+    "retrain_growth": (0.5, "0.3", 0.1),
+    "dask_scheduler": ("tcp://file:8786", "tcp://env:8786", "tcp://flag:8786"),
 }
 DEFAULTS: dict[str, Any] = {
     "store": "loanwatch.db",
@@ -37,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "reference_league": None,
     "min_minutes": MIN_MINUTES,
     "role": "director",
+    "retrain_growth": RETRAIN_GROWTH,
+    "dask_scheduler": None,
 }
 
 
@@ -76,7 +80,7 @@ def test_argument_over_environment_over_file_over_default(
         # a relative path in the file is read from the file's folder
         assert str(getattr(from_file, key)) == str(config.parent / in_file)
     from_env = Settings.load(environ=env)
-    expected_env = float(in_env) if key == "min_minutes" else in_env
+    expected_env = float(in_env) if key in ("min_minutes", "retrain_growth") else in_env
     assert _plain(from_env, key) == expected_env and from_env.source(key) == ENVIRONMENT[key]
     given_over = Settings.load(environ=env, **{key: given})
     assert _plain(given_over, key) == given and given_over.source(key) == "argument"
@@ -118,6 +122,7 @@ def test_the_loaders_read_the_settings(tmp_path: Path, monkeypatch: pytest.Monke
         ("min_minuts = 600\n", "unknown setting 'min_minuts' (known: store, alerts,"),
         ("min_minutes = 'lots'\n", "min_minutes = 'lots': not a number of minutes"),
         ("min_minutes = -5\n", "not a number of minutes (0 or more)"),
+        ("retrain_growth = 'often'\n", "retrain_growth = 'often': not a share of growth"),
         ("alerts = 3\n", "alerts = 3: not a file path"),
         ("store = [\n", "not valid TOML"),
     ],

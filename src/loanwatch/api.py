@@ -49,6 +49,7 @@ class Loanwatch:
         # What takes no player's name is the service's own method.
         self.ingest = svc.ingest.ingest
         self.ingest_file = svc.ingest.ingest_file
+        self.update = svc.ingest.update  # the weekly routine: ingest, rate the new matches, alerts
         self.demo = svc.ingest.demo
         self.import_portfolio = svc.portfolio.import_loan_list
         self.loan_spells = svc.portfolio.loan_spells

@@ -23,6 +23,11 @@ key (TOML)           environment                   default               what
 ``role``             ``LOANWATCH_ROLE``            ``director``          the role the local user acts as
                                                                          (access.py: admin, director,
                                                                          coach, scout, analyst)
+``retrain_growth``   ``LOANWATCH_RETRAIN_GROWTH``  ``0.2``               `update` retrains the models when
+                                                                         the matches grew by this share
+                                                                         since they were trained (0: never)
+``dask_scheduler``   ``LOANWATCH_DASK_SCHEDULER``  (none: serial)        a Dask scheduler (tcp://host:8786)
+                                                                         the metrics steps run on
 ===================  ============================  ====================  ===============================
 
 A file that cannot be read, a key it does not know, a value of the wrong kind: an
@@ -43,6 +48,7 @@ from loanwatch.access import DEFAULT_ROLE, Role, role_of
 from loanwatch.errors import InvalidInput
 
 MIN_MINUTES = 900  # minutes a player needs to be in a peer group: the one default
+RETRAIN_GROWTH = 0.2  # `update` retrains when the matches grew by 20% since the models were trained
 DEFAULT_STORE_FILE = "loanwatch.db"
 CONFIG_ENV = "LOANWATCH_CONFIG"
 CONFIG_FILE = "loanwatch.toml"
@@ -58,6 +64,8 @@ ENVIRONMENT: dict[str, str] = {
     "reference_league": "LOANWATCH_REFERENCE_LEAGUE",
     "min_minutes": "LOANWATCH_MIN_MINUTES",
     "role": "LOANWATCH_ROLE",
+    "retrain_growth": "LOANWATCH_RETRAIN_GROWTH",
+    "dask_scheduler": "LOANWATCH_DASK_SCHEDULER",
 }
 _PATHS = frozenset({"alerts", "eligibility", "rules", "league_strength", "owner_leagues"})
 
@@ -73,6 +81,8 @@ class Settings:
     reference_league: str | None = None
     min_minutes: float = MIN_MINUTES
     role: str = DEFAULT_ROLE.value  # the person at the terminal owns the store (access.py)
+    retrain_growth: float = RETRAIN_GROWTH  # 0: `update` never retrains (`models train --retrain` does)
+    dask_scheduler: str | None = None  # tcp://host:8786: metrics steps on that Dask cluster
     # key -> where its value came from, in words ("LOANWATCH_STORE", "min_minutes in ./loanwatch.toml")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -144,6 +154,14 @@ def _convert(key: str, value: Any, where: str, *, base: Path | None) -> Any:
         if not minutes >= 0:
             raise InvalidInput(f"{where} = {value!r}: not a number of minutes (0 or more)")
         return int(minutes) if minutes.is_integer() else minutes
+    if key == "retrain_growth":
+        try:
+            growth = float(value) if not isinstance(value, bool) else float("nan")
+        except (TypeError, ValueError):
+            growth = float("nan")
+        if not growth >= 0:
+            raise InvalidInput(f"{where} = {value!r}: not a share of growth (0 or more, e.g. 0.2)")
+        return growth
     if key == "role":
         try:
             return role_of(str(value)).value
@@ -163,4 +181,12 @@ def _convert(key: str, value: Any, where: str, *, base: Path | None) -> Any:
     return value.strip()
 
 
-__all__ = ["CONFIG_ENV", "CONFIG_FILE", "DEFAULT_STORE_FILE", "ENVIRONMENT", "MIN_MINUTES", "Settings"]
+__all__ = [
+    "CONFIG_ENV",
+    "CONFIG_FILE",
+    "DEFAULT_STORE_FILE",
+    "ENVIRONMENT",
+    "MIN_MINUTES",
+    "RETRAIN_GROWTH",
+    "Settings",
+]

@@ -4,13 +4,13 @@
 One module per command group; ``common`` holds what they share (consoles, options, tables, and
 ``handle_errors``, the one place where an error of ``loanwatch.errors`` becomes an exit status):
 
-- ``ingest``: ``ingest``
+- ``ingest``: ``ingest``, ``update`` (ingest, the incremental metrics step, the alerts)
 - ``portfolio``: ``portfolio import|list``
 - ``player``: ``player``
 - ``reports``: ``report``, ``demo``
 - ``tracking``: ``digest``, ``alerts list|dismiss``
 - ``models``: ``models train``
-- ``metrics``: ``metrics export``
+- ``metrics``: ``metrics export`` (a season's profiles; ``--parquet DIR``: per-match stats)
 - ``watchlist``: ``watchlist add|show``
 - ``notes``: ``notes add``
 """
@@ -28,6 +28,7 @@ app = typer.Typer(
 # The order of `loanwatch --help`: the commands, then the groups.
 app.command()(tracking.digest)
 app.command()(ingest.ingest)
+app.command()(ingest.update)
 app.command()(player.player)
 app.command()(reports.report)
 app.command()(reports.demo)

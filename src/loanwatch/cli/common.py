@@ -60,6 +60,21 @@ ReferenceOption = Annotated[
         "setting: LOANWATCH_REFERENCE_LEAGUE).",
     ),
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Run the per-partition metrics steps on a local Dask cluster of N worker processes.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the per-partition metrics steps on this Dask scheduler (tcp://host:8786; "
+        "setting: LOANWATCH_DASK_SCHEDULER). Its workers open the store themselves.",
+    ),
+]
 MinMinutesOption = Annotated[
     float | None,
     typer.Option(

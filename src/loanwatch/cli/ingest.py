@@ -7,8 +7,26 @@ from typing import Annotated
 
 import typer
 
-from loanwatch.cli.common import StoreOption, open_store, print_summary, progress
+from loanwatch.cli.common import (
+    SchedulerOption,
+    StoreOption,
+    WorkersOption,
+    console,
+    err_console,
+    open_store,
+    print_summary,
+    progress,
+)
 from loanwatch.ingest.errors import IngestError
+
+AcceptScoreMismatchOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-score-mismatch",
+        help="Store a match whose events do not add up to its score (a partial feed) with a "
+        "warning, instead of rejecting it. Any provider.",
+    ),
+]
 
 
 def ingest(
@@ -19,14 +37,7 @@ def ingest(
     metadata: Annotated[
         Path | None, typer.Option(help="The lineup / match sheet file that goes with an event file.")
     ] = None,
-    accept_score_mismatch: Annotated[
-        bool,
-        typer.Option(
-            "--accept-score-mismatch",
-            help="Store a match whose events do not add up to its score (a partial feed) with a "
-            "warning, instead of rejecting it. Any provider.",
-        ),
-    ] = False,
+    accept_score_mismatch: AcceptScoreMismatchOption = False,
     store: StoreOption = None,
 ) -> None:
     """Ingest match files, match sheets, players and teams. Files already ingested are skipped.
@@ -62,4 +73,45 @@ def ingest(
             summary.warnings.extend(one.warnings)
     print_summary(summary, lw)
     if summary.rejected:
+        raise typer.Exit(1)
+
+
+def update(
+    paths: Annotated[list[Path], typer.Argument(help="Folders or files of the new matches (Wyscout).")],
+    accept_score_mismatch: AcceptScoreMismatchOption = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    store: StoreOption = None,
+) -> None:
+    """The weekly routine: ingest the new matches, rate them with the current models, refresh the alerts.
+
+    Files already ingested are skipped. The new matches are converted to SPADL actions and rated
+    with the model versions in the store (no retraining: what is stored already does not change);
+    their per-match stats are stored and the alerts refreshed. The models are trained again only
+    when the matches grew by the setting retrain_growth (default 0.2: 20%) since they were trained,
+    or on `loanwatch models train --retrain`.
+
+    Exit status: 0 when every input landed; 1 when something was rejected (each is listed; the
+    rest landed and was rated); 2 on bad arguments.
+    """
+    lw = open_store(store)
+    with progress("Ingesting") as bar:
+        run = lw.ingest.update(
+            paths,
+            bar,
+            accept_score_mismatch=accept_score_mismatch,
+            step=lambda msg: err_console.print(f"[bold]…[/bold] {msg}"),
+            workers=workers,
+            scheduler=scheduler,
+        )
+    print_summary(run.ingest, lw)
+    m = run.metrics
+    versions = ", ".join(f"{k} v{v.version}" for k, v in m.models.items() if v is not None)
+    how = "models trained again" if m.retrained else "no retraining"
+    console.print(
+        f"{m.rated} matches rated with {versions} ({how}; {m.new_actions} new actions; "
+        f"{m.matches} matches in the store)"
+    )
+    console.print(f"{len(run.alerts)} alerts live")
+    if run.ingest.rejected:
         raise typer.Exit(1)

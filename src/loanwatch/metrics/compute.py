@@ -4,13 +4,27 @@ The pure computations live in their own modules (``spadl``, ``vaep/``, ``xt``, `
 ``profile``, ``league``), the models' store bookkeeping in the registry (``models``); this module
 only sequences them over what the store holds, so the API, the CLI and the benchmark run the same
 steps.
+
+The work goes by **partition**: a block of at most ``BLOCK_MATCHES`` matches of one competition's
+season (:class:`Partition`). Each per-partition step reads only that partition's rows (events,
+actions, appearances) and writes its results (actions; action values, per-match stats, the model
+versions that rated them): :func:`convert_step`, :func:`rate_step`. An executor (``executor.py``:
+serial, or Dask workers that open the store themselves) maps them over the partitions; training is
+one global step on a bounded sample (``models.TRAIN_MATCHES``). Memory is bounded by a partition
+and the training sample, not by the store.
+
+- :func:`compute_all` (``models train``): actions for new matches, the models trained (kept when
+  nothing changed), every match rated with the newest models.
+- :func:`update_metrics` (``loanwatch update``): actions for new matches and only the matches not
+  yet rated by the newest models rated with them; no training, so past values stay as they are --
+  unless the matches grew by ``retrain_growth`` (settings.py) since the models were trained.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,38 +44,225 @@ from loanwatch.metrics.profile import (
     season_totals,
 )
 from loanwatch.metrics.roles import infer_roles
-from loanwatch.settings import MIN_MINUTES
+from loanwatch.settings import MIN_MINUTES, RETRAIN_GROWTH
 from loanwatch.store.repository import Store
 
+if TYPE_CHECKING:
+    from loanwatch.metrics.executor import Executor
+
 Step = Callable[[str], None]
+BLOCK_MATCHES = 100  # matches per partition at most: what one step holds in memory
 
 
-def compute_all(store: Store, *, retrain: bool = False, step: Step | None = None) -> dict[str, Any]:
+# -- partitions and the per-partition steps ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Partition:
+    """A block of matches of one competition's season: the unit every per-partition step works on."""
+
+    competition_id: int
+    season: str
+    match_ids: tuple[int, ...]
+
+
+def partitions(
+    matches: pd.DataFrame, match_ids: Iterable[int] | None = None, *, block: int = BLOCK_MATCHES
+) -> list[Partition]:
+    """The matches (every one of ``matches``, or ``match_ids``) by competition and season, in
+    blocks of at most ``block`` matches (by match id)."""
+    if match_ids is not None:
+        wanted = {int(m) for m in match_ids}
+        matches = matches[matches["match_id"].isin(wanted)]
+    groups: dict[tuple[int, str], list[int]] = {}
+    for m, c, s in zip(matches["match_id"], matches["competition_id"], matches["season"], strict=True):
+        groups.setdefault((int(c), str(s)), []).append(int(m))
+    out = []
+    for (competition_id, season), ids in sorted(groups.items()):
+        ids.sort()
+        for lo in range(0, len(ids), block):
+            out.append(Partition(competition_id, season, tuple(ids[lo : lo + block])))
+    return out
+
+
+_OPEN: dict[str, Store] = {}  # url -> the store, one per process (a Dask worker opens it once)
+_FITTED: dict[tuple[str, int], Any] = {}  # (url, model id) -> the fitted model, per process
+
+
+def open_source(source: Store | str) -> Store:
+    """The store a step works on: the open store itself, or (on a worker) the one at this URL."""
+    if not isinstance(source, str):
+        return source
+    store = _OPEN.get(source)
+    if store is None:
+        from loanwatch.store import open_engine
+
+        store = _OPEN[source] = Store(open_engine(source, migrate=False))
+    return store
+
+
+def _fitted(store: Store, name: str, model_id: int) -> Any:
+    key = (store.engine.url.render_as_string(), model_id)
+    if key not in _FITTED:
+        row = store.model(model_id)
+        if row is None or row["kind"] != name:
+            raise ValueError(f"no {name} model {model_id} in the store")
+        _FITTED[key] = models.kind(name).from_bytes(row["blob"])
+    return _FITTED[key]
+
+
+def convert_step(part: Partition, source: Store | str) -> int:
+    """SPADL actions of the partition's matches from their events (replacing any); the count."""
+    return spadl.compute_actions(open_source(source), list(part.match_ids))
+
+
+def rate_step(
+    part: Partition, source: Store | str, model_ids: Mapping[str, int], convert: Sequence[int] = ()
+) -> dict[str, Any]:
+    """Rate the partition's actions with these models ({kind: model id}), store their values, the
+    per-match stats and roles computed from them, and which models rated the matches (last: a
+    partition cut short is rated again by the next run). ``convert``: matches of the partition
+    whose SPADL actions are computed first (their events read once for both)."""
+    store = open_source(source)
+    ids = list(part.match_ids)
+    matches = store.matches_frame()
+    matches = matches[matches["match_id"].isin(ids)]
+    events = store.events_frame(ids)
+    new = sorted(set(ids) & {int(m) for m in convert})
+    if new:
+        mine = events[events["match_id"].isin(new)]
+        store.save_actions(new, spadl.actions_from_events(mine, matches))
+    actions = store.actions_frame(ids)
+    values: dict[str, pd.DataFrame | None] = {}
+    for name, model_id in model_ids.items():
+        k = models.kind(name)
+        rated = k.rate(_fitted(store, name, int(model_id)), actions, matches) if len(actions) else None
+        if rated is None:
+            rated = pd.DataFrame(columns=models.VALUE_COLUMNS)
+        rated = rated.sort_values(["match_id", "action_id"]).reset_index(drop=True)
+        store.save_action_values(int(model_id), rated, match_ids=ids)
+        values[name] = rated
+    prof = match_level(store, actions, with_derived(actions, values), matches, events=events)
+    save_match_level(store, prof)
+    store.save_match_ratings(ids, {k: int(v) for k, v in model_ids.items()})
+    return {
+        "competition_id": part.competition_id,
+        "season": part.season,
+        "matches": len(ids),
+        "actions": int(len(actions)),
+        "new_actions": int(len(actions[actions["match_id"].isin(new)])) if new else 0,
+        "player_matches": int(len(prof.match_stats)),
+    }
+
+
+def aggregate_step(season: tuple[int, str], source: Store | str) -> int:
+    """The stored per-season aggregates of one competition's season (competition id, season
+    name), from its stored per-match stats (:func:`refresh_season_aggregates`): run once every
+    block of the season is rated."""
+    return refresh_season_aggregates(open_source(source), season[0], season[1])
+
+
+def _refresh_seasons(ex: Executor, store: Store, done: Sequence[Mapping[str, Any]]) -> None:
+    seasons = sorted({(int(d["competition_id"]), str(d["season"])) for d in done})
+    ex.map(aggregate_step, seasons, ex.source(store))
+
+
+def _newest(store: Store) -> dict[str, dict[str, Any] | None]:
+    return {kind: store.latest_model(kind) for kind in models.KINDS}
+
+
+def compute_all(
+    store: Store,
+    *,
+    retrain: bool = False,
+    step: Step | None = None,
+    executor: Executor | None = None,
+) -> dict[str, Any]:
     """Bring every match's actions, the models and the action values up to date.
 
-    Incremental: actions are computed only for matches that have none; each model (VAEP, xT, xG:
+    Actions are computed only for matches that have none; each model (VAEP, xT, xG:
     ``models.KINDS``) keeps its version when trained on the same actions with the same settings
-    (``retrain``: new versions anyway).
+    (``retrain``: new versions anyway); every match is then rated with the newest models.
+    ``executor``: where the per-partition steps run (default: serially, here).
     """
+    from loanwatch.metrics.executor import SerialExecutor
+
     say = step or (lambda _msg: None)
+    ex = executor or SerialExecutor()
     matches = store.matches_frame()
-    todo = sorted(set(matches["match_id"].astype(int)) - store.matches_with_actions())
+    todo = store.matches_without_actions()
     say(f"SPADL actions for {len(todo)} matches")
-    n_actions = spadl.compute_actions(store, todo) if todo else 0
+    n_actions = sum(ex.map(convert_step, partitions(matches, todo), ex.source(store)))
     labels = [k.label for k in models.KINDS.values()]
     say(f"{', '.join(labels[:-1])} and {labels[-1]} models")
     trained = models.train_and_store(store, force=retrain)
-    say(f"rating every action ({', '.join(labels)})")
-    for kind in models.KINDS:
-        models.rate_and_store(store, kind)
-    say("per-match stats, roles and season profiles of every player")
-    per_season = persist_match_stats(store)
+    newest = _newest(store)
+    model_ids = {kind: int(m["id"]) for kind, m in newest.items() if m is not None}
+    parts = partitions(matches, store.matches_with_actions())
+    say(f"rating every action ({', '.join(labels)}), per-match stats and roles: {len(parts)} partitions")
+    done = ex.map(rate_step, parts, ex.source(store), model_ids)
+    _refresh_seasons(ex, store, done)
     return {
-        "profiles": per_season,
+        "partitions": done,
         "new_actions": n_actions,
         "matches": len(matches),
-        "models": {kind: store.latest_model(kind) for kind in models.KINDS},
+        "rated": sum(d["matches"] for d in done),
+        "models": newest,
         "trained": trained,
+        "retrained": True,
+    }
+
+
+def training_growth(store: Store, n_matches: int) -> float | None:
+    """How much the matches grew since the newest VAEP model was trained (0.2: by 20%); None
+    before training."""
+    last = store.latest_model("vaep")
+    if last is None:
+        return None
+    ts = last["training_set"]
+    base = int(ts.get("store_matches") or len(ts.get("matches") or ()) or 0)
+    return float("inf") if base == 0 else (n_matches - base) / base
+
+
+def update_metrics(
+    store: Store,
+    *,
+    retrain_growth: float = RETRAIN_GROWTH,
+    step: Step | None = None,
+    executor: Executor | None = None,
+) -> dict[str, Any]:
+    """The incremental step after an ingest: SPADL actions for the new matches, and every match the
+    newest models have not rated yet rated with them (its values, per-match stats and roles
+    stored). No training, so nothing already stored changes -- unless there is no model yet, or the
+    matches grew by ``retrain_growth`` (0: never) since the models were trained: then
+    :func:`compute_all` trains new versions and rates every match."""
+    from loanwatch.metrics.executor import SerialExecutor
+
+    say = step or (lambda _msg: None)
+    ex = executor or SerialExecutor()
+    matches = store.matches_frame()
+    todo = store.matches_without_actions()
+    growth = training_growth(store, len(matches))
+    if growth is None or (retrain_growth > 0 and growth >= retrain_growth):
+        why = "no models yet" if growth is None else f"the matches grew by {growth:.0%} since training"
+        say(f"training the models: {why}")
+        return compute_all(store, retrain=growth is not None, step=step, executor=ex)
+    newest = _newest(store)
+    model_ids = {kind: int(m["id"]) for kind, m in newest.items() if m is not None}
+    rated = set.intersection(*(store.rated_matches(mid) for mid in model_ids.values()))
+    unrated = sorted((set(matches["match_id"].astype(int)) - rated) | set(todo))
+    say(f"SPADL actions for {len(todo)} new matches; {len(unrated)} matches rated with the current models")
+    done = ex.map(rate_step, partitions(matches, unrated), ex.source(store), model_ids, todo)
+    _refresh_seasons(ex, store, done)
+    n_actions = sum(d["new_actions"] for d in done)
+    return {
+        "partitions": done,
+        "new_actions": n_actions,
+        "matches": len(matches),
+        "rated": sum(d["matches"] for d in done),
+        "models": newest,
+        "trained": {},
+        "retrained": False,
     }
 
 
@@ -77,6 +278,19 @@ def model_values(store: Store) -> dict[str, pd.DataFrame | None]:
     return out
 
 
+def with_derived(
+    actions: pd.DataFrame, values: Mapping[str, pd.DataFrame | None]
+) -> dict[str, pd.DataFrame | None]:
+    """Each kind's values and the values derived from them (xA from xG), for these actions."""
+    out: dict[str, pd.DataFrame | None] = {}
+    for name, kind in models.KINDS.items():
+        mine = values.get(name)
+        out[name] = mine
+        derived = {} if mine is None else kind.derived_values(actions, mine)
+        out.update({d: derived.get(d) for d in kind.derives})
+    return out
+
+
 def action_values(
     store: Store,
     actions: pd.DataFrame,
@@ -88,14 +302,11 @@ def action_values(
     otherwise)."""
     wanted = set(int(m) for m in match_ids)
     every = model_values(store) if values is None else values
-    out: dict[str, pd.DataFrame | None] = {}
-    for name, kind in models.KINDS.items():
-        frame = every.get(name)
-        mine = None if frame is None else frame[frame["match_id"].isin(wanted)].reset_index(drop=True)
-        out[name] = mine
-        derived = {} if mine is None else kind.derived_values(actions, mine)
-        out.update({d: derived.get(d) for d in kind.derives})
-    return out
+    mine = {
+        name: None if frame is None else frame[frame["match_id"].isin(wanted)].reset_index(drop=True)
+        for name, frame in every.items()
+    }
+    return with_derived(actions, mine)
 
 
 @dataclass(frozen=True)
@@ -133,14 +344,63 @@ def profiles(
     ids = [int(m) for m in matches["match_id"]]
     actions = store.actions_frame(ids)
     appearances = store.appearances_frame() if appearances is None else appearances
-    appearances = appearances[appearances["match_id"].isin(ids)]
-    events = store.events_frame(ids)
-    rated = action_values(store, actions, ids, values)
-    stats = player_match_stats(actions, rated, appearances, events, matches=matches)
+    level = match_level(
+        store,
+        actions,
+        action_values(store, actions, ids, values),
+        matches,
+        appearances[appearances["match_id"].isin(ids)],
+    )
+    season = season_profile(level.match_stats, matches, level.roles, min_minutes=min_minutes)
+    return Profiles(
+        matches=matches,
+        match_stats=level.match_stats,
+        roles=level.roles,
+        season=season,
+        goalkeepers=level.goalkeepers,
+    )
+
+
+@dataclass(frozen=True)
+class MatchLevel:
+    """What each player did in each match of a set: what `models train` and `update` store."""
+
+    match_stats: pd.DataFrame  # profile.MATCH_STATS_COLUMNS
+    roles: pd.DataFrame  # roles.infer_roles
+    goalkeepers: pd.DataFrame | None  # goalkeeping.goalkeeper_match_stats
+
+
+def match_level(
+    store: Store,
+    actions: pd.DataFrame,
+    rated: Mapping[str, pd.DataFrame | None],
+    matches: pd.DataFrame,
+    appearances: pd.DataFrame | None = None,
+    *,
+    events: pd.DataFrame | None = None,
+) -> MatchLevel:
+    """Per-match stats, roles and goalkeeping of the ``matches`` (their ``actions`` and values
+    ``rated``, with the derived ones: :func:`with_derived`); reads their events and appearances
+    unless given."""
+    ids = [int(m) for m in matches["match_id"]]
+    if appearances is None:
+        appearances = store.appearances_frame(ids)
+    if events is None:
+        events = store.events_frame(ids)
+    stats = player_match_stats(actions, dict(rated), appearances, events, matches=matches)
     roles = infer_roles(actions, matches, appearances)
-    season = season_profile(stats, matches, roles, min_minutes=min_minutes)
     keepers = goalkeeper_match_stats(events, actions, rated.get("xg"), appearances, roles, matches=matches)
-    return Profiles(matches=matches, match_stats=stats, roles=roles, season=season, goalkeepers=keepers)
+    return MatchLevel(match_stats=stats, roles=roles, goalkeepers=keepers)
+
+
+def save_match_level(store: Store, level: MatchLevel | Profiles) -> None:
+    """Store the per-match stats with each player's role (player_match_stats) and the goalkeepers'."""
+    roles = level.roles[["match_id", "player_id", "role", "confidence"]].rename(
+        columns={"confidence": "role_confidence"}
+    )
+    store.save_player_match_stats(level.match_stats.merge(roles, on=["match_id", "player_id"], how="left"))
+    if level.goalkeepers is not None:
+        store.save_goalkeeper_match_stats(level.goalkeepers)
 
 
 def season_profiles(store: Store, *, min_minutes: float = MIN_MINUTES) -> dict[tuple[int, str], Profiles]:
@@ -163,23 +423,6 @@ def season_profiles(store: Store, *, min_minutes: float = MIN_MINUTES) -> dict[t
             appearances=appearances,
         )
     return out
-
-
-def persist_match_stats(store: Store) -> dict[tuple[int, str], Profiles]:
-    """Store every player's per-match stats and role (player_match_stats), for timelines and
-    profiles; returns the season profiles computed on the way."""
-    per_season = season_profiles(store)
-    for prof in per_season.values():
-        roles = prof.roles[["match_id", "player_id", "role", "confidence"]].rename(
-            columns={"confidence": "role_confidence"}
-        )
-        frame = prof.match_stats.merge(roles, on=["match_id", "player_id"], how="left")
-        store.save_player_match_stats(frame)
-        if prof.goalkeepers is not None:
-            store.save_goalkeeper_match_stats(prof.goalkeepers)
-    for competition_id, season in per_season:
-        refresh_season_aggregates(store, competition_id, season)
-    return per_season
 
 
 def _stored_stats(stored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 VALUE_COLUMNS = ["match_id", "action_id", "offensive", "defensive", "value"]
 DEFAULT_SEED = 0
 DEFAULT_HOLDOUT = 0.2  # share of the matches held out to measure a model's quality
+# The training set, bounded: a store with more matches than this is trained on a seeded sample of
+# this many matches (``training_sample``), so training memory and time do not grow with the store.
+# ~600 matches are ~1M SPADL actions and ~15,000 shots: VAEP's and xG's held-out quality no
+# longer moves with more (see docs/architecture.md, "Partitions").
+TRAIN_MATCHES = 600
 
 
 @dataclass(frozen=True)
@@ -244,6 +249,17 @@ def _version(store: Store, name: str, model_id: int) -> int | None:
     return int(last["version"]) if last is not None and last["id"] == model_id else None
 
 
+def training_sample(
+    match_ids: Iterable[int], *, seed: int = DEFAULT_SEED, size: int = TRAIN_MATCHES
+) -> list[int]:
+    """The matches a training reads: all of them up to ``size``, else a seeded sample of ``size``
+    (the same store gives the same sample)."""
+    ids = sorted(int(m) for m in match_ids)
+    if len(ids) <= size:
+        return ids
+    return sorted(int(m) for m in np.random.default_rng(seed).choice(ids, size=size, replace=False))
+
+
 def train_and_store(
     store: Store,
     match_ids: Sequence[int] | None = None,
@@ -254,13 +270,16 @@ def train_and_store(
     force: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Train each kind of model (all of :data:`KINDS`, or ``kinds``) on the store's actions (all
-    matches, or ``match_ids``) and save each as the next version of its kind.
+    matches up to ``TRAIN_MATCHES``, else a seeded sample of as many: :func:`training_sample`;
+    or ``match_ids``) and save each as the next version of its kind.
 
     Idempotent: when the newest model of a kind was trained on the same actions with the same
     settings, it is kept (same id) instead of saving an identical new version; ``force`` saves a
     new version anyway. Returns {kind: {"model_id", "version", "new"}}.
     """
-    actions = store.actions_frame([int(m) for m in match_ids] if match_ids is not None else None)
+    available = store.matches_with_actions()
+    ids = training_sample(available, seed=seed) if match_ids is None else [int(m) for m in match_ids]
+    actions = store.actions_frame(ids)
     if actions.empty:
         raise ValueError("no SPADL actions in the store for these matches")
     actions = in_order(actions)
@@ -280,7 +299,7 @@ def train_and_store(
             out[name] = {"model_id": last["id"], "version": last["version"], "new": False}
             continue
         trained = k.train(actions, matches, seed=seed, holdout=holdout)
-        training_set = {**trained.training_set, "fingerprint": fingerprint}
+        training_set = {**trained.training_set, "fingerprint": fingerprint, "store_matches": len(available)}
         model_id = store.save_model(
             name, k.to_bytes(trained.model), training_set, trained.params, trained.quality
         )

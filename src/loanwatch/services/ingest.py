@@ -12,7 +12,7 @@ from loanwatch.ingest.errors import IngestError
 from loanwatch.ingest.pipeline import Ingestor, IngestSummary, Progress
 from loanwatch.services.context import Service, writes
 from loanwatch.services.metrics import MetricsService
-from loanwatch.services.models import DemoResult
+from loanwatch.services.models import DemoResult, UpdateRun
 from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
 
@@ -37,6 +37,28 @@ class IngestService(Service):
         self.ctx.store_changed()
         ingestor = Ingestor(self.store, progress, accept_score_mismatch=accept_score_mismatch)
         return ingestor.run([Path(p) for p in paths])
+
+    @writes
+    def update(
+        self,
+        paths: Sequence[str | Path],
+        progress: Progress | None = None,
+        *,
+        accept_score_mismatch: bool = False,
+        step: Callable[[str], None] | None = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
+    ) -> UpdateRun:
+        """The weekly routine: ingest the new files (those already ingested are skipped), rate the
+        new matches with the current model versions (``MetricsService.update``: no retraining
+        unless the setting ``retrain_growth`` says so), refresh the alerts."""
+        from loanwatch.services.tracking import TrackingService
+
+        summary = self.ingest(paths, progress, accept_score_mismatch=accept_score_mismatch)
+        metrics = MetricsService(self.ctx).update(step=step, workers=workers, scheduler=scheduler)
+        tracking = TrackingService(self.ctx)
+        alerts = tracking.refresh_alerts() if self.store.loan_spells() else []
+        return UpdateRun(ingest=summary, metrics=metrics, alerts=alerts)
 
     @writes
     def ingest_file(

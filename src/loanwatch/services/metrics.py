@@ -20,6 +20,7 @@ from loanwatch.services.models import (
     Export,
     GoalkeeperProfile,
     LoanSpell,
+    MetricsUpdate,
     ModelVersion,
     PlayerRef,
     SpellProfile,
@@ -30,7 +31,9 @@ from loanwatch.settings import MIN_MINUTES
 from loanwatch.tracking.timeline import SpellTimeline, spell_window
 
 if TYPE_CHECKING:
-    from loanwatch.metrics.compute import Profiles
+    from loanwatch.metrics.compute import Partition, Profiles
+    from loanwatch.metrics.executor import Executor
+    from loanwatch.store.repository import Store
 
 TOURNAMENTS = frozenset({"European Championship", "World Cup"})
 
@@ -47,18 +50,69 @@ def model_version(row: Mapping[str, object] | None) -> ModelVersion | None:
 
 
 class MetricsService(Service):
+    def _executor(self, workers: int | None, scheduler: str | None) -> Executor:
+        """Where the per-partition steps run: ``scheduler`` (else the setting ``dask_scheduler``),
+        a local Dask cluster of ``workers`` (> 1), or serially here."""
+        from loanwatch.metrics.executor import open_executor
+
+        return open_executor(workers=workers, scheduler=scheduler or self.ctx.settings.dask_scheduler)
+
     @writes
-    def train(self, *, retrain: bool = False, step: Callable[[str], None] | None = None) -> TrainingRun:
-        """SPADL actions for new matches, VAEP / xT / xG models trained and versioned, every action rated."""
+    def train(
+        self,
+        *,
+        retrain: bool = False,
+        step: Callable[[str], None] | None = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
+    ) -> TrainingRun:
+        """SPADL actions for new matches, VAEP / xT / xG models trained and versioned, every action
+        rated; the per-partition steps on a Dask cluster when ``workers`` (> 1) or ``scheduler``
+        (or the setting ``dask_scheduler``) is given."""
         from loanwatch.metrics.compute import compute_all
 
         self.ctx.require(Permission.INGEST)
         self.ctx.store_changed()
-        result = compute_all(self.store, retrain=retrain, step=step)
+        executor = self._executor(workers, scheduler)
+        try:
+            result = compute_all(self.store, retrain=retrain, step=step, executor=executor)
+        finally:
+            executor.close()
         return TrainingRun(
             matches=int(result["matches"]),
             new_actions=int(result["new_actions"] or 0),
             trained=dict(result.get("trained") or {}),
+            models={kind: model_version(m) for kind, m in result["models"].items()},
+        )
+
+    @writes
+    def update(
+        self,
+        *,
+        step: Callable[[str], None] | None = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
+    ) -> MetricsUpdate:
+        """The incremental step: actions for new matches, and the matches the current models have
+        not rated yet rated with them (values, per-match stats, roles); no retraining unless the
+        matches grew by the setting ``retrain_growth`` since the models were trained."""
+        from loanwatch.metrics.compute import update_metrics
+
+        self.ctx.require(Permission.INGEST)
+        self.ctx.store_changed()
+        executor = self._executor(workers, scheduler)
+        try:
+            result = update_metrics(
+                self.store, retrain_growth=self.ctx.settings.retrain_growth, step=step, executor=executor
+            )
+        finally:
+            executor.close()
+        return MetricsUpdate(
+            matches=int(result["matches"]),
+            new_actions=int(result["new_actions"] or 0),
+            rated=int(result["rated"]),
+            retrained=bool(result["retrained"]),
+            executor=executor.name,
             models={kind: model_version(m) for kind, m in result["models"].items()},
         )
 
@@ -263,6 +317,29 @@ class MetricsService(Service):
         values = self.store.action_values_frame(int(model["id"]), ids)
         return actions, values[["match_id", "action_id", "value"]]
 
+    def export_partitioned(
+        self, out_dir: str | Path, *, workers: int | None = None, scheduler: str | None = None
+    ) -> Export:
+        """Every stored per-match stat of every player as a Parquet data set partitioned by
+        competition and season (``DIR/competition=.../season=.../*.parquet``, hive style: pyarrow,
+        polars, DuckDB and ``dask.dataframe.read_parquet`` read it back); each partition written by
+        the step that reads it (on Dask workers with ``workers`` or ``scheduler``)."""
+        from loanwatch.metrics.compute import partitions
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        executor = self._executor(workers, scheduler)
+        try:
+            rows = executor.map(
+                export_partition,
+                partitions(self.store.matches_frame()),
+                executor.source(self.store),
+                str(out),
+            )
+        finally:
+            executor.close()
+        return Export(path=out, rows=int(sum(rows)))
+
     def export(
         self, season: str, out: str | Path, fmt: str = "csv", *, min_minutes: float = MIN_MINUTES
     ) -> Export:
@@ -287,3 +364,32 @@ class MetricsService(Service):
         else:
             frame.write_parquet(path)
         return Export(path=path, rows=frame.height)
+
+
+def export_partition(part: Partition, source: Store | str, out_dir: str) -> int:
+    """One partition's per-match stats into the Parquet data set at ``out_dir`` (one file per
+    partition, named by its first match); the rows written. A step of
+    :meth:`MetricsService.export_partitioned`, run where the executor puts it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from loanwatch.metrics.compute import open_source
+
+    store = open_source(source)
+    ids = list(part.match_ids)
+    stats = store.player_match_stats_frame(ids)
+    if stats.empty:
+        return 0
+    matches = store.matches_frame()
+    matches = matches[matches["match_id"].isin(ids)][["match_id", "competition", "season", "kickoff"]]
+    players = {int(p["id"]): display_name(p) for p in store.all_players()}
+    table = stats.merge(matches, on="match_id", how="left")
+    table.insert(2, "player", [players.get(int(i), "") for i in table["player_id"]])
+    pq.write_to_dataset(
+        pa.Table.from_pandas(table, preserve_index=False),
+        out_dir,
+        partition_cols=["competition", "season"],
+        basename_template=f"part-{ids[0]}-{{i}}.parquet",
+        existing_data_behavior="overwrite_or_ignore",
+    )
+    return int(len(table))

@@ -311,6 +311,27 @@ class TrainingRun(Model):
     models: dict[str, ModelVersion | None]
 
 
+class MetricsUpdate(Model):
+    """What the incremental metrics step did (``metrics.compute.update_metrics``): the matches of
+    the store, the new matches' actions, the matches rated with the current models (``retrained``:
+    the models were trained again first: none yet, or the matches grew by ``retrain_growth``)."""
+
+    matches: int
+    new_actions: int
+    rated: int
+    retrained: bool
+    executor: str  # serial, dask
+    models: dict[str, ModelVersion | None]
+
+
+class UpdateRun(Model):
+    """``loanwatch update``: the ingest, the incremental metrics step, the alerts refreshed."""
+
+    ingest: IngestSummary
+    metrics: MetricsUpdate
+    alerts: list[AlertView]  # live after the update, as the acting user may see them
+
+
 class Export(Model):
     path: Path
     rows: int

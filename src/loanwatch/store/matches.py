@@ -386,11 +386,12 @@ class MatchStore(PlayerStore):
             return pd.DataFrame.from_records(conn.execute(q).all(), columns=list(q.selected_columns.keys()))
 
     def appearances_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+        """Appearances (of every match, or of ``match_ids``)."""
         import pandas as pd
 
         q = select(t.appearances)
         if match_ids is not None:
-            q = q.where(t.appearances.c.match_id.in_([int(m) for m in match_ids]))
+            q = q.where(t.appearances.c.match_id.in_(sorted({int(m) for m in match_ids})))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         from loanwatch.frames import APPEARANCES

@@ -54,6 +54,13 @@ class MetricsStore(StoreBase):
         with self.engine.connect() as conn:
             return {r[0] for r in conn.execute(select(t.actions.c.match_id).distinct())}
 
+    def matches_without_actions(self) -> list[int]:
+        """The matches with no SPADL actions yet (new ones): one index probe per match, not a scan
+        of every action."""
+        has = select(t.actions.c.match_id).where(t.actions.c.match_id == t.matches.c.id).exists()
+        with self.engine.connect() as conn:
+            return sorted(int(r[0]) for r in conn.execute(select(t.matches.c.id).where(~has)))
+
     # -- models and action values ---------------------------------------------------------
 
     def save_model(
@@ -86,6 +93,16 @@ class MetricsStore(StoreBase):
             row = conn.execute(
                 select(t.models).where(t.models.c.kind == kind).order_by(t.models.c.version.desc()).limit(1)
             ).first()
+        return self._model_row(row)
+
+    def model(self, model_id: int) -> dict[str, Any] | None:
+        """One model by its id, with its blob and metadata (JSON decoded); None if there is none."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.models).where(t.models.c.id == model_id)).first()
+        return self._model_row(row)
+
+    @staticmethod
+    def _model_row(row: Any) -> dict[str, Any] | None:
         if row is None:
             return None
         model = dict(row._mapping)
@@ -94,10 +111,13 @@ class MetricsStore(StoreBase):
         return model
 
     def save_action_values(
-        self, model_id: int, rows: Iterable[tuple[int, int, float, float, float]] | Any
+        self,
+        model_id: int,
+        rows: Iterable[tuple[int, int, float, float, float]] | Any,
+        match_ids: Sequence[int] | None = None,
     ) -> None:
-        """Replace a model's values: a frame (checked against ``frames.ACTION_VALUES``) or rows of
-        (match_id, action_id, offensive, defensive, value)."""
+        """Replace a model's values (every one, or those of ``match_ids`` only): a frame (checked
+        against ``frames.ACTION_VALUES``) or rows of (match_id, action_id, offensive, defensive, value)."""
         import pandas as pd
 
         if isinstance(rows, pd.DataFrame):
@@ -105,7 +125,14 @@ class MetricsStore(StoreBase):
 
             rows = ACTION_VALUES.rows(ACTION_VALUES.validate(rows))
         with self.engine.begin() as conn:
-            conn.execute(delete(t.action_values).where(t.action_values.c.model_id == model_id))
+            mine = t.action_values.c.model_id == model_id
+            if match_ids is None:
+                conn.execute(delete(t.action_values).where(mine))
+            else:
+                ids = sorted({int(m) for m in match_ids})
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    conn.execute(delete(t.action_values).where(mine, t.action_values.c.match_id.in_(chunk)))
             self._bulk_insert(
                 conn,
                 "action_values",
@@ -114,7 +141,7 @@ class MetricsStore(StoreBase):
             )
 
     def action_values_frame(self, model_id: int, match_ids: Sequence[int] | None = None) -> Any:
-        """A model's values of every action (of these matches, when given)."""
+        """A model's action values (of every match, or of ``match_ids``), by match and action."""
         import pandas as pd
 
         cols = ("match_id", "action_id", "offensive", "defensive", "value")
@@ -124,7 +151,7 @@ class MetricsStore(StoreBase):
             .order_by(t.action_values.c.match_id, t.action_values.c.action_id)
         )
         if match_ids is not None:
-            q = q.where(t.action_values.c.match_id.in_([int(m) for m in match_ids]))
+            q = q.where(t.action_values.c.match_id.in_(sorted({int(m) for m in match_ids})))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         from loanwatch.frames import ACTION_VALUES

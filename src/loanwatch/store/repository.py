@@ -3,8 +3,8 @@
 One :class:`Store`, composed from one class per area (each in its module, on :class:`StoreBase`):
 ``files`` (ingest runs, source files), ``players`` (players, clubs), ``matches`` (sheets, matches,
 appearances, events, fixtures), ``portfolio`` (loan spells), ``tracking`` (alerts, notes, watchlists),
-``metrics`` (actions, models, action values, per-match stats), ``aggregates`` (per-season
-aggregates, the partition reads behind them).
+``metrics`` (actions, models, action values, per-match stats), ``ratings`` (the model versions
+that rated each match), ``aggregates`` (per-season aggregates, the partition reads behind them).
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from loanwatch.store.files import SourceFile
 from loanwatch.store.matches import MatchStore
 from loanwatch.store.metrics import MetricsStore
 from loanwatch.store.portfolio import PortfolioStore
+from loanwatch.store.ratings import RatingsStore
 from loanwatch.store.tracking import TrackingStore
 
 __all__ = ["SourceFile", "Store"]
 
 
-class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, AggregateStore):
+class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, RatingsStore, AggregateStore):
     """The one way the rest of loanwatch reads and writes the database."""
 
     def counts(self) -> dict[str, int]:

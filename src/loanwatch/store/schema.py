@@ -282,6 +282,19 @@ action_values = Table(
     sqlite_with_rowid=False,
 )
 
+# Which model version rated each match (0014): the match's action values of that kind and the
+# per-match stats computed from them come from this model. Written by every rating (full or
+# incremental); a match without a row for the newest model of a kind is the incremental step's to do.
+match_ratings = Table(
+    "match_ratings",
+    metadata,
+    Column("match_id", Integer, ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # vaep, xt, xg
+    Column("model_id", Integer, ForeignKey("models.id", ondelete="CASCADE"), nullable=False),
+    Column("rated_at", DateTime, nullable=False),
+    sqlite_with_rowid=False,
+)
+Index("ix_match_ratings_model", match_ratings.c.model_id)
 
 
 def _per_player_match(name: str, *columns: Column[Any]) -> Table:

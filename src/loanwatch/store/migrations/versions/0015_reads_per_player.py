@@ -1,7 +1,7 @@
 """reads per player: indexes, per-season aggregates
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-02 01:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0014"  # chained after 0014 (match_ratings) at the merge of i12-reads into i12-update
 branch_labels = None
 depends_on = None
 

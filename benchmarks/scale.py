@@ -1,0 +1,360 @@
+"""Issue 12's figures, side by side in one run, on real data (../shared: 1,117 matches).
+
+    flock /work/brief/s16/heavy.lock python benchmarks/scale.py \
+        --full /work/stores/full.db --half /work/stores/half.db --work /tmp/scale
+
+1. ``models train --retrain`` (the full metrics: SPADL actions are stored, so the models trained on
+   their bounded sample and every match rated, per partition): on the full store serially and on a
+   2-worker local Dask cluster, and on the half store serially (training memory must stay flat
+   when the store doubles). Peak memory: the largest resident set of the command's process tree
+   (client and workers), sampled every 0.1 s with psutil.
+2. ``loanwatch update FOLDER`` with one Bundesliga matchday (9 matches) on both stores: the half
+   store gets the first matchday it does not hold; the full store, which holds every match, gets
+   its last matchday (34) back after it was deleted from the copy. Timed as a command (Python's
+   start included) and, in-process, the ``IngestService.update`` call alone.
+3. ``player NAME`` read time and peak memory on both stores (``_scale_reads.measure_player_reads``
+   when the "reads" branch provides it; else ``loanwatch player NAME`` as a command).
+4. A projection for 20,000 matches on 1 and on 8 workers, from the measured per-match cost of the
+   per-partition steps and the fixed cost of training on the bounded sample: a projection, not a
+   measurement.
+
+The stores are only read: each is copied to ``--work`` first (and migrated there by this code).
+The half store was built with main's code from the 562 matches played before 2017-12-21
+(ingest, both loan lists, ``models train``: see /work/stores/SCALE_STORES_READY).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _child import table  # noqa: E402
+
+SHARED = Path(os.environ.get("SCALE_SHARED", "/work/shared/data/wyscout-2017-18"))  # the real data
+LEAGUE = "Germany"  # the matchday: one Bundesliga round, 9 matches
+PLAYERS = ("Orsolini", "Caldara")
+PROJECTED = 20_000
+
+
+def peak_tree_mb(proc: subprocess.Popen[Any], stop: threading.Event, out: list[float]) -> None:
+    """The largest total RSS of ``proc`` and its descendants while it runs (MB)."""
+    import psutil
+
+    try:
+        root = psutil.Process(proc.pid)
+    except psutil.NoSuchProcess:
+        return
+    best = 0.0
+    while not stop.is_set():
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            break
+        best = max(best, total / 2**20)
+        time.sleep(0.1)
+    out.append(best)
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run a command; its wall time, the peak memory of its process tree, and its stderr lines
+    with the second each arrived (the steps ``models train`` announces)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+    stop = threading.Event()
+    peak: list[float] = []
+    sampler = threading.Thread(target=peak_tree_mb, args=(proc, stop, peak))
+    sampler.start()
+    steps: list[tuple[float, str]] = []
+    assert proc.stderr is not None and proc.stdout is not None
+    for line in proc.stderr:
+        steps.append((time.perf_counter() - start, line.rstrip()))
+    stdout = proc.stdout.read()
+    proc.wait()
+    wall = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(
+            f"{' '.join(cmd)} failed ({proc.returncode}):\n{stdout}\n" + "\n".join(s for _, s in steps)
+        )
+    return {"seconds": wall, "peak_mb": peak[0] if peak else float("nan"), "steps": steps, "stdout": stdout}
+
+
+def loanwatch(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    return run([sys.executable, "-m", "loanwatch.cli", *args], env)
+
+
+def copy_store(source: Path, dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{dest}{suffix}").unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    with sqlite3.connect(dest) as out:
+        src.backup(out)
+    src.close()
+    return dest
+
+
+def sheets(league: str) -> list[dict[str, Any]]:
+    path = SHARED / "matches" / f"matches_{league}.json"
+    data = path.read_bytes()
+    return list(json.loads(gzip.decompress(data) if path.suffix == ".gz" else data))
+
+
+def stored_provider_ids(store: Path) -> set[str]:
+    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as conn:
+        return {str(r[0]) for r in conn.execute("SELECT provider_id FROM matches")}
+
+
+def matchday_folder(dest: Path, ids: list[str]) -> Path:
+    """A Wyscout folder of these Bundesliga matches: reference files, the match sheets, events."""
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "matches").mkdir(parents=True)
+    (dest / "events").mkdir()
+    for name in ("players.json", "teams.json"):
+        (dest / name).symlink_to(SHARED / name)
+    (dest / "matches" / f"matches_{LEAGUE}.json").symlink_to(SHARED / "matches" / f"matches_{LEAGUE}.json")
+    for mid in ids:
+        (dest / "events" / f"{mid}.json.gz").symlink_to(SHARED / "events" / LEAGUE / f"{mid}.json.gz")
+    return dest
+
+
+def first_missing_round(store: Path) -> list[str]:
+    have = stored_provider_ids(store)
+    rounds: dict[int, list[str]] = {}
+    for m in sheets(LEAGUE):
+        if (SHARED / "events" / LEAGUE / f"{m['wyId']}.json.gz").exists():
+            rounds.setdefault(int(m["gameweek"]), []).append(str(m["wyId"]))
+    for gw in sorted(rounds):
+        if not set(rounds[gw]) & have:
+            return sorted(rounds[gw])
+    raise SystemExit("every Bundesliga round is in the store")
+
+
+def delete_round(store: Path, gameweek: int) -> list[str]:
+    """Delete one Bundesliga round from a copy of a store (its matches, with what cascades, their
+    source files and alerts), so that `update` can bring it back. Benchmark-only surgery."""
+    ids = sorted(str(m["wyId"]) for m in sheets(LEAGUE) if int(m["gameweek"]) == gameweek)
+    with sqlite3.connect(store) as conn:
+        conn.execute("PRAGMA foreign_keys=ON")
+        rows = conn.execute(
+            f"SELECT id, source_file_id FROM matches WHERE provider_id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
+        match_ids = [r[0] for r in rows]
+        files = [r[1] for r in rows]
+        marks = ",".join("?" * len(match_ids))
+        conn.execute(f"DELETE FROM alerts WHERE match_id IN ({marks})", match_ids)
+        conn.execute(f"DELETE FROM matches WHERE id IN ({marks})", match_ids)
+        conn.execute(f"DELETE FROM source_files WHERE id IN ({','.join('?' * len(files))})", files)
+    return ids
+
+
+UPDATE_CALL = """
+import json, sys, time
+from loanwatch.api import Loanwatch
+# A warm process (a server, a notebook): the libraries the step uses are imported before the clock
+# starts (socceraction's VAEP alone takes 3-6 s to import, pandera with it); the command's figure
+# includes them.
+import lightgbm, sklearn, socceraction.vaep, socceraction.xthreat
+import loanwatch.metrics.compute, loanwatch.metrics.xg, loanwatch.services.tracking
+lw = Loanwatch(sys.argv[1])
+start = time.perf_counter()
+run = lw.update([sys.argv[2]])
+print("RESULT " + json.dumps({"seconds": time.perf_counter() - start, "rated": run.metrics.rated,
+      "retrained": run.metrics.retrained, "matches": run.metrics.matches, "ingested": run.ingest.matches}))
+"""
+
+
+def update_matchday(store: Path, folder: Path, label: str) -> dict[str, Any]:
+    """`update` of the matchday: in-process (the service call alone) on one copy, as a command on another."""
+    twin = copy_store(store, store.with_name(store.stem + "-twin.db"))
+    inproc = run([sys.executable, "-c", UPDATE_CALL, str(twin), str(folder)])
+    line = [ln for ln in inproc["stdout"].splitlines() if ln.startswith("RESULT ")][-1]
+    call = json.loads(line.removeprefix("RESULT "))
+    cmd = loanwatch("update", str(folder), "--store", str(store))
+    return {"label": label, "command": cmd, "call": call, "call_peak_mb": inproc["peak_mb"]}
+
+
+def player_reads(stores: list[Path]) -> list[dict[str, Any]]:
+    try:
+        from _scale_reads import measure_player_reads  # type: ignore[import-not-found]
+    except ImportError:
+        measure_player_reads = None
+    if measure_player_reads is not None:
+        return list(measure_player_reads([str(s) for s in stores], list(PLAYERS)))
+    out = []
+    for s in stores:
+        for name in PLAYERS:
+            r = loanwatch("player", name, "--store", str(s))
+            out.append(
+                {
+                    "store": s.name,
+                    "player": name,
+                    "seconds": r["seconds"],
+                    "peak_mb": r["peak_mb"],
+                    "how": "command (Python start included)",
+                }
+            )
+    return out
+
+
+def step_seconds(steps: list[tuple[float, str]], total: float) -> dict[str, float]:
+    """Seconds per announced step of `models train` (``… message`` lines on stderr)."""
+    marks = [(t, s.split("… ", 1)[1]) for t, s in steps if "… " in s]
+    out: dict[str, float] = {}
+    for (t, msg), nxt in zip(marks, [*marks[1:], (total, "")], strict=True):
+        key = (
+            "actions"
+            if msg.startswith("SPADL")
+            else "train"
+            if "models" in msg
+            else "rate"
+            if msg.startswith("rating")
+            else msg
+        )
+        out[key] = out.get(key, 0.0) + nxt[0] - t
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--full", type=Path, default=Path("/work/stores/full.db"))
+    ap.add_argument("--half", type=Path, default=Path("/work/stores/half.db"))
+    ap.add_argument("--work", type=Path, default=Path("/tmp/scale"))
+    ap.add_argument("--skip-train", action="store_true", help="only the update and read figures")
+    args = ap.parse_args()
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"copies of {args.full} and {args.half} in {work}", flush=True)
+    full = copy_store(args.full, work / "full.db")
+    half = copy_store(args.half, work / "half.db")
+    sizes = {"full": len(stored_provider_ids(full)), "half": len(stored_provider_ids(half))}
+    for store in (full, half):  # migrated to this code's schema before anything is timed
+        run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from loanwatch.api import Loanwatch; Loanwatch(sys.argv[1])",
+                str(store),
+            ]
+        )
+
+    # 2. the incremental matchday (first: the copies' models are the stores' own)
+    print("update: one Bundesliga matchday on each store ...", flush=True)
+    half_round = first_missing_round(half)
+    full_round = delete_round(full, 34)
+    updates = [
+        update_matchday(
+            half, matchday_folder(work / "matchday-half", half_round), f"half ({sizes['half']} + 9)"
+        ),
+        update_matchday(
+            full, matchday_folder(work / "matchday-full", full_round), f"full ({sizes['full'] - 9} + 9)"
+        ),
+    ]
+    rows = []
+    for u in updates:
+        c = u["call"]
+        rows.append(
+            [
+                u["label"],
+                str(c["ingested"]),
+                str(c["rated"]),
+                "yes" if c["retrained"] else "no",
+                f"{c['seconds']:.2f}",
+                f"{u['command']['seconds']:.2f}",
+                f"{u['command']['peak_mb']:.0f}",
+            ]
+        )
+    update_table = table(["store", "ingested", "rated", "retrained", "call s", "command s", "peak MB"], rows)
+    print(update_table, flush=True)
+
+    # 3. player reads
+    print("player reads ...", flush=True)
+    reads = player_reads([half, full])
+    read_rows = [
+        [
+            str(r.get("store")),
+            str(r.get("player")),
+            f"{float(r.get('seconds', r.get('warm_seconds', 0))):.2f}",
+            f"{float(r.get('peak_mb', 0)):.0f}",
+            str(r.get("how", "")),
+        ]
+        for r in reads
+    ]
+    reads_table = table(["store", "player", "seconds", "peak MB", "how"], read_rows)
+    print(reads_table, flush=True)
+
+    # 1. the full metrics
+    train_rows: list[list[str]] = []
+    runs: dict[str, dict[str, Any]] = {}
+    if not args.skip_train:
+        for label, store, extra in (
+            ("full, serial", full, []),
+            ("full, 2 Dask workers", full, ["--workers", "2"]),
+            ("half, serial", half, []),
+        ):
+            print(f"models train --retrain: {label} ...", flush=True)
+            r = loanwatch("models", "train", "--retrain", "--store", str(store), *extra)
+            steps = step_seconds(r["steps"], r["seconds"])
+            runs[label] = {**r, "split": steps}
+            n = sizes["full"] if store == full else sizes["half"]
+            train_rows.append(
+                [
+                    label,
+                    str(n),
+                    f"{r['seconds']:.0f}",
+                    f"{steps.get('train', 0):.0f}",
+                    f"{steps.get('rate', 0):.0f}",
+                    f"{1000 * steps.get('rate', 0) / n:.0f}",
+                    f"{r['peak_mb']:.0f}",
+                ]
+            )
+        train_table = table(
+            ["models train --retrain", "matches", "total s", "train s", "rate s", "ms/match", "peak MB"],
+            train_rows,
+        )
+        print(train_table, flush=True)
+
+        # 4. the projection
+        serial = runs["full, serial"]["split"]
+        dask2 = runs["full, 2 Dask workers"]["split"]
+        per_match = serial.get("rate", 0) / sizes["full"]
+        speedup2 = serial.get("rate", 0) / max(dask2.get("rate", 1e-9), 1e-9)
+        efficiency = min(1.0, speedup2 / 2)
+        fixed = serial.get("train", 0)
+        one = fixed + PROJECTED * per_match
+        eight = fixed + PROJECTED * per_match / (8 * efficiency)
+        print(
+            f"PROJECTION (not measured) for {PROJECTED:,} matches: rating and per-match stats "
+            f"{per_match * 1000:.0f} ms a match (measured, full store, serial), training fixed at "
+            f"{fixed:.0f} s (bounded sample of 600 matches): 1 worker ~{one / 60:.0f} min; 8 workers "
+            f"~{eight / 60:.0f} min at the 2-worker efficiency measured here ({efficiency:.0%}; "
+            f"speed-up {speedup2:.2f} on 2 workers of a 2-core machine). New SPADL conversion "
+            f"(once per match, at ingest time) not included.",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
