@@ -66,6 +66,10 @@ class Loanwatch:
         self.dismiss_alert = svc.tracking.dismiss_alert
         self.watchlist = svc.tracking.watchlist
         self.report_all = svc.reports.write_all
+        self.import_squad = svc.market.import_squad
+        self.squad = svc.market.squad
+        self.depth = svc.market.depth
+        self.rules_check = svc.market.rules_check
         # What takes a player's name: the name resolved once (PlayerService.resolve), then the service.
         self.timelines = self.player_timelines = self._by_name(svc.tracking.timelines)
         self.career = self._by_name(svc.tracking.career)

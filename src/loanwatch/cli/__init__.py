@@ -6,6 +6,7 @@ One module per command group; ``common`` holds what they share (consoles, option
 
 - ``ingest``: ``ingest``, ``update`` (ingest, the incremental metrics step, the alerts)
 - ``portfolio``: ``portfolio import|list``
+- ``market``: ``squad import|list``, ``market depth``, ``rules check``
 - ``player``: ``player``
 - ``reports``: ``report``, ``demo``
 - ``tracking``: ``digest``, ``alerts list|dismiss``
@@ -19,7 +20,18 @@ from __future__ import annotations
 
 import typer
 
-from loanwatch.cli import ingest, metrics, models, notes, player, portfolio, reports, tracking, watchlist
+from loanwatch.cli import (
+    ingest,
+    market,
+    metrics,
+    models,
+    notes,
+    player,
+    portfolio,
+    reports,
+    tracking,
+    watchlist,
+)
 from loanwatch.cli.common import Commands
 
 app = typer.Typer(
@@ -33,6 +45,9 @@ app.command()(player.player)
 app.command()(reports.report)
 app.command()(reports.demo)
 app.add_typer(portfolio.portfolio_app, name="portfolio")
+app.add_typer(market.squad_app, name="squad")
+app.add_typer(market.market_app, name="market")
+app.add_typer(market.rules_app, name="rules")
 app.add_typer(models.models_app, name="models")
 app.add_typer(metrics.metrics_app, name="metrics")
 app.add_typer(tracking.alerts_app, name="alerts")

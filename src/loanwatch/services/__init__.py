@@ -18,6 +18,8 @@ module              what
 ``metrics.py``      training, season and goalkeeper profiles, reference league, export
 ``reports.py``      what a report reads, gathered once; writing reports and the digest
 ``ingest.py``       ingesting provider files; the demo
+``market.py``       the owner's squad, next season's depth per role, the rules check (issue 11)
+``market_models``   their typed results
 ==================  ===========================================================================
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 from loanwatch.services.context import Context, User
 from loanwatch.services.ingest import IngestService
+from loanwatch.services.market import MarketService
 from loanwatch.services.metrics import MetricsService
 from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService
@@ -43,6 +46,7 @@ class Services:
         self.metrics = MetricsService(ctx)
         self.reports = ReportService(ctx)
         self.ingest = IngestService(ctx)
+        self.market = MarketService(ctx)
 
 
 SERVICES: tuple[type, ...] = (
@@ -52,12 +56,14 @@ SERVICES: tuple[type, ...] = (
     MetricsService,
     ReportService,
     IngestService,
+    MarketService,
 )
 
 __all__ = [
     "SERVICES",
     "Context",
     "IngestService",
+    "MarketService",
     "MetricsService",
     "PlayerService",
     "PortfolioService",

@@ -2,9 +2,10 @@
 
 One :class:`Store`, composed from one class per area (each in its module, on :class:`StoreBase`):
 ``files`` (ingest runs, source files), ``players`` (players, clubs), ``matches`` (sheets, matches,
-appearances, events, fixtures), ``portfolio`` (loan spells), ``tracking`` (alerts, notes, watchlists),
-``metrics`` (actions, models, action values, per-match stats), ``ratings`` (the model versions
-that rated each match), ``aggregates`` (per-season aggregates, the partition reads behind them).
+appearances, events, fixtures), ``portfolio`` (loan spells), ``squad`` (the owner's squad list),
+``tracking`` (alerts, notes, watchlists), ``metrics`` (actions, models, action values, per-match
+stats), ``ratings`` (the model versions that rated each match), ``aggregates`` (per-season
+aggregates, the partition reads behind them).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from loanwatch.store.matches import MatchStore
 from loanwatch.store.metrics import MetricsStore
 from loanwatch.store.portfolio import PortfolioStore
 from loanwatch.store.ratings import RatingsStore
+from loanwatch.store.squad import SquadStore
 from loanwatch.store.tracking import TrackingStore
 
 __all__ = ["SourceFile", "Store"]
 
 
-class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, RatingsStore, AggregateStore):
+class Store(MatchStore, PortfolioStore, SquadStore, TrackingStore, MetricsStore, RatingsStore, AggregateStore):
     """The one way the rest of loanwatch reads and writes the database."""
 
     def counts(self) -> dict[str, int]:
