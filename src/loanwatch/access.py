@@ -15,6 +15,7 @@ ingest data, train models   yes    yes       no     no     yes
 dismiss alerts              yes    yes       no     no     no
 write scout notes           yes    yes       no     yes    yes
 manage watchlists           yes    yes       no     yes    yes
+decide the market plan      yes    yes       no     no     no
 manage users                yes    no        no     no     no
 ==========================  =====  ========  =====  =====  =======
 
@@ -50,6 +51,7 @@ class Permission(StrEnum):
     DISMISS_ALERTS = "dismiss alerts"
     WRITE_NOTES = "write scout notes"
     MANAGE_WATCHLISTS = "manage watchlists"
+    DECIDE_PLAN = "decide the market plan"
     MANAGE_USERS = "manage users"
 
 
@@ -80,6 +82,8 @@ SPELL_TERMS = frozenset(
         "wage_eur",  # not in the lists yet: hidden the day one carries it
     }
 )
+# ... the fields of a market plan's decision that are the director's notes on the deal ...
+DECISION_TERMS = frozenset({"note"})
 # ... the evidence keys of alerts (tracking/alerts.py) that carry them ...
 EVIDENCE_TERMS = frozenset({"fee_eur", "loan_type", "trigger", "clause", "counts_as", "wage_eur"})
 # ... and the alerts about the terms themselves (their kind names the term): left out whole.
@@ -135,6 +139,14 @@ def redact_spell(spell: Mapping[str, Any], role: Role) -> dict[str, Any]:
     return {k: v for k, v in spell.items() if k not in SPELL_TERMS}
 
 
+def redact_decision(decision: Mapping[str, Any], role: Role) -> dict[str, Any]:
+    """A market plan's decision (a store row) as ``role`` sees it: its note on the deal only for a
+    role that may see contract terms (the decision itself is everyone's: it shapes the squad)."""
+    if sees_terms(role):
+        return dict(decision)
+    return {k: v for k, v in decision.items() if k not in DECISION_TERMS}
+
+
 def is_term_alert(kind: str) -> bool:
     """An alert about a contract term (its kind names the term: obligation_fired, recall_window)."""
     return any(w in kind.lower() for w in TERM_WORDS)
@@ -176,6 +188,7 @@ def redact_alert(alert: Mapping[str, Any], role: Role) -> dict[str, Any] | None:
 
 __all__ = [
     "DEFAULT_ROLE",
+    "DECISION_TERMS",
     "EDITIONS",
     "EVIDENCE_TERMS",
     "PERMISSIONS",
@@ -186,6 +199,7 @@ __all__ = [
     "is_term_alert",
     "may",
     "redact_alert",
+    "redact_decision",
     "redact_evidence",
     "redact_spell",
     "redacted_title",

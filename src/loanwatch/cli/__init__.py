@@ -13,13 +13,25 @@ One module per command group; ``common`` holds what they share (consoles, option
 - ``metrics``: ``metrics export``
 - ``watchlist``: ``watchlist add|show``
 - ``notes``: ``notes add``
+- ``plan``: ``market decide|undecide|plan``
 """
 
 from __future__ import annotations
 
 import typer
 
-from loanwatch.cli import ingest, metrics, models, notes, player, portfolio, reports, tracking, watchlist
+from loanwatch.cli import (
+    ingest,
+    metrics,
+    models,
+    notes,
+    plan,
+    player,
+    portfolio,
+    reports,
+    tracking,
+    watchlist,
+)
 from loanwatch.cli.common import Commands
 
 app = typer.Typer(
@@ -37,5 +49,6 @@ app.add_typer(metrics.metrics_app, name="metrics")
 app.add_typer(tracking.alerts_app, name="alerts")
 app.add_typer(watchlist.watchlist_app, name="watchlist")
 app.add_typer(notes.notes_app, name="notes")
+app.add_typer(plan.market_app, name="market")
 
 __all__ = ["app"]

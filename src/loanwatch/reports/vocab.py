@@ -188,3 +188,13 @@ REFERENCE_SOURCES = {
     "default": N_("the default reference league"),
 }
 REFERENCE_UNRATED = N_("%(league)s, the owner club's league, has no strength in the table")
+# The market plan's decisions (market/plan.py DECISIONS), as the plan's pages name them.
+DECISIONS = {
+    "recall": N_("Recall"),
+    "extend": N_("Extend the loan"),
+    "sell": N_("Sell"),
+    "loan-out": N_("Loan out again"),
+    "sign": N_("Sign"),
+    "integrate": N_("Integrate into the first team"),
+    "develop": N_("Keep developing on loan"),
+}

@@ -18,6 +18,7 @@ module              what
 ``metrics.py``      training, season and goalkeeper profiles, reference league, export
 ``reports.py``      what a report reads, gathered once; writing reports and the digest
 ``ingest.py``       ingesting provider files; the demo
+``plan.py``         the market plan: decisions per owner and season, decision cards, the plan PDF
 ==================  ===========================================================================
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 from loanwatch.services.context import Context, User
 from loanwatch.services.ingest import IngestService
 from loanwatch.services.metrics import MetricsService
+from loanwatch.services.plan import PlanService
 from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
@@ -43,6 +45,7 @@ class Services:
         self.metrics = MetricsService(ctx)
         self.reports = ReportService(ctx)
         self.ingest = IngestService(ctx)
+        self.plan = PlanService(ctx)
 
 
 SERVICES: tuple[type, ...] = (
@@ -52,6 +55,7 @@ SERVICES: tuple[type, ...] = (
     MetricsService,
     ReportService,
     IngestService,
+    PlanService,
 )
 
 __all__ = [
@@ -59,6 +63,7 @@ __all__ = [
     "Context",
     "IngestService",
     "MetricsService",
+    "PlanService",
     "PlayerService",
     "PortfolioService",
     "ReportService",

@@ -1,0 +1,304 @@
+"""The market plan (issue 11, part 5): decisions on the owner's players (recall, extend, sell, loan
+out again, sign a candidate, integrate, keep developing), stored per owner club and season as a
+named plan; one decision card per loanee with the report's recommendation (ReportService.report:
+the one source of it); the plan's squad, depth and rules before and after the decisions; the plan as
+a PDF or HTML for the director (with terms) or the coach (without: access.py, applied here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from loanwatch.access import Permission, edition_role, redact_decision, require_view, sees_terms
+from loanwatch.domain import season_name
+from loanwatch.errors import InvalidInput, NotFound
+from loanwatch.market.plan import DEFAULT_PLAN, check_decision, follows
+from loanwatch.market.rulesets import season_year
+from loanwatch.services.context import Service, writes
+from loanwatch.services.models import (
+    CardSource,
+    DecisionCard,
+    LoanSpell,
+    MarketPlan,
+    PlanDecision,
+    PlayerRef,
+    Scalar,
+)
+from loanwatch.services.players import PlayerService
+from loanwatch.services.portfolio import PortfolioService
+from loanwatch.services.reports import ReportService
+from loanwatch.services.tracking import TrackingService
+
+
+def next_season(day: date) -> str:
+    """The season after the one ``day`` is in: the season a plan made then is for."""
+    return season_name(date(day.year + (1 if day.month >= 7 else 0), 7, 1))
+
+
+def check_season(season: str) -> str:
+    """A season written like 2018/19 (InvalidInput otherwise)."""
+    try:
+        season_year(season)
+    except ValueError as err:
+        raise InvalidInput(str(err)) from None
+    return season.strip()
+
+
+def _decision_word(decision: str) -> str:
+    try:
+        return check_decision(decision)
+    except ValueError as err:
+        raise InvalidInput(str(err)) from None
+
+
+class PlanService(Service):
+    # -- the plan's frame: owner club and season ------------------------------------------------
+
+    def owner(self, owner: str | None = None) -> str:
+        """The owner club a plan is for, as the loan list writes it: ``owner`` (matched as the
+        owner filter matches it), else the one owner of the store's loans; with several owners
+        and none given, an InvalidInput naming them; an owner of no loan, a NotFound."""
+        from loanwatch.portfolio.resolve import same_club
+
+        owners = PortfolioService(self.ctx).owners()
+        if owner is None:
+            if len(owners) == 1:
+                return owners[0]
+            raise InvalidInput(
+                f"the store holds the loans of several owner clubs: choose one with --owner "
+                f"({', '.join(owners) or 'none'})"
+            )
+        found = [o for o in owners if same_club(o, owner)]
+        if not found:
+            raise NotFound(f"no loan is owned by {owner!r} (owners: {', '.join(owners) or 'none'})")
+        return found[0]
+
+    def season(self, season: str | None = None) -> str:
+        """The season a plan is for: ``season``, else the one after the data's last day."""
+        if season is not None:
+            return check_season(season)
+        return next_season(self.ctx.tracker().default_as_of())
+
+    # -- decisions ------------------------------------------------------------------------------
+
+    def _decision(self, row: Mapping[str, Any]) -> PlanDecision:
+        seen = redact_decision(row, self.ctx.role)
+        players = PlayerService(self.ctx)
+        return PlanDecision(
+            id=int(seen["id"]),
+            owner=str(seen["owner"]),
+            season=str(seen["season"]),
+            plan=str(seen["plan"]),
+            player=players.ref(int(seen["player_id"])),
+            decision=str(seen["decision"]),
+            note=str(seen["note"]) if "note" in seen else None,
+            decided_by=str(seen["decided_by"]),
+            decided_at=seen["decided_at"],
+        )
+
+    def _loan_spells(self, owner: str) -> list[LoanSpell]:
+        return PortfolioService(self.ctx).loan_spells(owner)
+
+    @writes
+    def decide(
+        self,
+        ref: PlayerRef,
+        decision: str,
+        *,
+        season: str | None = None,
+        owner: str | None = None,
+        plan: str = DEFAULT_PLAN,
+        note: str = "",
+    ) -> PlanDecision:
+        """Record a decision on a player in the owner's plan for the season (replacing the one
+        made before). ``sign`` is for a player the owner does not have on loan (a candidate in
+        the store); recall and extend for one of his loanees. Only a role that may decide the
+        plan (access.py: the director) does."""
+        self.ctx.require(Permission.DECIDE_PLAN)
+        chosen = _decision_word(decision)
+        club, year = self.owner(owner), self.season(season)
+        loanee = ref.id in {s.player_id for s in self._loan_spells(club)}
+        if chosen == "sign" and loanee:
+            raise InvalidInput(f"{ref.display_name} is on loan from {club}: sign is for a candidate")
+        if chosen in ("recall", "extend") and not loanee:
+            raise InvalidInput(f"{ref.display_name} is not on loan from {club}: {chosen} is for a loanee")
+        self.ctx.store_changed()
+        self.store.set_decision(
+            owner=club,
+            season=year,
+            plan=plan,
+            player_id=ref.id,
+            decision=chosen,
+            note=note.strip(),
+            decided_by=self.ctx.user.name,
+        )
+        return next(d for d in self.decisions(year, club, plan) if d.player.id == ref.id)
+
+    @writes
+    def undecide(
+        self, ref: PlayerRef, *, season: str | None = None, owner: str | None = None, plan: str = DEFAULT_PLAN
+    ) -> bool:
+        """Remove the player's decision from the plan; False when it had none."""
+        self.ctx.require(Permission.DECIDE_PLAN)
+        club, year = self.owner(owner), self.season(season)
+        self.ctx.store_changed()
+        return self.store.remove_decision(owner=club, season=year, plan=plan, player_id=ref.id)
+
+    def decisions(
+        self, season: str | None = None, owner: str | None = None, plan: str = DEFAULT_PLAN
+    ) -> list[PlanDecision]:
+        """The plan's decisions, oldest first, as the acting user may see them (no deal note for
+        a role that may not see contract terms)."""
+        club, year = self.owner(owner), self.season(season)
+        return [self._decision(r) for r in self.store.decisions(owner=club, season=year, plan=plan)]
+
+    # -- decision cards -------------------------------------------------------------------------
+
+    def cards(
+        self,
+        season: str | None = None,
+        owner: str | None = None,
+        plan: str = DEFAULT_PLAN,
+        *,
+        as_of: date | None = None,
+        edition: str | None = None,
+    ) -> list[DecisionCard]:
+        """One card per loanee of the owner: the report's recommendation for him as of the same
+        date (ReportService.report, the edition's role: the coach's carries no terms), his spell's
+        figures, the plan's decision on him and the sources of each figure."""
+        role = edition_role(edition) if edition is not None else self.ctx.role
+        require_view(self.ctx.role, role)
+        ctx = self.ctx.as_role(role)
+        shown = edition or ("director" if sees_terms(role) else "coach")
+        club = self.owner(owner)
+        decided = {d.player.id: d for d in PlanService(ctx).decisions(season, club, plan)}
+        reports, tracking = ReportService(ctx), TrackingService(ctx)
+        spells = {s.id: s for s in PortfolioService(ctx).loan_spells(club)}
+        cards = []
+        for ref in PortfolioService(ctx).loanees(club):
+            content = reports.report(ref, as_of, edition=shown, min_minutes=ctx.settings.min_minutes).content
+            current: dict[str, Any] | None = content.get("current")  # type: ignore[assignment]
+            rec = content.get("recommendation")
+            spell = spells.get(int(current["id"])) if current is not None else None
+            day: date | None = content.get("report_date")  # type: ignore[assignment]
+            judged = tracking.assessment(ref, day, int(current["id"])) if current is not None else None
+            trigger = judged.trigger if judged and judged.trigger and judged.trigger.kind != "none" else None
+            decision = decided.get(ref.id)
+            call = getattr(rec, "call", None)
+            cards.append(
+                DecisionCard(
+                    player=ref,
+                    edition=shown,
+                    as_of=day,
+                    age=content["player"].get("age"),  # type: ignore[attr-defined]
+                    spell=spell,
+                    current=_summary(current),
+                    recommendation=rec,  # type: ignore[arg-type]
+                    trigger=trigger,
+                    decision=decision,
+                    follows=follows(decision.decision if decision else None, call),
+                    sources=_sources(current, spell, content),
+                )
+            )
+        return cards
+
+    def plan(
+        self,
+        season: str | None = None,
+        owner: str | None = None,
+        plan: str = DEFAULT_PLAN,
+        *,
+        as_of: date | None = None,
+        edition: str | None = None,
+    ) -> MarketPlan:
+        """The plan as the edition's role (default: the acting user's) reads it: its decisions,
+        one card per loanee, the squad, depth and rules before and after the decisions."""
+        role = edition_role(edition) if edition is not None else self.ctx.role
+        require_view(self.ctx.role, role)
+        shown = edition or ("director" if sees_terms(role) else "coach")
+        ctx = self.ctx.as_role(role)
+        viewer = PlanService(ctx)
+        club, year = viewer.owner(owner), viewer.season(season)
+        cards = viewer.cards(year, club, plan, as_of=as_of, edition=shown)
+        days = [c.as_of for c in cards if c.as_of is not None]
+        return MarketPlan(
+            owner=club,
+            season=year,
+            plan=plan,
+            edition=shown,
+            as_of=as_of or (max(days) if days else None),
+            decisions=viewer.decisions(year, club, plan),
+            cards=cards,
+        )
+
+    def write(
+        self,
+        path: str | Path,
+        season: str | None = None,
+        owner: str | None = None,
+        plan: str = DEFAULT_PLAN,
+        *,
+        as_of: date | None = None,
+        lang: str = "en",
+        fmt: str = "pdf",
+        edition: str = "coach",
+    ) -> Path:
+        """Write the plan (:meth:`plan`) as a PDF or HTML in it / en / fr, the coach's edition
+        without contract terms or deal notes, the director's with them."""
+        from loanwatch.reports.i18n import check_lang
+        from loanwatch.reports.plan import render_plan
+        from loanwatch.reports.render import check_format
+
+        check_lang(lang)
+        check_format(fmt)
+        document = self.plan(season, owner, plan, as_of=as_of, edition=edition).document()
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(render_plan(document, lang, fmt))
+        return out
+
+
+def _summary(current: Mapping[str, Any] | None) -> dict[str, object] | None:
+    """The report's current spell without its match lines (the card cites them as a source)."""
+    if current is None:
+        return None
+    return {k: v for k, v in current.items() if k not in ("lines", "last_lines")}
+
+
+def _sources(
+    current: Mapping[str, Any] | None, spell: LoanSpell | None, content: Mapping[str, Any]
+) -> list[CardSource]:
+    """Where a card's figures come from: the spell's matches in the data (how many, first and
+    last, competition), the loan list's row, the profile's peer group."""
+    out: list[CardSource] = []
+    if current is not None:
+        played = [ln for ln in current.get("lines") or [] if ln.get("match_id") is not None]
+        if played:
+            params: dict[str, Scalar] = {
+                "matches": len(played),
+                "club": str(current["host_club"]),
+                "competition": str(current["competition"]),
+                "first": played[0]["kickoff"].date(),
+                "last": played[-1]["kickoff"].date(),
+            }
+            out.append(CardSource(what="matches", params=params))
+    if spell is not None and spell.source:
+        file, _, line = spell.source.rpartition(":")
+        out.append(CardSource(what="loan", params={"file": file or spell.source, "row": line}))
+    profile = content.get("profile")
+    if isinstance(profile, Mapping):
+        out.append(
+            CardSource(
+                what="profile",
+                params={
+                    "peers": int(profile["peers"]),
+                    "role": str(profile["role"]),
+                    "competition": str(profile["competition"]),
+                    "season": str(profile["season"]),
+                    "minutes": float(content.get("min_minutes") or 0),
+                },
+            )
+        )
+    return out
