@@ -122,7 +122,7 @@ def terms(store: Path) -> tuple[set[str], set[int]]:
 
 def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
     """One call of every public service method, as the acting user."""
-    p, t, m, r, i = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest
+    p, t, m, r, i, pl = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest, svc.plan
     edition = "director" if access.sees_terms(svc.ctx.role) else "coach"  # what the user may read
     refs = [p.resolve(name) for name in PLAYERS]
     ref = refs[0]
@@ -175,6 +175,14 @@ def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
         "IngestService.ingest": lambda: i.ingest([SAMPLE_DATA / "teams.json"]),
         "IngestService.ingest_file": lambda: i.ingest_file(SAMPLE_DATA / "teams.json", "statsbomb"),
         "IngestService.demo": lambda: i.demo(out / "demo"),
+        "PlanService.owner": lambda: pl.owner(),
+        "PlanService.season": lambda: pl.season(),
+        "PlanService.decide": lambda: [pl.decide(ref, "sell", note="bid expected"), pl.decide(refs[1], "recall")],
+        "PlanService.undecide": lambda: pl.undecide(refs[1]),
+        "PlanService.decisions": lambda: pl.decisions(),
+        "PlanService.cards": lambda: pl.cards(as_of=AS_OF),
+        "PlanService.plan": lambda: pl.plan(as_of=AS_OF),
+        "PlanService.write": lambda: pl.write(out / "plan.html", as_of=AS_OF, fmt="html", edition=edition),
     }
 
 
@@ -197,6 +205,8 @@ COACH_FORBIDDEN = {
     "IngestService.ingest",
     "IngestService.ingest_file",
     "IngestService.demo",
+    "PlanService.decide",
+    "PlanService.undecide",
 }
 DIRECTOR_SKIPPED = {  # writes the walk does not need (the director may: test_cli and others run them)
     "ReportService.write_all",  # ReportService.write, once per loanee
@@ -253,6 +263,9 @@ def test_the_director_sees_the_terms(store: Path, terms: Terms, tmp_path: Path) 
         "TrackingService.assessment",
         "ReportService.report",
         "ReportService.write",
+        "PlanService.cards",
+        "PlanService.plan",
+        "PlanService.write",
     ):
         assert found[name], f"{name} shows the director no term"
     kinds = {a.kind for a in results["TrackingService.alerts"]}  # type: ignore[attr-defined]
