@@ -177,7 +177,7 @@ def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
         "IngestService.demo": lambda: i.demo(out / "demo"),
         "PlanService.owner": lambda: pl.owner(),
         "PlanService.season": lambda: pl.season(),
-        "PlanService.decide": lambda: [pl.decide(ref, "sell", note="bid expected"), pl.decide(refs[1], "recall")],
+        "PlanService.decide": lambda: [pl.decide(ref, "sell", note="bid"), pl.decide(refs[1], "recall")],
         "PlanService.undecide": lambda: pl.undecide(refs[1]),
         "PlanService.decisions": lambda: pl.decisions(),
         "PlanService.cards": lambda: pl.cards(as_of=AS_OF),
