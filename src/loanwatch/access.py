@@ -11,6 +11,7 @@ see contract terms (fees,   yes    yes       no     no     no
 option, obligation, wage,
 clauses, notes on the deal)
 import a loan list          yes    yes       no     no     no
+import a squad list (wages) yes    yes       no     no     no
 ingest data, train models   yes    yes       no     no     yes
 dismiss alerts              yes    yes       no     no     no
 write scout notes           yes    yes       no     yes    yes
@@ -47,6 +48,7 @@ class Role(StrEnum):
 class Permission(StrEnum):
     SEE_TERMS = "see contract terms"
     IMPORT_LOANS = "import a loan list"
+    IMPORT_SQUAD = "import a squad list"
     INGEST = "ingest data and train models"
     DISMISS_ALERTS = "dismiss alerts"
     WRITE_NOTES = "write scout notes"
@@ -84,6 +86,8 @@ SPELL_TERMS = frozenset(
 )
 # ... the fields of a market plan's decision that are the director's notes on the deal ...
 DECISION_TERMS = frozenset({"note"})
+# ... the squad list's columns (store/schema.py squad_players; market/squad.SquadMember) ...
+SQUAD_TERMS = frozenset({"wage_eur"})
 # ... the evidence keys of alerts (tracking/alerts.py) that carry them ...
 EVIDENCE_TERMS = frozenset({"fee_eur", "loan_type", "trigger", "clause", "counts_as", "wage_eur"})
 # ... and the alerts about the terms themselves (their kind names the term): left out whole.
@@ -147,6 +151,12 @@ def redact_decision(decision: Mapping[str, Any], role: Role) -> dict[str, Any]:
     return {k: v for k, v in decision.items() if k not in DECISION_TERMS}
 
 
+def hidden_terms(role: Role, terms: frozenset[str]) -> dict[str, Any]:
+    """The term fields a role may not see, set to None (``dataclasses.replace(x, **hidden)``):
+    empty for a role that may see them."""
+    return {} if sees_terms(role) else dict.fromkeys(terms)
+
+
 def is_term_alert(kind: str) -> bool:
     """An alert about a contract term (its kind names the term: obligation_fired, recall_window)."""
     return any(w in kind.lower() for w in TERM_WORDS)
@@ -193,9 +203,11 @@ __all__ = [
     "EVIDENCE_TERMS",
     "PERMISSIONS",
     "SPELL_TERMS",
+    "SQUAD_TERMS",
     "Permission",
     "Role",
     "edition_role",
+    "hidden_terms",
     "is_term_alert",
     "may",
     "redact_alert",

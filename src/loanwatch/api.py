@@ -69,6 +69,10 @@ class Loanwatch:
         self.plan_decisions = svc.plan.decisions
         self.decision_cards = svc.plan.cards
         self.write_plan = svc.plan.write
+        self.import_squad = svc.market.import_squad
+        self.squad = svc.market.squad
+        self.depth = svc.market.depth
+        self.rules_check = svc.market.rules_check
         # What takes a player's name: the name resolved once (PlayerService.resolve), then the service.
         self.timelines = self.player_timelines = self._by_name(svc.tracking.timelines)
         self.career = self._by_name(svc.tracking.career)

@@ -6,6 +6,7 @@ One module per command group; ``common`` holds what they share (consoles, option
 
 - ``ingest``: ``ingest``
 - ``portfolio``: ``portfolio import|list``
+- ``market``: ``squad import|list``, ``market depth``, ``rules check``
 - ``player``: ``player``
 - ``reports``: ``report``, ``demo``
 - ``tracking``: ``digest``, ``alerts list|dismiss``
@@ -22,6 +23,7 @@ import typer
 
 from loanwatch.cli import (
     ingest,
+    market,
     metrics,
     models,
     notes,
@@ -44,11 +46,16 @@ app.command()(player.player)
 app.command()(reports.report)
 app.command()(reports.demo)
 app.add_typer(portfolio.portfolio_app, name="portfolio")
+app.add_typer(market.squad_app, name="squad")
+app.add_typer(market.market_app, name="market")
+market.market_app.command()(plan.decide)  # the plan's commands (cli/plan.py), in the market group
+market.market_app.command()(plan.undecide)
+market.market_app.command("plan")(plan.plan)
+app.add_typer(market.rules_app, name="rules")
 app.add_typer(models.models_app, name="models")
 app.add_typer(metrics.metrics_app, name="metrics")
 app.add_typer(tracking.alerts_app, name="alerts")
 app.add_typer(watchlist.watchlist_app, name="watchlist")
 app.add_typer(notes.notes_app, name="notes")
-app.add_typer(plan.market_app, name="market")
 
 __all__ = ["app"]

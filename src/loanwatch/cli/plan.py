@@ -173,8 +173,3 @@ def _call(card: DecisionCard) -> str:
     if any(a.decided for a in rec.options):
         return "sell (settled by the loan's terms)"
     return f"{rec.call} ({rec.confidence} confidence)" if rec.call else "no option clearly supported"
-
-
-market_app.command()(decide)
-market_app.command()(undecide)
-market_app.command("plan")(plan)

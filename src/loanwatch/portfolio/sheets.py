@@ -1,10 +1,13 @@
-"""Reading a loan list's file into sheets of rows: CSV / TSV (encodings, delimiters) or XLSX
-(every worksheet), the header row found below any title, and its columns named by field.
+"""Reading a club's list (the loan list, the squad list) into sheets of rows: CSV / TSV (encodings,
+delimiters) or XLSX (every worksheet), the header row found below any title, and its columns named
+by field. Which headers name which field is a :class:`Headers` (``LOAN_LIST`` by default; the
+squad list's is ``portfolio.squad.SQUAD_LIST``).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -181,24 +184,39 @@ def _compact(text: str) -> str:
     return normalize_name(text).replace(" ", "")
 
 
-_HEADER_LOOKUP: dict[str, str] = {_compact(a): f for f, aliases in COLUMN_ALIASES.items() for a in aliases}
+@dataclass(frozen=True)
+class Headers:
+    """The columns of one kind of list: each field and the headers clubs use for it (``aliases``),
+    the fields a row needs (``required``) and the name of the list for messages."""
+
+    aliases: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    what: str = "loan list"
+
+    @functools.cached_property
+    def lookup(self) -> dict[str, str]:
+        return {_compact(a): f for f, names in self.aliases.items() for a in names}
+
+
+LOAN_LIST = Headers(COLUMN_ALIASES, _REQUIRED)
 _HEADER_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|€")
 _CURRENCY_SUFFIX = re.compile(r"(?:in)?(?:mln|mio|milioni|mn|k)?(?:eur|euro|euros)?$")
 
 
-def field_for_header(header: Any) -> str | None:
-    """The loan-spell field a column header names, or None for a column we do not use."""
+def field_for_header(header: Any, headers: Headers = LOAN_LIST) -> str | None:
+    """The field a column header names (a loan spell's, by default), or None for a column we do not use."""
     if header is None:
         return None
     text = str(header)
+    lookup = headers.lookup
     # "Inizio (prestito)", "Fee (EUR)", "Riscatto €": the bracketed part is a hint, not the name.
     for candidate in (text, _HEADER_NOISE.sub(" ", text)):
         key = _compact(candidate)
-        if key in _HEADER_LOOKUP:
-            return _HEADER_LOOKUP[key]
+        if key in lookup:
+            return lookup[key]
         stripped = _CURRENCY_SUFFIX.sub("", key)
-        if stripped and stripped in _HEADER_LOOKUP:
-            return _HEADER_LOOKUP[stripped]
+        if stripped and stripped in lookup:
+            return lookup[stripped]
     return None
 
 
@@ -276,14 +294,14 @@ def _decode(raw: bytes) -> tuple[str, dict[int, list[str]]]:
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
-def _recognised(cells: Iterable[Any]) -> int:
-    return len({f for f in map(field_for_header, cells) if f})
+def _recognised(cells: Iterable[Any], headers: Headers) -> int:
+    return len({f for f in (field_for_header(c, headers) for c in cells) if f})
 
 
 _HEADER_SEARCH = 20  # rows where a header is looked for, below titles a sheet may have on top
 
 
-def _sheet_from_records(records: Iterable[list[Any]]) -> Sheet:
+def _sheet_from_records(records: Iterable[list[Any]], headers: Headers) -> Sheet:
     lines = [(n, list(cells)) for n, cells in enumerate(records, start=1)]
     filled = [(n, cells) for n, cells in lines if not all(is_empty(c) for c in cells)]
     if not filled:
@@ -291,7 +309,7 @@ def _sheet_from_records(records: Iterable[list[Any]]) -> Sheet:
     # The header is the first non-empty row, unless that is a title ("Prestiti 2017/18") above
     # the columns: then it is the first row that names at least two columns we know.
     candidates = enumerate(filled[:_HEADER_SEARCH])
-    header_at = next((i for i, (_, cells) in candidates if _recognised(cells) >= 2), 0)
+    header_at = next((i for i, (_, cells) in candidates if _recognised(cells, headers) >= 2), 0)
     header_row, header = filled[header_at]
     return Sheet(header, header_row, filled[header_at + 1 :])
 
@@ -300,7 +318,7 @@ def _first_lines(text: str, count: int = _HEADER_SEARCH) -> list[str]:
     return [line for line in text.splitlines() if line.strip()][:count]
 
 
-def read_csv(raw: bytes) -> Sheet:
+def read_csv(raw: bytes, headers: Headers = LOAN_LIST) -> Sheet:
     text, line_problems = _decode(raw)
     # The sniffer guesses a delimiter from the data; the header decides between its guess and the
     # other candidates, since a list whose headers we do not recognise cannot be imported anyway.
@@ -311,7 +329,8 @@ def read_csv(raw: bytes) -> Sheet:
     head = _first_lines(text)
 
     def recognised(delimiter: str) -> int:
-        return max((_recognised(cells) for cells in csv.reader(head, delimiter=delimiter)), default=0)
+        rows = csv.reader(head, delimiter=delimiter)
+        return max((_recognised(cells, headers) for cells in rows), default=0)
 
     candidates = [d for d in (sniffed, ",", ";", "\t") if d]
     delimiter = max(candidates, key=recognised)  # max keeps the first best: the sniffer's guess
@@ -324,13 +343,13 @@ def read_csv(raw: bytes) -> Sheet:
         if found:
             row_warnings[number] = found
         first_line = reader.line_num + 1
-    sheet = _sheet_from_records(records)
+    sheet = _sheet_from_records(records, headers)
     sheet.row_warnings = row_warnings
     return sheet
 
 
-def read_xlsx(raw: bytes, sheet_name: str | None = None) -> list[Sheet]:
-    """Every worksheet that has the loan list's columns (or only ``sheet_name``)."""
+def read_xlsx(raw: bytes, sheet_name: str | None = None, headers: Headers = LOAN_LIST) -> list[Sheet]:
+    """Every worksheet that has the list's columns (or only ``sheet_name``)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -351,7 +370,7 @@ def read_xlsx(raw: bytes, sheet_name: str | None = None) -> list[Sheet]:
             if sheet_name is not None and ws.title != sheet_name:
                 continue
             try:
-                sheet = _sheet_from_records(list(r) for r in ws.iter_rows(values_only=True))
+                sheet = _sheet_from_records((list(r) for r in ws.iter_rows(values_only=True)), headers)
             except ValueError:
                 continue  # an empty sheet
             sheet.name = ws.title
@@ -363,7 +382,7 @@ def read_xlsx(raw: bytes, sheet_name: str | None = None) -> list[Sheet]:
         workbook.close()
 
 
-def read_sheets(path: Path, sheet_name: str | None = None) -> list[Sheet]:
+def read_sheets(path: Path, sheet_name: str | None = None, headers: Headers = LOAN_LIST) -> list[Sheet]:
     """The file's sheets: one for a CSV, every non-empty worksheet of a workbook."""
     raw = path.read_bytes()
     suffix = path.suffix.lower()
@@ -371,11 +390,11 @@ def read_sheets(path: Path, sheet_name: str | None = None) -> list[Sheet]:
         raise ValueError("old .xls workbooks are not read: save the list as .xlsx or .csv")
     # An .xlsx is a zip file; check the content too, for a workbook saved with another extension.
     if suffix in (".xlsx", ".xlsm") or raw[:4] == b"PK\x03\x04":
-        return read_xlsx(raw, sheet_name)
+        return read_xlsx(raw, sheet_name, headers)
     if sheet_name is not None:
         raise ValueError("--sheet is for workbooks (.xlsx); this file is a CSV")
     try:
-        return [read_csv(raw)]
+        return [read_csv(raw, headers)]
     except csv.Error as err:
         raise ValueError(f"not a readable CSV file ({err})") from None
 
@@ -388,11 +407,11 @@ def read_sheet(path: Path) -> Sheet:
 # -- columns of a row ----------------------------------------------------------------------------
 
 
-def columns_of(header: Sequence[Any]) -> dict[str, int]:
+def columns_of(header: Sequence[Any], headers: Headers = LOAN_LIST) -> dict[str, int]:
     """field -> column index; the first column wins when two name the same field."""
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
-        name = field_for_header(cell)
+        name = field_for_header(cell, headers)
         if name and name not in columns:
             columns[name] = index
     if "player" not in columns and "last_name" not in columns and "first_name" in columns:
@@ -403,9 +422,9 @@ def columns_of(header: Sequence[Any]) -> dict[str, int]:
             "no column for the player's name (expected a header such as player, name, giocatore or cognome); "
             f"the headers are: {', '.join(cell_text(h) for h in header if not is_empty(h))}"
         )
-    missing = [f for f in _REQUIRED if f not in columns]
+    missing = [f for f in headers.required if f not in columns]
     if missing:
-        expected = "; ".join(f"{f}: {', '.join(COLUMN_ALIASES[f][:4])}" for f in missing)
+        expected = "; ".join(f"{f}: {', '.join(headers.aliases[f][:4])}" for f in missing)
         raise ValueError(f"no column for {', '.join(missing)} (expected headers such as {expected})")
     return columns
 

@@ -19,6 +19,8 @@ module              what
 ``reports.py``      what a report reads, gathered once; writing reports and the digest
 ``ingest.py``       ingesting provider files; the demo
 ``plan.py``         the market plan: decisions per owner and season, decision cards, the plan PDF
+``market.py``       the owner's squad, next season's depth per role, the rules check (issue 11)
+``market_models``   their typed results
 ==================  ===========================================================================
 """
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from loanwatch.services.context import Context, User
 from loanwatch.services.ingest import IngestService
+from loanwatch.services.market import MarketService
 from loanwatch.services.metrics import MetricsService
 from loanwatch.services.plan import PlanService
 from loanwatch.services.players import PlayerService
@@ -46,6 +49,7 @@ class Services:
         self.reports = ReportService(ctx)
         self.ingest = IngestService(ctx)
         self.plan = PlanService(ctx)
+        self.market = MarketService(ctx)
 
 
 SERVICES: tuple[type, ...] = (
@@ -56,12 +60,14 @@ SERVICES: tuple[type, ...] = (
     ReportService,
     IngestService,
     PlanService,
+    MarketService,
 )
 
 __all__ = [
     "SERVICES",
     "Context",
     "IngestService",
+    "MarketService",
     "MetricsService",
     "PlanService",
     "PlayerService",

@@ -2,7 +2,8 @@
 
 One :class:`Store`, composed from one class per area (each in its module, on :class:`StoreBase`):
 ``files`` (ingest runs, source files), ``players`` (players, clubs), ``matches`` (sheets, matches,
-appearances, events, fixtures), ``portfolio`` (loan spells), ``tracking`` (alerts, notes, watchlists),
+appearances, events, fixtures), ``portfolio`` (loan spells),
+``squad`` (the owner's squad list), ``tracking`` (alerts, notes, watchlists),
 ``metrics`` (actions, models, action values, per-match stats), ``plans`` (the market plan's
 decisions).
 """
@@ -17,12 +18,13 @@ from loanwatch.store.matches import MatchStore
 from loanwatch.store.metrics import MetricsStore
 from loanwatch.store.plans import PlanStore
 from loanwatch.store.portfolio import PortfolioStore
+from loanwatch.store.squad import SquadStore
 from loanwatch.store.tracking import TrackingStore
 
 __all__ = ["SourceFile", "Store"]
 
 
-class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, PlanStore):
+class Store(MatchStore, PortfolioStore, SquadStore, TrackingStore, MetricsStore, PlanStore):
     """The one way the rest of loanwatch reads and writes the database."""
 
     def counts(self) -> dict[str, int]:

@@ -217,6 +217,29 @@ loan_spells = Table(
     UniqueConstraint("player_id", "start_date", name="uq_loan_spells_player_start"),
 )
 
+# The owner club's squad as the club keeps it (``loanwatch squad import``, migration 0012): one row
+# per player, owner club and season. NULL is "not known" (shown "unknown"), never no or zero.
+squad_players = Table(
+    "squad_players",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner_club", Text, nullable=False),  # as the user names it (--owner)
+    Column("season", String(16), nullable=False),  # 2017/18
+    Column("player_key", Text, nullable=False),  # "id:<players.id>", or the name and birth date
+    Column("player_id", Integer, ForeignKey("players.id")),  # NULL: not in the data, kept by name
+    Column("player_name", Text, nullable=False),  # as the club's file writes it
+    Column("birth_date", Date),
+    Column("contract_end", Date),
+    Column("club_trained", Boolean),
+    Column("club_trained_years", Integer),
+    Column("association_trained", Boolean),
+    Column("association_trained_years", Integer),
+    Column("eu", Boolean),
+    Column("wage_eur", Integer),  # a contract term: hidden from the roles that may not see terms
+    Column("source", Text, nullable=False, default=""),  # file and row it came from
+    UniqueConstraint("owner_club", "season", "player_key", name="uq_squad_players_owner_season_player"),
+)
+
 watchlists = Table(
     "watchlists",
     metadata,
