@@ -177,12 +177,19 @@ def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
         "IngestService.demo": lambda: i.demo(out / "demo"),
         "PlanService.owner": lambda: pl.owner(),
         "PlanService.season": lambda: pl.season(),
-        "PlanService.decide": lambda: [pl.decide(ref, "sell", note="bid"), pl.decide(refs[1], "recall")],
-        "PlanService.undecide": lambda: pl.undecide(refs[1]),
-        "PlanService.decisions": lambda: pl.decisions(),
-        "PlanService.cards": lambda: pl.cards(as_of=AS_OF),
-        "PlanService.plan": lambda: pl.plan(as_of=AS_OF),
-        "PlanService.write": lambda: pl.write(out / "plan.html", as_of=AS_OF, fmt="html", edition=edition),
+        "PlanService.decide": lambda: [
+            pl.decide(ref, "sell", season="2016/17", note="bid"),
+            pl.decide(refs[1], "recall", season="2016/17"),
+        ],
+        "PlanService.undecide": lambda: pl.undecide(refs[1], season="2016/17"),
+        "PlanService.decisions": lambda: pl.decisions("2016/17"),
+        # A plan for 2016/17: its depth chart reads 2015/16, of which the sample has no match (the
+        # season's profiles of an untrained store are computed from the events); the cards are real.
+        "PlanService.cards": lambda: pl.cards("2016/17", as_of=AS_OF),
+        "PlanService.plan": lambda: pl.plan("2016/17", as_of=AS_OF),
+        "PlanService.write": lambda: pl.write(
+            out / "plan.html", "2016/17", as_of=AS_OF, fmt="html", edition=edition
+        ),
     }
 
 

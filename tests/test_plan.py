@@ -25,6 +25,11 @@ from loanwatch.services import Context, Services, User
 from loanwatch.services.plan import next_season
 
 LOANEES = {"Mattia Caldara", "Leonardo Spinazzola", "Rolando Mandragora", "Riccardo Orsolini", "Marko Pjaca"}
+# The plan most tests read is for 2016/17: its depth chart would read the squad of 2015/16, which
+# the sample has no match of, so a plan is built in seconds (the season's profiles of an untrained
+# store are computed from its events); its cards are the loanees' real ones. The squad before and
+# after the decisions is tested on 2018/19 (test_decisions_change_the_squad_and_the_counts).
+SEASON = "2016/17"
 FEES = ("20,000,000", "20.000.000", "20 000 000", "15,000,000", "15.000.000", "15 000 000")
 
 
@@ -37,15 +42,24 @@ def store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -
         source.backup(copy)
     source.close()
     lw = Loanwatch(str(path))
-    lw.decide("Mandragora", "sell", note="Crotone's option: bid expected")
-    lw.decide("Caldara", "integrate")
-    lw.decide("Orsolini", "develop", note="another year at Bologna")
-    lw.decide("Chiesa", "sign")
+    lw.decide("Mandragora", "sell", season=SEASON, note="Crotone's option: bid expected")
+    lw.decide("Caldara", "integrate", season=SEASON)
+    lw.decide("Orsolini", "develop", season=SEASON, note="another year at Bologna")
+    lw.decide("Chiesa", "sign", season=SEASON)
     return path
 
 
-def services(store: Path, role: Role = Role.DIRECTOR) -> Services:
-    return Services(Context.open(str(store), user=User(role.value, role)))
+@pytest.fixture(scope="module")
+def director(store: Path) -> Services:
+    """The director's services over the store: one context, so the season's profiles behind the
+    depth chart (computed from the events in this untrained store) are computed once."""
+    return Services(Context.open(str(store), user=User("DS", Role.DIRECTOR)))
+
+
+@pytest.fixture(scope="module")
+def coach(director: Services) -> Services:
+    """The coach on the same context (its caches): the same store as the coach sees it."""
+    return Services(director.ctx.as_role(Role.COACH))
 
 
 def test_the_decisions_vocabulary() -> None:
@@ -62,12 +76,12 @@ def test_the_decisions_vocabulary() -> None:
     assert plan_filename("Juventus", "2018/19", "it", "director") == "plan-juventus-2018-19.it.director.pdf"
 
 
-def test_decisions_are_stored_per_owner_season_and_plan(store: Path) -> None:
-    svc = services(store)
+def test_decisions_are_stored_per_owner_season_and_plan(director: Services) -> None:
+    svc = director
     plan = svc.plan
     assert plan.owner() == "Juventus" and plan.owner("juventus") == "Juventus"
     assert plan.season() == "2018/19"  # the season after the data's last day (20 May 2018)
-    decided = {d.player.display_name: d for d in plan.decisions()}
+    decided = {d.player.display_name: d for d in plan.decisions(SEASON)}
     assert {n: d.decision for n, d in decided.items()} == {
         "Rolando Mandragora": "sell",
         "Mattia Caldara": "integrate",
@@ -76,12 +90,13 @@ def test_decisions_are_stored_per_owner_season_and_plan(store: Path) -> None:
     }
     assert decided["Rolando Mandragora"].note == "Crotone's option: bid expected"
     assert {d.owner for d in decided.values()} == {"Juventus"} and {d.season for d in decided.values()} == {
-        "2018/19"
+        SEASON
     }
     # another plan, another season: separate
     pjaca = svc.players.resolve("Pjaca")
     plan.decide(pjaca, "loan-out", plan="draft B")
     assert [d.player.display_name for d in plan.decisions(plan="draft B")] == ["Marko Pjaca"]
+    assert [d.season for d in plan.decisions(plan="draft B")] == ["2018/19"]  # the default season
     assert plan.decisions("2019/20") == []
     # a new decision replaces the player's earlier one; undecide removes it
     plan.decide(pjaca, "recall", plan="draft B")
@@ -89,8 +104,8 @@ def test_decisions_are_stored_per_owner_season_and_plan(store: Path) -> None:
     assert plan.undecide(pjaca, plan="draft B") and not plan.undecide(pjaca, plan="draft B")
 
 
-def test_bad_decisions_are_clear_errors(store: Path) -> None:
-    svc = services(store)
+def test_bad_decisions_are_clear_errors(director: Services, coach: Services) -> None:
+    svc = director
     chiesa, caldara = svc.players.resolve("Chiesa"), svc.players.resolve("Caldara")
     with pytest.raises(InvalidInput, match="unknown decision 'swap'"):
         svc.plan.decide(caldara, "swap")
@@ -106,21 +121,20 @@ def test_bad_decisions_are_clear_errors(store: Path) -> None:
         svc.plan.decide(caldara, "sell", season="2018-19")
     with pytest.raises(NotFound, match="no loan is owned by 'Milan'"):
         svc.plan.decide(caldara, "sell", owner="Milan")
-    coach = services(store, Role.COACH)
     with pytest.raises(Forbidden):
         coach.plan.decide(caldara, "sell")
     with pytest.raises(Forbidden):
         coach.plan.undecide(caldara)
     # the coach sees the decisions, not the director's notes on the deal
-    assert {d.decision for d in coach.plan.decisions()} == {"sell", "integrate", "develop", "sign"}
-    assert {d.note for d in coach.plan.decisions()} == {None}
+    assert {d.decision for d in coach.plan.decisions(SEASON)} == {"sell", "integrate", "develop", "sign"}
+    assert {d.note for d in coach.plan.decisions(SEASON)} == {None}
 
 
 @pytest.mark.parametrize("role", [Role.DIRECTOR, Role.COACH])
-def test_each_card_is_the_reports_recommendation(store: Path, role: Role) -> None:
-    svc = services(store, role)
+def test_each_card_is_the_reports_recommendation(director: Services, coach: Services, role: Role) -> None:
+    svc = director if role is Role.DIRECTOR else coach
     edition = "director" if role is Role.DIRECTOR else "coach"
-    cards = svc.plan.cards()
+    cards = svc.plan.cards(SEASON)
     assert {c.player.display_name for c in cards} == LOANEES
     for card in cards:
         content = svc.reports.report(card.player, card.as_of, edition=edition).content
@@ -162,16 +176,18 @@ def _pdf_text(pdf: Path) -> str:
     return re.sub(r"\s+", " ", out.replace("\u202f", " ").replace("\xa0", " "))
 
 
-TITLES = {"it": "Piano di mercato 2018/19: Juventus", "en": "Market plan 2018/19: Juventus"}
-TITLES["fr"] = "Plan de mercato 2018/19 : Juventus"
+TITLES = {"it": "Piano di mercato 2016/17: Juventus", "en": "Market plan 2016/17: Juventus"}
+TITLES["fr"] = "Plan de mercato 2016/17 : Juventus"
 SELL = {"it": "Cessione", "en": "Sell", "fr": "Vendre"}
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing: run scripts/system-deps.sh")
 @pytest.mark.parametrize("lang", ["it", "en", "fr"])
-def test_the_plan_pdf_in_each_language(store: Path, tmp_path: Path, lang: str) -> None:
-    svc = services(store)
-    pdf = svc.plan.write(tmp_path / f"plan.{lang}.pdf", lang=lang, edition="director")
+def test_the_plan_pdf_in_each_language(
+    director: Services, coach: Services, tmp_path: Path, lang: str
+) -> None:
+    svc = director
+    pdf = svc.plan.write(tmp_path / f"plan.{lang}.pdf", SEASON, lang=lang, edition="director")
     text = _pdf_text(pdf)
     assert TITLES[lang] in text
     for name in LOANEES:
@@ -182,8 +198,7 @@ def test_the_plan_pdf_in_each_language(store: Path, tmp_path: Path, lang: str) -
     if lang == "en":
         assert "Pappalardo" in text
         # the coach's edition: the same plan without fee, option, obligation, clause or deal note
-        coach = services(store, Role.COACH)
-        pdf = coach.plan.write(tmp_path / "plan.coach.pdf", lang=lang, edition="coach")
+        pdf = coach.plan.write(tmp_path / "plan.coach.pdf", SEASON, lang=lang, edition="coach")
         text = _pdf_text(pdf)
         assert all(name in text for name in LOANEES)
         for word in (
@@ -196,29 +211,88 @@ def test_the_plan_pdf_in_each_language(store: Path, tmp_path: Path, lang: str) -
         ):
             assert word not in text, word
         with pytest.raises(Forbidden):
-            coach.plan.write(tmp_path / "no.pdf", edition="director")
+            coach.plan.write(tmp_path / "no.pdf", SEASON, edition="director")
 
 
 def test_the_commands(store: Path, tmp_path: Path) -> None:
+    """The commands as a director types them; on a plan for 2016/17 (its squad would be read from
+    2015/16, which the sample has no match of: the command runs in seconds, the cards are real)."""
     runner = CliRunner()
 
     def run(*args: str) -> tuple[int, str]:
         result = runner.invoke(app, [*args, "--store", str(store)], env={"COLUMNS": "200"})
         return result.exit_code, result.output
 
-    code, out = run("market", "decide", "Pjaca", "loan-out", "--note", "one more season abroad")
-    assert code == 0 and "Marko Pjaca: loan-out (Juventus, 2018/19, plan 'main')" in out
-    code, out = run("market", "plan")
+    code, out = run("market", "decide", "Pjaca", "loan-out", "--season", "2016/17", "--note", "abroad")
+    assert code == 0 and "Marko Pjaca: loan-out (Juventus, 2016/17, plan 'main')" in out
+    code, out = run("market", "decide", "Mandragora", "sell", "--season", "2016/17")
+    assert code == 0
+    code, out = run("market", "plan", "--season", "2016/17")
     assert code == 0, out
-    assert "Market plan 2018/19: Juventus" in out and "Decisions (5)" in out
+    assert "Market plan 2016/17: Juventus" in out and "Decisions (5)" in out
     assert "Loan and terms: the loan list juventus-2017-18.csv, row 4." in out  # Mandragora's row
-    code, out = run("market", "undecide", "Pjaca")
+    code, out = run("market", "plan", "--season", "2016/17", "--pdf", str(tmp_path / "p.pdf"), "--lang", "fr")
+    assert code == 0 and (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+    code, out = run("market", "undecide", "Pjaca", "--season", "2016/17")
     assert code == 0 and "decision removed" in out
     code, out = run("market", "decide", "Pjaca", "swap")
     assert code == 2 and "unknown decision 'swap'" in out and "Traceback" not in out
-    code, out = run("market", "plan", "--html", str(tmp_path / "plan.html"), "--lang", "fr")
-    assert code == 0 and (tmp_path / "plan.html").read_text(encoding="utf-8").count('class="card"') == 5
     result = runner.invoke(
         app, ["market", "decide", "Pjaca", "sell", "--store", str(store)], env={"LOANWATCH_ROLE": "coach"}
     )
     assert result.exit_code == 1 and "may not decide the market plan" in result.output
+
+
+def test_decisions_change_the_squad_and_the_counts(director: Services, tmp_path: Path) -> None:
+    """A plan of five decisions on the real loan list: next season's squad, per role and in
+    counts, before and after (the depth chart of `market depth`, rebuilt with the decisions)."""
+    svc = director
+    decided = {"Mandragora": "sell", "Caldara": "integrate", "Orsolini": "develop", "Pjaca": "recall"}
+    decided["Chiesa"] = "sign"
+    for name, decision in decided.items():
+        svc.plan.decide(svc.players.resolve(name), decision, plan="squad")
+    empty = svc.plan.plan(plan="nothing decided").squad
+    result = svc.plan.plan(plan="squad")
+    plan = result.squad
+    assert empty is not None and plan is not None
+    # without decisions, after is before
+    assert all(before == after for before, after in empty.counts.values())
+    # before: who played for Juventus in 2017/18 (the sample's match sheets) and the two loanees
+    # whose loans end without terms (Caldara, Spinazzola); Mandragora and Pjaca have an open
+    # option to buy, Orsolini's loan runs to 2019
+    apps = svc.ctx.store.appearances_frame()
+    juventus = {int(c["id"]) for c in svc.ctx.store.all_clubs() if c["name"] == "Juventus"}
+    played = apps[apps["club_id"].isin(juventus) & (apps["minutes_played"] > 0)]["player_id"].nunique()
+    assert plan.counts["squad"][0] == played + 2
+    assert plan.counts["returning"][0] == 2 and plan.counts["open"][0] == 2 and plan.counts["on_loan"][0] == 1
+    # after: Pjaca recalled and Chiesa signed join, Mandragora sold leaves, Orsolini stays on loan,
+    # Caldara (returning anyway) is integrated
+    assert {k: after - before for k, (before, after) in plan.counts.items()} == {
+        "squad": 2,
+        "returning": 1,
+        "signed": 1,
+        "on_loan": 0,
+        "leaving": 1,
+        "open": -2,
+    }
+    joined = {name: why for r in plan.roles for name, why in r.joins}
+    assert joined == {"Marko Pjaca": "recall", "Federico Chiesa": "sign"}
+    assert not any(r.goes for r in plan.roles)
+    assert sum(r.after for r in plan.roles) == plan.counts["squad"][1]
+    # each loanee's card stands him in the depth chart: his status next season without a decision
+    cards = {c.player.display_name: c for c in result.cards}
+    statuses = {n: c.standing.status for n, c in cards.items() if c.standing is not None}
+    assert statuses == {
+        "Mattia Caldara": "returns",
+        "Leonardo Spinazzola": "returns",
+        "Rolando Mandragora": "decision",
+        "Marko Pjaca": "decision",
+        "Riccardo Orsolini": "on_loan",
+    }
+    # and the plan's pages say it: the squad table, who joins and why, in the reader's language
+    text = _pdf_text(
+        director.plan.write(tmp_path / "squad.it.pdf", plan="squad", lang="it", edition="director")
+    )
+    assert "Rosa 2018/19: prima e dopo le decisioni" in text
+    assert "+ Marko Pjaca" in text and "+ Federico Chiesa" in text
+    assert "(richiamo anticipato)" in text and "(acquisto)" in text

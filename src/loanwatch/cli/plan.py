@@ -26,6 +26,15 @@ SeasonOption = Annotated[
     ),
 ]
 PlanOption = Annotated[str, typer.Option("--plan", help="The plan's name: a club keeps several drafts.")]
+COUNT_WORDS = {
+    "squad": "players in the squad",
+    "returning": "back from loan",
+    "signed": "signed",
+    "on_loan": "on loan out",
+    "leaving": "leaving (sold, bought by the host club, contract ended)",
+    "open": "open: an option to buy not known to be exercised",
+}
+STATUS_WORDS = {"decision": "open (an option to buy)", "on_loan": "on loan", "contract_ends": "contract ends"}
 DECISION_HELP = (
     "recall, extend, sell, loan-out, sign (a candidate), integrate or develop (keep developing on loan)."
 )
@@ -127,6 +136,28 @@ def print_plan(result: MarketPlan) -> None:
             d.note or "",
         )
     console.print(decisions)
+    squad = result.squad
+    if squad is not None:
+        table = Table(title=f"Squad {squad.season}: before and after the decisions")
+        for col in ("Role", "Before", "After", "Changes", "Players after"):
+            table.add_column(col, justify="right" if col in ("Before", "After") else "left")
+        for change in squad.roles:
+            changes = [f"+ {n} ({why})" for n, why in change.joins] + [
+                f"- {n} ({why})" for n, why in change.goes
+            ]
+            role = change.role.replace("_", " ") if change.role else "role unknown"
+            table.add_row(
+                role, str(change.before), str(change.after), ", ".join(changes), ", ".join(change.players)
+            )
+        console.print(table)
+        counts = Table(title=f"{squad.season} in numbers")
+        for col in ("", "Before", "After"):
+            counts.add_column(col, justify="right" if col else "left")
+        for key, (before, after) in squad.counts.items():
+            counts.add_row(COUNT_WORDS.get(key, key), str(before), str(after))
+        console.print(counts)
+        for note in squad.notes:
+            console.print(f"[yellow]![/yellow] {note}")
     for card in result.cards:
         console.print(f"\n[bold]{card.player.display_name}[/bold]: {_call(card)}")
         cur = card.current
@@ -158,6 +189,14 @@ def print_plan(result: MarketPlan) -> None:
                     for r in a.reasons:
                         if r.weight > 0:
                             console.print(f"  for {a.option}: {say('en', r)}")
+        if card.standing is not None:
+            status = STATUS_WORDS.get(card.standing.status, card.standing.status)
+            console.print(f"  next season without a decision: {status}")
+            if card.standing.words:
+                console.print(f"  {card.standing.words}")
+            if card.ahead:
+                ahead = ", ".join(f"{e.name} ({e.figures.vaep_p90:.2f})" for e in card.ahead if e.figures)
+                console.print(f"  ahead of him on VAEP per 90: {ahead}")
         decision = card.decision.decision if card.decision else "not decided"
         console.print(f"  plan: {decision}")
         from loanwatch.reports.plan import source_text

@@ -30,9 +30,17 @@ SOURCE_TEXTS = {
         "%(minutes)s minutes or more."
     ),
     "depth": N_(
-        "Rank in his role: the owner's players of his role in the squad chart of %(season)s (%(basis)s)."
+        "Rank: against the %(of)s players of his role at %(owner)s next season, on their %(season)s "
+        "figures; his: %(matches)s matches, %(minutes)s minutes at %(club)s, adjusted to %(league)s."
     ),
 }
+STANDING = N_(
+    "Next season at %(owner)s, among the %(of)s players of his role (%(role)s): rank %(vaep)s on VAEP "
+    "per 90, rank %(xgxa)s on minutes-weighted xG+xA."
+)
+STANDING_NONE = N_("No VAEP, xG or xA for him last season: no rank among the owner's players of his role.")
+AHEAD = N_("Ahead of him on VAEP per 90: %(names)s.")
+OUTLOOK = N_("Next season without a decision: %(status)s.")
 
 
 def source_text(lang: str, source: Mapping[str, Any]) -> str:
@@ -59,11 +67,50 @@ def source_text(lang: str, source: Mapping[str, Any]) -> str:
         return ""
 
 
-def _card(lang: str, card: Mapping[str, Any]) -> dict[str, Any]:
+def change_word(lang: str, why: str) -> str:
+    """Why a player joins or leaves a role in the plan: the decision, else his status next season."""
+    if why in vocab.DECISIONS:
+        return translations(lang).gettext(vocab.DECISIONS[why]).lower()
+    return _word(lang, vocab.DEPTH_STATUS, why)
+
+
+def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
+    """Where a loanee would rank among the owner's players of his role next season, who is ahead
+    of him, and his status next season without a decision, in the reader's words."""
+    entry = card.get("standing")
+    if not entry:
+        return []
+    tr, fmt = translations(lang), Formatter(lang)
+    lines = [tr.gettext(OUTLOOK) % {"status": _word(lang, vocab.DEPTH_STATUS, str(entry["status"]))}]
+    if entry.get("rank_vaep") is None and entry.get("rank_xgxa") is None:
+        lines.append(tr.gettext(STANDING_NONE))
+        return lines
+    lines.append(
+        tr.gettext(STANDING)
+        % {
+            "owner": owner,
+            "of": fmt.num(entry["of"]),
+            "role": _word(lang, vocab.ROLES, str(entry.get("role") or "")),
+            "vaep": fmt.num(entry.get("rank_vaep")),
+            "xgxa": fmt.num(entry.get("rank_xgxa")),
+        }
+    )
+    ahead = [
+        f"{e['name']} ({fmt.num(e['figures']['vaep_p90'], 2)})"
+        for e in card.get("ahead") or []
+        if e.get("figures")
+    ]
+    if ahead:
+        lines.append(tr.gettext(AHEAD) % {"names": ", ".join(ahead)})
+    return lines
+
+
+def _card(lang: str, card: Mapping[str, Any], owner: str) -> dict[str, Any]:
     rec = card.get("recommendation")
     tr = translations(lang)
     return {
         **card,
+        "standing_lines": standing_lines(lang, card, owner),
         "rec": _recommendation(lang, rec),
         "closed": [tr.gettext(vocab.OPTIONS[a.option]) for a in rec.options if a.stance == "closed"]
         if rec is not None
@@ -81,8 +128,9 @@ def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
         .get_template("plan.html.j2")
         .render(
             p=data,
-            cards=[_card(lang, c) for c in data.get("cards") or []],
+            cards=[_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
             word=lambda table, key: _word(lang, table, key),
+            change_word=lambda why: change_word(lang, why),
             generated=datetime.now(),
         )
     )

@@ -198,3 +198,21 @@ DECISIONS = {
     "integrate": N_("Integrate into the first team"),
     "develop": N_("Keep developing on loan"),
 }
+# Next season's status of a player in the depth chart (market/depth.py STATUSES).
+DEPTH_STATUS = {
+    "stays": N_("stays"),
+    "contract_ends": N_("contract ends"),
+    "returns": N_("returns from loan"),
+    "leaves": N_("leaves"),
+    "decision": N_("open: an option to buy"),
+    "on_loan": N_("on loan"),
+}
+# The plan's counts of next season (market/plan.py COUNTS).
+PLAN_COUNTS = {
+    "squad": N_("Players in the squad"),
+    "returning": N_("Back from loan"),
+    "signed": N_("Signed"),
+    "on_loan": N_("On loan out"),
+    "leaving": N_("Leaving (sold, bought by the host club, contract ended)"),
+    "open": N_("Open: an option to buy not known to be exercised"),
+}

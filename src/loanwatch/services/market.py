@@ -45,7 +45,7 @@ def _season(value: str | None, option: str = "season") -> str | None:
 class MarketService(Service):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._profiles: dict[tuple[str, float], Profiles] = {}
+        self._profiles: dict[tuple[str, float], Profiles] = ctx.caches.season_profiles  # one per context
 
     # -- the owner ------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from loanwatch.ingest.pipeline import IngestSummary
+from loanwatch.market.depth import DepthEntry, RoleDepth
 from loanwatch.metrics.league import Reference
 from loanwatch.portfolio.importer import ImportResult
 from loanwatch.reports.recommend import Recommendation
@@ -340,7 +341,38 @@ class DecisionCard(Model):
     trigger: TriggerProgress | None = None
     decision: PlanDecision | None = None
     follows: bool | None = None  # the decision follows the recommendation's call
+    # where he stands in the owner's depth chart of next season (market/depth.py): his entry (rank
+    # among the owner's players of his role on VAEP per 90 and minutes-weighted xG+xA), and those
+    # of his role ranked ahead of him on VAEP per 90
+    standing: DepthEntry | None = None
+    ahead: list[DepthEntry] = []
     sources: list[CardSource] = []
+
+
+class RoleChange(Model):
+    """One role of next season's squad before and after the plan's decisions: how many players,
+    who they are after, who joins (``joins``: name, why) and who goes (``goes``)."""
+
+    role: str
+    before: int
+    after: int
+    players: list[str]
+    joins: list[tuple[str, str]] = []
+    goes: list[tuple[str, str]] = []
+
+
+class PlanSquad(Model):
+    """Next season's squad, depth and counts before and after the decisions (the depth chart of
+    ``MarketService.depth`` and the same chart rebuilt with the decisions applied)."""
+
+    season: str
+    last_season: str
+    reference: str
+    roles: list[RoleChange]
+    counts: dict[str, tuple[int, int]]  # market/plan.py COUNTS: (before, after)
+    before: list[RoleDepth]
+    after: list[RoleDepth]
+    notes: list[str] = []
 
 
 class MarketPlan(Model):
@@ -355,7 +387,7 @@ class MarketPlan(Model):
     as_of: date | None
     decisions: list[PlanDecision]
     cards: list[DecisionCard]
-    squad: dict[str, object] | None = None
+    squad: PlanSquad | None = None
 
     def document(self) -> dict[str, object]:
         """Plain data for the plan's pages (the cards keep their Recommendation objects, whose
@@ -408,5 +440,5 @@ class MarketPlan(Model):
             "decisions": [d.model_dump() for d in self.decisions],
             "notes_shown": any(d.note is not None for d in self.decisions) or self.edition == "director",
             "cards": cards,
-            "squad": self.squad,
+            "squad": self.squad.model_dump() if self.squad else None,
         }

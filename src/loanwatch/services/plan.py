@@ -6,7 +6,7 @@ a PDF or HTML for the director (with terms) or the coach (without: access.py, ap
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,16 +14,30 @@ from typing import Any
 from loanwatch.access import Permission, edition_role, redact_decision, require_view, sees_terms
 from loanwatch.domain import season_name
 from loanwatch.errors import InvalidInput, NotFound
-from loanwatch.market.plan import DEFAULT_PLAN, check_decision, follows
+from loanwatch.market.depth import IN_SQUAD, STAYS, DepthEntry
+from loanwatch.market.plan import (
+    COUNTS,
+    DEFAULT_PLAN,
+    SIGNING,
+    apply_decisions,
+    check_decision,
+    follows,
+    in_squad,
+)
+from loanwatch.market.plan import counts as plan_counts
 from loanwatch.market.rulesets import season_year
 from loanwatch.services.context import Service, writes
+from loanwatch.services.market import MarketService
+from loanwatch.services.market_models import DepthChart
 from loanwatch.services.models import (
     CardSource,
     DecisionCard,
     LoanSpell,
     MarketPlan,
     PlanDecision,
+    PlanSquad,
     PlayerRef,
+    RoleChange,
     Scalar,
 )
 from loanwatch.services.players import PlayerService
@@ -124,7 +138,6 @@ class PlanService(Service):
             raise InvalidInput(f"{ref.display_name} is on loan from {club}: sign is for a candidate")
         if chosen in ("recall", "extend") and not loanee:
             raise InvalidInput(f"{ref.display_name} is not on loan from {club}: {chosen} is for a loanee")
-        self.ctx.store_changed()
         self.store.set_decision(
             owner=club,
             season=year,
@@ -143,7 +156,6 @@ class PlanService(Service):
         """Remove the player's decision from the plan; False when it had none."""
         self.ctx.require(Permission.DECIDE_PLAN)
         club, year = self.owner(owner), self.season(season)
-        self.ctx.store_changed()
         return self.store.remove_decision(owner=club, season=year, plan=plan, player_id=ref.id)
 
     def decisions(
@@ -167,12 +179,29 @@ class PlanService(Service):
     ) -> list[DecisionCard]:
         """One card per loanee of the owner: the report's recommendation for him as of the same
         date (ReportService.report, the edition's role: the coach's carries no terms), his spell's
-        figures, the plan's decision on him and the sources of each figure."""
+        figures, where he would rank among the owner's players of his role next season (the depth
+        chart, MarketService.depth), the plan's decision on him and the sources of each figure."""
         role = edition_role(edition) if edition is not None else self.ctx.role
         require_view(self.ctx.role, role)
         ctx = self.ctx.as_role(role)
-        shown = edition or ("director" if sees_terms(role) else "coach")
         club = self.owner(owner)
+        chart = MarketService(ctx).depth(club, self.season(season))
+        return PlanService(ctx)._cards(chart, season, club, plan, as_of=as_of, edition=edition)
+
+    def _cards(
+        self,
+        chart: DepthChart,
+        season: str | None,
+        club: str,
+        plan: str,
+        *,
+        as_of: date | None,
+        edition: str | None,
+    ) -> list[DecisionCard]:
+        ctx = self.ctx
+        shown = edition or ("director" if sees_terms(ctx.role) else "coach")
+        loanees = {e.player_id: e for r in chart.roles for e in r.loanees}
+        squads = {r.role: r.squad for r in chart.roles}
         decided = {d.player.id: d for d in PlanService(ctx).decisions(season, club, plan)}
         reports, tracking = ReportService(ctx), TrackingService(ctx)
         spells = {s.id: s for s in PortfolioService(ctx).loan_spells(club)}
@@ -187,6 +216,8 @@ class PlanService(Service):
             trigger = judged.trigger if judged and judged.trigger and judged.trigger.kind != "none" else None
             decision = decided.get(ref.id)
             call = getattr(rec, "call", None)
+            standing = loanees.get(ref.id)
+            ahead = _ahead(standing, squads.get(standing.role or "", ())) if standing else []
             cards.append(
                 DecisionCard(
                     player=ref,
@@ -199,7 +230,9 @@ class PlanService(Service):
                     trigger=trigger,
                     decision=decision,
                     follows=follows(decision.decision if decision else None, call),
-                    sources=_sources(current, spell, content),
+                    standing=standing,
+                    ahead=ahead,
+                    sources=_sources(current, spell, content) + _depth_source(standing, chart),
                 )
             )
         return cards
@@ -221,7 +254,10 @@ class PlanService(Service):
         ctx = self.ctx.as_role(role)
         viewer = PlanService(ctx)
         club, year = viewer.owner(owner), viewer.season(season)
-        cards = viewer.cards(year, club, plan, as_of=as_of, edition=shown)
+        market = MarketService(ctx)
+        chart = market.depth(club, year)
+        cards = viewer._cards(chart, year, club, plan, as_of=as_of, edition=shown)
+        decisions = viewer.decisions(year, club, plan)
         days = [c.as_of for c in cards if c.as_of is not None]
         return MarketPlan(
             owner=club,
@@ -229,8 +265,74 @@ class PlanService(Service):
             plan=plan,
             edition=shown,
             as_of=as_of or (max(days) if days else None),
-            decisions=viewer.decisions(year, club, plan),
+            decisions=decisions,
             cards=cards,
+            squad=viewer._squad(market, chart, decisions),
+        )
+
+    def _signing(self, market: MarketService, ref: PlayerRef, chart: DepthChart) -> DepthEntry:
+        """A candidate the plan signs, as a squad player of next season's chart: his last season's
+        figures where he played most (the depth chart's own reading: MarketService's profiles of
+        the season, adjusted to the chart's league, weighted by minutes), his role there."""
+        from loanwatch.metrics.league import adjust
+        from loanwatch.services import market as market_service
+
+        prof = market._season_profiles(chart.last_season, chart.min_minutes)
+        rows = prof.season[prof.season["player_id"] == ref.id] if not prof.season.empty else prof.season
+        figures = None
+        if not rows.empty:
+            clubs = {int(c["id"]): str(c["name"]) for c in self.store.all_clubs()}
+            adjusted = adjust(rows, reference=chart.reference.league)
+            figures = market_service._figures(adjusted, clubs, chart.reference.league, chart.min_minutes)
+        return DepthEntry(
+            kind=SIGNING,
+            player_id=ref.id,
+            name=ref.display_name,
+            role=figures.role if figures else None,
+            status=STAYS,
+            reason="plan: sign",
+            term_reason=None,
+            age=market_service._age(ref.birth_date, chart.first_day),
+            contract_end=None,
+            figures=figures,
+        )
+
+    def _squad(self, market: MarketService, chart: DepthChart, decisions: list[PlanDecision]) -> PlanSquad:
+        """Next season before and after the decisions: the depth chart rebuilt with each decided
+        player moved (market/plan.py apply_decisions), per role and in counts."""
+        chosen = {d.player.id: d.decision for d in decisions}
+        signed = [d.player for d in decisions if d.decision == "sign"]
+        signings = [self._signing(market, ref, chart) for ref in signed]
+        after = apply_decisions(chart.roles, chosen, chart.owner, signings)
+        before_in, after_in = in_squad(chart.roles), in_squad(after)
+        def why(e: DepthEntry) -> str:
+            return chosen.get(e.player_id, e.status) if e.player_id is not None else e.status
+
+        roles = []
+        for role in dict.fromkeys([*before_in, *after_in]):
+            was, now = before_in.get(role, []), after_in.get(role, [])
+            was_ids, now_ids = {e.player_id for e in was}, {e.player_id for e in now}
+            roles.append(
+                RoleChange(
+                    role=role,
+                    before=len(was),
+                    after=len(now),
+                    players=[e.name for e in now],
+                    joins=[(e.name, why(e)) for e in now if e.player_id not in was_ids],
+                    goes=[(e.name, why(e)) for e in was if e.player_id not in now_ids],
+                )
+            )
+        before_n, after_n = plan_counts(chart.roles), plan_counts(after)
+        return PlanSquad(
+            season=chart.season,
+            last_season=chart.last_season,
+            reference=chart.reference.league,
+            roles=roles,
+            counts={k: (before_n[k], after_n[k]) for k in COUNTS},
+            before=chart.roles,
+            after=after,
+            # what the chart could not know; its words name the terms a squad file would give (wages)
+            notes=chart.notes if sees_terms(self.ctx.role) else [],
         )
 
     def write(
@@ -258,6 +360,35 @@ class PlanService(Service):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(render_plan(document, lang, fmt))
         return out
+
+
+def _ahead(entry: DepthEntry, squad: Sequence[DepthEntry]) -> list[DepthEntry]:
+    """The owner's players of his role in next season's squad ranked ahead of him on VAEP per 90."""
+    mine = entry.figures.vaep_p90 if entry.figures else None
+    if mine is None:
+        return []
+    ahead = [
+        e for e in squad if e.status in IN_SQUAD and e.figures and (e.figures.vaep_p90 or -1e9) > mine
+    ]
+    return sorted(ahead, key=lambda e: -(e.figures.vaep_p90 or 0) if e.figures else 0)
+
+
+def _depth_source(entry: DepthEntry | None, chart: DepthChart) -> list[CardSource]:
+    """Where a card's rank comes from: the owner's players of his role in the depth chart, their
+    season for the owner, his spell's figures, the league they are adjusted to."""
+    if entry is None or entry.figures is None:
+        return []
+    f = entry.figures
+    params: dict[str, Scalar] = {
+        "owner": chart.owner,
+        "season": chart.last_season,
+        "of": entry.of,
+        "matches": f.matches,
+        "minutes": f.minutes,
+        "club": f.club,
+        "league": chart.reference.league,
+    }
+    return [CardSource(what="depth", params=params)]
 
 
 def _summary(current: Mapping[str, Any] | None) -> dict[str, object] | None:
