@@ -105,6 +105,14 @@ def store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -
     with sqlite3.connect(path) as copy:
         source.backup(copy)  # what the write-ahead log holds too
     source.close()
+    # The owner's squad with a wage (a contract term of the squad list, access.SQUAD_TERMS)
+    Loanwatch(str(path)).import_squad(squad_file(path.parent), owner="Juventus")
+    return path
+
+
+def squad_file(folder: Path) -> Path:
+    path = folder / "squad.csv"
+    path.write_text("player,contract end,wage\nClaudio Marchisio,2020-06-30,2500000\n", encoding="utf-8")
     return path
 
 
@@ -122,7 +130,8 @@ def terms(store: Path) -> tuple[set[str], set[int]]:
 
 def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
     """One call of every public service method, as the acting user."""
-    p, t, m, r, i, pl = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest, svc.plan
+    p, t, m, r, i = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest
+    mk, pl = svc.market, svc.plan
     edition = "director" if access.sees_terms(svc.ctx.role) else "coach"  # what the user may read
     refs = [p.resolve(name) for name in PLAYERS]
     ref = refs[0]
@@ -175,6 +184,11 @@ def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
         "IngestService.ingest": lambda: i.ingest([SAMPLE_DATA / "teams.json"]),
         "IngestService.ingest_file": lambda: i.ingest_file(SAMPLE_DATA / "teams.json", "statsbomb"),
         "IngestService.demo": lambda: i.demo(out / "demo"),
+        "MarketService.owner_club": lambda: mk.owner_club("Juventus"),
+        "MarketService.import_squad": lambda: mk.import_squad(squad_file(out), owner="Juventus"),
+        "MarketService.squad": lambda: mk.squad("Juventus"),
+        "MarketService.depth": lambda: mk.depth("Juventus"),
+        "MarketService.rules_check": lambda: mk.rules_check("2024/25", "Juventus"),
         "PlanService.owner": lambda: pl.owner(),
         "PlanService.season": lambda: pl.season(),
         "PlanService.decide": lambda: [
@@ -212,6 +226,7 @@ COACH_FORBIDDEN = {
     "IngestService.ingest",
     "IngestService.ingest_file",
     "IngestService.demo",
+    "MarketService.import_squad",
     "PlanService.decide",
     "PlanService.undecide",
 }
@@ -223,6 +238,7 @@ DIRECTOR_SKIPPED = {  # writes the walk does not need (the director may: test_cl
     "IngestService.ingest_file",
     "IngestService.demo",
     "TrackingService.dismiss_alert",
+    "MarketService.import_squad",
 }
 
 
@@ -270,6 +286,8 @@ def test_the_director_sees_the_terms(store: Path, terms: Terms, tmp_path: Path) 
         "TrackingService.assessment",
         "ReportService.report",
         "ReportService.write",
+        "MarketService.squad",  # the wage
+        "MarketService.depth",  # the option behind Mandragora's "decision"
         "PlanService.cards",
         "PlanService.plan",
         "PlanService.write",

@@ -90,6 +90,7 @@ def squad_list(owner: OwnerOption = None, season: SeasonOption = None, store: St
     for m in squad.members:
         role = (m.role or "").replace("_", " ") or f"did not play ({m.provider_role or 'unknown'})"
         loan = f" (on loan from {m.loan_in_from})" if m.loan_in_from else ""
+        loan += f" (on loan at {m.on_loan_to})" if m.on_loan_to else ""
         row = [
             m.name + loan,
             role,

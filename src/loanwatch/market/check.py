@@ -281,7 +281,7 @@ def _verdict(
     status: str, count: int, possible: int, limit: int, what: str, unknown: Sequence[_Counted]
 ) -> str:
     if status == BREACH:
-        return f"{count} {what} count, over the limit of {limit}"
+        return f"{count} {what} count, over the limit of {limit}"  # what: "international loans out"
     if status == CANNOT_CHECK:
         return (
             f"cannot check: {_unknown_words(unknown)}; {count} count for sure, {possible} if they all count, "
@@ -289,7 +289,7 @@ def _verdict(
         )
     at = "at the limit: one more would breach" if status == NEAR_BREACH else f"the limit is {limit}"
     either = f" ({_unknown_words(unknown)}: within the limit either way)" if unknown else ""
-    return f"{possible if status == NEAR_BREACH else count} {what} counted, {at}{either}"
+    return f"{what}: {possible if status == NEAR_BREACH else count} counted, {at}{either}"
 
 
 def _finding(ruleset: RuleSet, rule: Rule, scope: str, status: str, **fields: Any) -> Finding:
@@ -594,9 +594,10 @@ def _squad_list(
             reasons.append(f"club-trained status unknown for {_plural(len(untrained), 'player')}")
         if maybe:
             reasons.append(_unknown_words([_Counted(p.player, None, w, k) for p, w, k in maybe]))
+        counting = f"{n_low} players count" if n_low == n_high else f"{n_low} to {n_high} players count"
         words = (
-            f"cannot check: {'; '.join(reasons)}; {n_low} to {n_high} players count for {places}: the list "
-            f"holds {low} to {high} of them ({trained})"
+            f"cannot check: {'; '.join(reasons)}; {counting} for {places}: the list holds {low} to {high} "
+            f"of them ({trained})"
         )
     elif status == BREACH:
         words = f"{n_low} players count but the list holds at most {high} ({places}; {trained})"

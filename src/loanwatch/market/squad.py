@@ -89,6 +89,7 @@ class SquadMember:
     eu: bool | None
     wage_eur: int | None
     loan_in_from: str | None  # he plays for the owner on loan from this club (the loan list)
+    on_loan_to: str | None  # the owner has him on loan at this club (his latest spell of the season)
     in_file: bool  # the club's squad file lists him
     in_data: bool  # he played for the owner in the season's matches in the store
     source: str  # the file's row, or "match data"
@@ -107,14 +108,17 @@ def build_squad(
     file_rows: Sequence[Mapping[str, Any]] = (),
     *,
     loans_in: Mapping[int, str] | None = None,
+    loans_out: Mapping[int, str] | None = None,
     names: Mapping[int, str] | None = None,
 ) -> list[SquadMember]:
     """The squad: every player the club's file lists (``file_rows``, stored squad rows) and every
     player who played for the owner in the season (``played``), once; ``players``: the store's
-    players rows by id; ``loans_in``: player id -> the club he is on loan from; ``names``: the
+    players rows by id; ``loans_in``: player id -> the club he is on loan from; ``loans_out``:
+    player id -> the club the owner has him on loan at (a loanee the file lists); ``names``: the
     names people know (portfolio.names.display_name) by id. Ordered by role, then minutes."""
     first_day = season_first_day(season)
     loans_in = loans_in or {}
+    loans = (loans_in, loans_out or {})
     names = names or {}
     by_id = {p.player_id: p for p in played}
     out: list[SquadMember] = []
@@ -125,11 +129,11 @@ def build_squad(
         if pid is not None:
             listed.add(int(pid))
         out.append(
-            _member(first_day, by_id.get(int(pid)) if pid is not None else None, record, row, loans_in, names)
+            _member(first_day, by_id.get(int(pid)) if pid is not None else None, record, row, loans, names)
         )
     for pid, p in by_id.items():
         if pid not in listed:
-            out.append(_member(first_day, p, players.get(pid), None, loans_in, names))
+            out.append(_member(first_day, p, players.get(pid), None, loans, names))
     return sorted(out, key=squad_order)
 
 
@@ -144,7 +148,7 @@ def _member(
     played: Played | None,
     record: Mapping[str, Any] | None,
     row: Mapping[str, Any] | None,
-    loans_in: Mapping[int, str],
+    loans: tuple[Mapping[int, str], Mapping[int, str]],
     names: Mapping[int, str],
 ) -> SquadMember:
     record = record or {}
@@ -173,7 +177,8 @@ def _member(
         association_trained_years=row.get("association_trained_years"),
         eu=row.get("eu"),
         wage_eur=row.get("wage_eur"),
-        loan_in_from=loans_in.get(int(pid)) if pid is not None else None,
+        loan_in_from=loans[0].get(int(pid)) if pid is not None else None,
+        on_loan_to=loans[1].get(int(pid)) if pid is not None else None,
         in_file=bool(row),
         in_data=played is not None,
         source=str(row.get("source") or "") if row else "match data",

@@ -37,7 +37,7 @@ Decisions, so the user knows what happens to his file:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -47,9 +47,7 @@ from loanwatch.domain import LoanType, season_start, season_start_year
 from loanwatch.portfolio.cells import (
     CellError,
     cell_text,
-    fee_unit,
     parse_date,
-    parse_fee,
     parse_loan_type,
     parse_trigger_appearances,
     parse_yes_no,
@@ -64,7 +62,7 @@ from loanwatch.portfolio.resolve import (
     list_player_id,
 )
 from loanwatch.portfolio.resolve import same_club as same_club  # re-exported: the owner filter's old path
-from loanwatch.portfolio.sheets import cell_at, columns_of, name_as_written, read_sheets
+from loanwatch.portfolio.sheets import Row, cell_at, columns_of, name_as_written, read_sheets
 from loanwatch.store.repository import Store
 
 # -- importing ----------------------------------------------------------------------------------
@@ -88,16 +86,6 @@ class ImportResult:
     created_clubs: list[str] = field(default_factory=list)
 
 
-def _fee_parser(header: Sequence[Any], columns: Mapping[str, int], name: str) -> Callable[[Any], int | None]:
-    """parse_fee with the unit the column's header names ("Riscatto (mln €)")."""
-    index = columns.get(name)
-    try:
-        unit = fee_unit(header[index]) if index is not None and index < len(header) else None
-    except ValueError as err:
-        raise CellError(str(err)) from None
-    return lambda value: parse_fee(value, unit)
-
-
 def _spell_row(
     cells: Sequence[Any],
     columns: Mapping[str, int],
@@ -107,18 +95,8 @@ def _spell_row(
     name: str,
 ) -> dict[str, Any]:
     """The loan_spells row for one line of the list; CellError says why the line cannot be one."""
-
-    def column(field_name: str) -> str:
-        # Name the column as the user's list heads it, so they find the cell to fix.
-        index = columns.get(field_name)
-        return cell_text(header[index]) if index is not None and index < len(header) else field_name
-
-    def parsed(field_name: str, parse: Callable[[Any], Any], what: str) -> Any:
-        raw = cell_at(cells, columns, field_name)
-        try:
-            return parse(raw)
-        except CellError as err:
-            raise CellError(f"bad {what} {cell_text(raw)!r} in column {column(field_name)}: {err}") from None
+    row = Row(cells, columns, header)
+    column, parsed = row.column, row.parsed
 
     if not name:
         raise CellError("no player name")
@@ -132,8 +110,8 @@ def _spell_row(
     if end < start:
         raise CellError(f"the loan ends ({end}) before it starts ({start})")
     loan_type = parsed("loan_type", parse_loan_type, "loan type")
-    fee = parsed("fee", _fee_parser(header, columns, "fee"), "amount")
-    obligation_fee = parsed("obligation_fee", _fee_parser(header, columns, "obligation_fee"), "amount")
+    fee = parsed("fee", row.fee_parser("fee"), "amount")
+    obligation_fee = parsed("obligation_fee", row.fee_parser("obligation_fee"), "amount")
 
     host_name = cell_text(cell_at(cells, columns, "host_club"))
     if not host_name:

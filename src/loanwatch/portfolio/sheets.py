@@ -11,12 +11,12 @@ import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loanwatch.portfolio.cells import cell_text, is_empty
+from loanwatch.portfolio.cells import CellError, cell_text, fee_unit, is_empty, parse_fee
 from loanwatch.portfolio.names import normalize_name
 
 # -- headers: which column is which field ------------------------------------------------------
@@ -441,3 +441,35 @@ def name_as_written(cells: Sequence[Any], columns: Mapping[str, int]) -> str:
     first, last = cell_at(cells, columns, "first_name"), cell_at(cells, columns, "last_name")
     parts = (cell_text(first), cell_text(last))
     return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a list with its columns: each cell named as the user's file heads it, so an
+    error says which cell to fix ("bad date '31/02/2021' in column Contract until: not a real date")."""
+
+    cells: Sequence[Any]
+    columns: Mapping[str, int]
+    header: Sequence[Any]
+
+    def column(self, field_name: str) -> str:
+        index = self.columns.get(field_name)
+        return cell_text(self.header[index]) if index is not None and index < len(self.header) else field_name
+
+    def parsed(self, field_name: str, parse: Callable[[Any], Any], what: str) -> Any:
+        raw = cell_at(self.cells, self.columns, field_name)
+        try:
+            return parse(raw)
+        except CellError as err:
+            raise CellError(
+                f"bad {what} {cell_text(raw)!r} in column {self.column(field_name)}: {err}"
+            ) from None
+
+    def fee_parser(self, field_name: str) -> Callable[[Any], int | None]:
+        """parse_fee with the unit the column's header names ("Riscatto (mln €)")."""
+        index = self.columns.get(field_name)
+        try:
+            unit = fee_unit(self.header[index]) if index is not None and index < len(self.header) else None
+        except ValueError as err:
+            raise CellError(str(err)) from None
+        return lambda value: parse_fee(value, unit)

@@ -15,7 +15,7 @@ What an empty cell means: not known. It is stored as NULL and shown as "unknown"
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,17 +23,15 @@ from typing import Any
 from loanwatch.portfolio.cells import (
     CellError,
     cell_text,
-    fee_unit,
     is_empty,
     parse_date,
-    parse_fee,
     parse_yes_no,
 )
 from loanwatch.portfolio.resolve import NotInData, Resolver
 from loanwatch.portfolio.sheets import (
     COLUMN_ALIASES,
     Headers,
-    cell_at,
+    Row,
     columns_of,
     name_as_written,
     read_sheets,
@@ -148,26 +146,12 @@ def _trained(years: int | None, said: bool | None, what: str) -> bool | None:
 def _squad_row(
     cells: Sequence[Any], columns: Mapping[str, int], header: Sequence[Any], resolver: Resolver, name: str
 ) -> dict[str, Any]:
-    def column(field_name: str) -> str:
-        index = columns.get(field_name)
-        return cell_text(header[index]) if index is not None and index < len(header) else field_name
-
-    def parsed(field_name: str, parse: Callable[[Any], Any], what: str) -> Any:
-        raw = cell_at(cells, columns, field_name)
-        try:
-            return parse(raw)
-        except CellError as err:
-            raise CellError(f"bad {what} {cell_text(raw)!r} in column {column(field_name)}: {err}") from None
-
+    row_cells = Row(cells, columns, header)
+    column, parsed = row_cells.column, row_cells.parsed
     if not name:
         raise CellError("no player name")
     birth_date = parsed("birth_date", parse_date, "date")
-    index = columns.get("wage")
-    try:
-        unit = fee_unit(header[index]) if index is not None and index < len(header) else None
-    except ValueError as err:
-        raise CellError(str(err)) from None
-    wage = parsed("wage", lambda v: parse_fee(v, unit), "wage")
+    wage = parsed("wage", row_cells.fee_parser("wage"), "wage")
     club_years = parsed("club_trained_years", _years, "years")
     association_years = parsed("association_trained_years", _years, "years")
     try:

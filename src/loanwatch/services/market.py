@@ -26,6 +26,7 @@ from loanwatch.settings import MIN_MINUTES
 if TYPE_CHECKING:
     import pandas as pd
 
+    from loanwatch.market.rulesets import RuleSet
     from loanwatch.metrics.compute import Profiles
 
 
@@ -91,14 +92,34 @@ class MarketService(Service):
         return str(max(mine["season"]))
 
     def _season_profiles(self, season: str, min_minutes: float) -> Profiles:
-        from loanwatch.metrics.compute import profiles, stored_profiles
+        """The season's profiles: those `models train` stored; before training (no SPADL action
+        in the season), minutes and matches from the appearances and the provider's roles, without
+        reading the events (no model: no VAEP, xG or xA to rank on); else computed."""
+        from loanwatch.metrics.compute import Profiles, profiles, stored_profiles
 
         key = (season, float(min_minutes))
-        if key not in self._profiles:
-            self._profiles[key] = stored_profiles(
-                self.store, season_name=season, min_minutes=min_minutes
-            ) or profiles(self.store, season_name=season, min_minutes=min_minutes)
-        return self._profiles[key]
+        if key in self._profiles:
+            return self._profiles[key]
+        found = stored_profiles(self.store, season_name=season, min_minutes=min_minutes)
+        if found is None:
+            matches = self.store.matches_frame()
+            matches = matches[matches["season"] == season]
+            ids = [int(m) for m in matches["match_id"]]
+            if self.store.matches_with_actions() & set(ids):
+                found = profiles(self.store, season_name=season, min_minutes=min_minutes)
+            else:
+                from loanwatch.metrics.profile import player_match_stats, season_profile
+                from loanwatch.metrics.roles import infer_roles
+
+                actions = self.store.actions_frame(ids)
+                apps = self.store.appearances_frame()
+                apps = apps[apps["match_id"].isin(ids)]
+                stats = player_match_stats(actions, None, apps, None, matches=matches)
+                roles = infer_roles(actions, matches, apps)
+                season_rows = season_profile(stats, matches, roles, min_minutes=min_minutes)
+                found = Profiles(matches=matches, match_stats=stats, roles=roles, season=season_rows)
+        self._profiles[key] = found
+        return found
 
     # -- the squad ------------------------------------------------------------------------------
 
@@ -151,7 +172,10 @@ class MarketService(Service):
         wanted = {p.player_id for p in played} | {int(r["player_id"]) for r in rows if r["player_id"]}
         names = {pid: display_name(players[pid]) for pid in wanted if pid in players}
         loans_in = {pid: str(s["parent_club"]) for pid, s in self._loans_in(club, chosen).items()}
-        members = build_squad(chosen, played, players, rows, loans_in=loans_in, names=names)
+        loans_out = {int(s["player_id"]): str(s["host_club_name"]) for s in self._owned_spells(club, chosen)}
+        members = build_squad(
+            chosen, played, players, rows, loans_in=loans_in, loans_out=loans_out, names=names
+        )
         hidden = hidden_terms(self.ctx.role, SQUAD_TERMS)
         if hidden:
             members = [replace(m, **hidden) for m in members]
@@ -159,7 +183,7 @@ class MarketService(Service):
         if not rows:
             notes.append(
                 f"no squad file for {club} {chosen}: the squad is who played in the data; contract ends, "
-                "training status, EU status and wages are unknown (loanwatch squad import FILE)"
+                "training status and EU status are unknown (loanwatch squad import FILE)"
             )
         if not played:
             notes.append(f"no match of {club} in {chosen} in the store: no minutes, no roles")
@@ -269,6 +293,8 @@ class MarketService(Service):
         loans_in = self._loans_in(club, last)
         squad_entries = []
         for m in squad.members:
+            if m.on_loan_to and not m.in_data:
+                continue  # a loanee the club's file lists: in the chart as a loanee
             loan = loans_in.get(m.player_id) if m.player_id is not None else None
             decides = tracker.assessment(loan, as_of).trigger.decides if loan else False
             outlook = squad_outlook(
@@ -382,7 +408,70 @@ class MarketService(Service):
         and in and its squad list of ``data_season`` (default: the owner's latest in the data):
         breaches and near breaches with the rule set, article and quote; a rule that needs what the
         club did not give says it cannot be checked, naming the players."""
-        raise NotImplementedError  # committed next (RULES_READY)
+        from loanwatch.market.check import ListFact, LoanFact, check
+        from loanwatch.market.rulesets import applicable, load_rulesets
+        from loanwatch.portfolio.names import display_name
+
+        club = self.owner_club(owner)
+        chosen = _season(season, "--season") or season_name(date.today())
+        data = _season(data_season, "--data-season") or self._latest_season(club)
+        league = MetricsService(self.ctx).club_league(club)
+        every = load_rulesets(settings=self.ctx.settings)
+        rulesets: dict[str, RuleSet] = {}
+        for what in ("international loans", "domestic loans", *([league] if league else []), "UEFA"):
+            for ruleset in applicable(what, chosen, every):
+                rulesets.setdefault(ruleset.id, ruleset)
+        players = {int(p["id"]): p for p in self.store.all_players()}
+        areas = self._areas()
+        home = areas.get(club.casefold(), "")
+        squad = self.squad(club, data)
+        trained = {m.player_id: m.club_trained for m in squad.members if m.player_id is not None}
+        loans_in = self._loans_in(club, data)
+
+        def fact(spell: Mapping[str, Any], direction: str) -> LoanFact:
+            pid = int(spell["player_id"])
+            record = players.get(pid, {"id": pid})
+            other = str(spell["host_club_name"] if direction == "out" else spell["parent_club"])
+            there = areas.get(other.casefold(), "")
+            return LoanFact(
+                player=display_name(record) or str(spell["player_name"]),
+                player_id=pid,
+                birth_date=record.get("birth_date"),
+                direction=direction,
+                other_club=other,
+                start=spell["start_date"],
+                end=spell["end_date"],
+                international=None if not home or not there else home != there,
+                club_trained=trained.get(pid) if direction == "out" else None,
+                on_loan_to_owner=direction == "out" and pid in loans_in,
+            )
+
+        loans = [fact(s, "out") for s in self._owned_spells(club, data)]
+        loans += [fact(s, "in") for s in loans_in.values()]
+        listed = [
+            ListFact(m.name, m.birth_date, m.club_trained, m.association_trained)
+            for m in squad.members
+            if not (m.on_loan_to and not m.in_data)  # on loan all season: not on the owner's list
+        ]
+        notes = list(squad.notes)
+        if "UEFA" in {r.body for r in rulesets.values()}:
+            notes.append("UEFA's lists apply when the club plays a UEFA competition (the data does not say)")
+        notes.append(
+            f"ages by offset are taken from {data}: would these loans and this list be allowed under "
+            f"the rules of {chosen}?"
+        )
+        return RulesCheck(
+            owner=club,
+            season=chosen,
+            data_season=data,
+            rulesets=list(rulesets),
+            findings=check(list(rulesets.values()), chosen, data, loans, listed),
+            notes=notes,
+        )
+
+    def _areas(self) -> dict[str, str]:
+        """Club name (folded) -> the country the data gives it (the provider's area; '' unknown)."""
+        return {str(c["name"]).casefold(): str(c["area"] or "") for c in self.store.all_clubs()}
 
 
 def _age(birth: object, day: date) -> int | None:
