@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from loanwatch.market.check import ListFact, LoanFact
 from loanwatch.market.depth import (
     CONTRACT_ENDS,
     DECISION,
@@ -156,3 +157,29 @@ def counts(roles: Sequence[RoleDepth]) -> dict[str, int]:
 
 
 SIGNING = "signing"  # a DepthEntry's kind for a candidate signed by the plan
+
+
+# -- the rules after the decisions (market/check.py's facts, changed) --------------------------------
+
+AWAY = frozenset({"sell", "loan-out", "develop", "extend"})  # off the owner's list next season
+BACK = frozenset({"sell", "recall", "integrate"})  # their loan out ends
+
+
+def facts_after(
+    loans: Sequence[LoanFact],
+    listed: Sequence[ListFact],
+    decisions: Mapping[int, str],
+    names: Mapping[int, str],
+    joining: Sequence[ListFact],
+) -> tuple[list[LoanFact], list[ListFact]]:
+    """The rules check's facts as the decisions change them: a loan out ends for a player sold,
+    recalled or integrated; the squad list loses the players sold or sent (back) on loan and gains
+    those recalled, integrated or signed (``joining``: their training status unknown unless the
+    club's squad file gave it); ``names``: the decided players' names as the list writes them."""
+    ended = {pid for pid, d in decisions.items() if d in BACK}
+    kept = [f for f in loans if not (f.direction == "out" and f.player_id in ended)]
+    away = {names[pid] for pid, d in decisions.items() if d in AWAY and pid in names}
+    new_list = [f for f in listed if f.player not in away]
+    present = {f.player for f in new_list}
+    new_list += [f for f in joining if f.player not in present]
+    return kept, new_list

@@ -67,6 +67,13 @@ def source_text(lang: str, source: Mapping[str, Any]) -> str:
         return ""
 
 
+def count_text(lang: str, count: int, possible: int | None, limit: int | None) -> str:
+    """What a rule counted: '17 / 25', or '17–23 / 25' when some players cannot be told."""
+    fmt = Formatter(lang)
+    counted = fmt.num(count) if possible in (None, count) else f"{fmt.num(count)}–{fmt.num(possible)}"
+    return f"{counted} / {fmt.num(limit)}" if limit is not None else counted
+
+
 def change_word(lang: str, why: str) -> str:
     """Why a player joins or leaves a role in the plan: the decision, else his status next season."""
     if why in vocab.DECISIONS:
@@ -131,6 +138,7 @@ def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
             cards=[_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
             word=lambda table, key: _word(lang, table, key),
             change_word=lambda why: change_word(lang, why),
+            count_text=lambda count, possible, limit: count_text(lang, count, possible, limit),
             generated=datetime.now(),
         )
     )

@@ -216,3 +216,11 @@ PLAN_COUNTS = {
     "leaving": N_("Leaving (sold, bought by the host club, contract ended)"),
     "open": N_("Open: an option to buy not known to be exercised"),
 }
+# A rule's finding (market/check.py FINDING_STATUSES).
+FINDINGS = {
+    "breach": N_("breach"),
+    "near_breach": N_("near breach"),
+    "cannot_check": N_("cannot check"),
+    "ok": N_("within the rule"),
+    "not_applicable": N_("not applicable"),
+}

@@ -361,6 +361,27 @@ class RoleChange(Model):
     goes: list[tuple[str, str]] = []
 
 
+class RuleChange(Model):
+    """One rule of a rule set applied to one scope, before and after the plan's decisions (the
+    rules check of ``MarketService.rules_check``, run again on the changed loans and list):
+    status (market/check.py: breach, near_breach, cannot_check, ok, not_applicable), count, the
+    possible count where some players cannot be told, the limit."""
+
+    ruleset: str
+    rule: str
+    title: str
+    article: str | None
+    scope: str
+    limit: int | None
+    before: str
+    before_count: int | None
+    before_possible: int | None
+    after: str
+    after_count: int | None
+    after_possible: int | None
+    words: str = ""  # the check's own explanation, after the decisions (English)
+
+
 class PlanSquad(Model):
     """Next season's squad, depth and counts before and after the decisions (the depth chart of
     ``MarketService.depth`` and the same chart rebuilt with the decisions applied)."""
@@ -372,6 +393,9 @@ class PlanSquad(Model):
     counts: dict[str, tuple[int, int]]  # market/plan.py COUNTS: (before, after)
     before: list[RoleDepth]
     after: list[RoleDepth]
+    rules_season: str = ""  # the rule sets in force that season
+    rulesets: list[str] = []
+    findings: list[RuleChange] = []  # every rule, before and after
     notes: list[str] = []
 
 

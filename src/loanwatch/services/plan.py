@@ -14,13 +14,14 @@ from typing import Any
 from loanwatch.access import Permission, edition_role, redact_decision, require_view, sees_terms
 from loanwatch.domain import season_name
 from loanwatch.errors import InvalidInput, NotFound
-from loanwatch.market.depth import IN_SQUAD, STAYS, DepthEntry
+from loanwatch.market.depth import IN_SQUAD, STAYS, DepthEntry, RoleDepth
 from loanwatch.market.plan import (
     COUNTS,
     DEFAULT_PLAN,
     SIGNING,
     apply_decisions,
     check_decision,
+    facts_after,
     follows,
     in_squad,
 )
@@ -38,6 +39,7 @@ from loanwatch.services.models import (
     PlanSquad,
     PlayerRef,
     RoleChange,
+    RuleChange,
     Scalar,
 )
 from loanwatch.services.players import PlayerService
@@ -270,6 +272,50 @@ class PlanService(Service):
             squad=viewer._squad(market, chart, decisions),
         )
 
+    def _rules(
+        self, market: MarketService, chart: DepthChart, chosen: Mapping[int, str], after: Sequence[RoleDepth]
+    ) -> tuple[str, list[str], list[RuleChange]]:
+        """The rules in force in the plan's season applied to the owner's loans and squad list as
+        the data and the lists have them (``MarketService.rules_check``'s facts), and again with
+        the decisions applied (market/plan.py facts_after); one row per rule and scope."""
+        from loanwatch.market.check import ListFact, check
+
+        club, season, data, rulesets, loans, listed, _ = market._rules_facts(chart.season, chart.owner, None)
+        entries = [e for r in (*chart.roles, *after) for e in (*r.squad, *r.loanees)]
+        names = {e.player_id: e.name for e in entries if e.player_id is not None}
+        joined = {e.player_id: e for r in after for e in (*r.squad, *r.loanees) if e.status in IN_SQUAD}
+        births = {p.id: p.birth_date for p in (PlayerService(self.ctx).ref(pid) for pid in chosen)}
+        joining = [
+            ListFact(joined[pid].name, births.get(pid), None, None)
+            for pid, d in chosen.items()
+            if d in ("recall", "integrate", "sign") and pid in joined
+        ]
+        loans_after, listed_after = facts_after(loans, listed, chosen, names, joining)
+        sets = list(rulesets.values())
+        before = check(sets, season, data, loans, listed)
+        now = {(f.ruleset, f.rule, f.scope): f for f in check(sets, season, data, loans_after, listed_after)}
+        rows = []
+        for f in before:
+            a = now.get((f.ruleset, f.rule, f.scope), f)
+            rows.append(
+                RuleChange(
+                    ruleset=f.ruleset,
+                    rule=f.rule,
+                    title=f.title,
+                    article=f.article,
+                    scope=f.scope,
+                    limit=f.limit,
+                    before=f.status,
+                    before_count=f.count,
+                    before_possible=f.possible,
+                    after=a.status,
+                    after_count=a.count,
+                    after_possible=a.possible,
+                    words=a.words,
+                )
+            )
+        return season, list(rulesets), rows
+
     def _signing(self, market: MarketService, ref: PlayerRef, chart: DepthChart) -> DepthEntry:
         """A candidate the plan signs, as a squad player of next season's chart: his last season's
         figures where he played most (the depth chart's own reading: MarketService's profiles of
@@ -305,6 +351,7 @@ class PlanService(Service):
         signings = [self._signing(market, ref, chart) for ref in signed]
         after = apply_decisions(chart.roles, chosen, chart.owner, signings)
         before_in, after_in = in_squad(chart.roles), in_squad(after)
+
         def why(e: DepthEntry) -> str:
             return chosen.get(e.player_id, e.status) if e.player_id is not None else e.status
 
@@ -323,6 +370,7 @@ class PlanService(Service):
                 )
             )
         before_n, after_n = plan_counts(chart.roles), plan_counts(after)
+        rules_season, rulesets, findings = self._rules(market, chart, chosen, after)
         return PlanSquad(
             season=chart.season,
             last_season=chart.last_season,
@@ -331,6 +379,9 @@ class PlanService(Service):
             counts={k: (before_n[k], after_n[k]) for k in COUNTS},
             before=chart.roles,
             after=after,
+            rules_season=rules_season,
+            rulesets=rulesets,
+            findings=findings,
             # what the chart could not know; its words name the terms a squad file would give (wages)
             notes=chart.notes if sees_terms(self.ctx.role) else [],
         )
@@ -367,9 +418,7 @@ def _ahead(entry: DepthEntry, squad: Sequence[DepthEntry]) -> list[DepthEntry]:
     mine = entry.figures.vaep_p90 if entry.figures else None
     if mine is None:
         return []
-    ahead = [
-        e for e in squad if e.status in IN_SQUAD and e.figures and (e.figures.vaep_p90 or -1e9) > mine
-    ]
+    ahead = [e for e in squad if e.status in IN_SQUAD and e.figures and (e.figures.vaep_p90 or -1e9) > mine]
     return sorted(ahead, key=lambda e: -(e.figures.vaep_p90 or 0) if e.figures else 0)
 
 
