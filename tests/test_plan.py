@@ -296,3 +296,10 @@ def test_decisions_change_the_squad_and_the_counts(director: Services, tmp_path:
     assert "Rosa 2018/19: prima e dopo le decisioni" in text
     assert "+ Marko Pjaca" in text and "+ Federico Chiesa" in text
     assert "(richiamo anticipato)" in text and "(acquisto)" in text
+    # the rules of 2018/19 (UEFA's List A) checked again after the decisions: Caldara (integrated),
+    # Pjaca (recalled) and Chiesa (signed) join the list; their training status is not known, so
+    # the list is "cannot check", never "within the rule"
+    rows = {(f.ruleset, f.scope): f for f in plan.findings}
+    list_a = rows[("uefa-club-competitions-lists", "List A")]
+    assert list_a.before == list_a.after == "cannot_check"
+    assert (list_a.after_possible or 0) - (list_a.before_possible or 0) == 3
