@@ -130,7 +130,8 @@ def terms(store: Path) -> tuple[set[str], set[int]]:
 
 def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
     """One call of every public service method, as the acting user."""
-    p, t, m, r, i, mk = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest, svc.market
+    p, t, m, r, i = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest
+    mk, pl = svc.market, svc.plan
     edition = "director" if access.sees_terms(svc.ctx.role) else "coach"  # what the user may read
     refs = [p.resolve(name) for name in PLAYERS]
     ref = refs[0]
@@ -192,6 +193,21 @@ def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
         "MarketService.squad": lambda: mk.squad("Juventus"),
         "MarketService.depth": lambda: mk.depth("Juventus"),
         "MarketService.rules_check": lambda: mk.rules_check("2024/25", "Juventus"),
+        "PlanService.owner": lambda: pl.owner(),
+        "PlanService.season": lambda: pl.season(),
+        "PlanService.decide": lambda: [
+            pl.decide(ref, "sell", season="2016/17", note="bid"),
+            pl.decide(refs[1], "recall", season="2016/17"),
+        ],
+        "PlanService.undecide": lambda: pl.undecide(refs[1], season="2016/17"),
+        "PlanService.decisions": lambda: pl.decisions("2016/17"),
+        # A plan for 2016/17: its depth chart reads 2015/16, of which the sample has no match (the
+        # season's profiles of an untrained store are computed from the events); the cards are real.
+        "PlanService.cards": lambda: pl.cards("2016/17", as_of=AS_OF),
+        "PlanService.plan": lambda: pl.plan("2016/17", as_of=AS_OF),
+        "PlanService.write": lambda: pl.write(
+            out / "plan.html", "2016/17", as_of=AS_OF, fmt="html", edition=edition
+        ),
     }
 
 
@@ -217,6 +233,8 @@ COACH_FORBIDDEN = {
     "IngestService.update",
     "IngestService.demo",
     "MarketService.import_squad",
+    "PlanService.decide",
+    "PlanService.undecide",
 }
 DIRECTOR_SKIPPED = {  # writes the walk does not need (the director may: test_cli and others run them)
     "ReportService.write_all",  # ReportService.write, once per loanee
@@ -278,6 +296,9 @@ def test_the_director_sees_the_terms(store: Path, terms: Terms, tmp_path: Path) 
         "ReportService.write",
         "MarketService.squad",  # the wage
         "MarketService.depth",  # the option behind Mandragora's "decision"
+        "PlanService.cards",
+        "PlanService.plan",
+        "PlanService.write",
     ):
         assert found[name], f"{name} shows the director no term"
     kinds = {a.kind for a in results["TrackingService.alerts"]}  # type: ignore[attr-defined]

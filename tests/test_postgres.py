@@ -230,3 +230,17 @@ def test_an_ingest_waits_for_the_run_holding_the_database(sample: Path, sqlite_l
             assert snapshot(lw.store.engine) == snapshot(sqlite_lw.store.engine)
         finally:
             lw.store.engine.dispose()
+
+
+def test_plan_decisions_on_postgresql(pg_ingest: tuple[Loanwatch, IngestSummary]) -> None:
+    """The market plan's decisions (migration 0017): stored, replaced and removed as on SQLite."""
+    lw, _ = pg_ingest
+    player_id = int(_rows(lw, select(t.players.c.id).limit(1))[0][0])
+    key = {"owner": "Juventus", "season": "2018/19", "plan": "main", "player_id": player_id}
+    first = lw.store.set_decision(**key, decision="sell", note="bid", decided_by="DS")
+    again = lw.store.set_decision(**key, decision="recall", note="", decided_by="DS")
+    assert first[1] and not again[1] and first[0] == again[0]
+    rows = lw.store.decisions(owner="Juventus", season="2018/19", plan="main")
+    assert [(r["player_id"], r["decision"]) for r in rows] == [(player_id, "recall")]
+    assert lw.store.remove_decision(owner="Juventus", season="2018/19", plan="main", player_id=player_id)
+    assert lw.store.decisions(owner="Juventus") == []

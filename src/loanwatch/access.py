@@ -16,6 +16,7 @@ ingest data, train models   yes    yes       no     no     yes
 dismiss alerts              yes    yes       no     no     no
 write scout notes           yes    yes       no     yes    yes
 manage watchlists           yes    yes       no     yes    yes
+decide the market plan      yes    yes       no     no     no
 manage users                yes    no        no     no     no
 ==========================  =====  ========  =====  =====  =======
 
@@ -52,6 +53,7 @@ class Permission(StrEnum):
     DISMISS_ALERTS = "dismiss alerts"
     WRITE_NOTES = "write scout notes"
     MANAGE_WATCHLISTS = "manage watchlists"
+    DECIDE_PLAN = "decide the market plan"
     MANAGE_USERS = "manage users"
 
 
@@ -82,6 +84,8 @@ SPELL_TERMS = frozenset(
         "wage_eur",  # not in the lists yet: hidden the day one carries it
     }
 )
+# ... the fields of a market plan's decision that are the director's notes on the deal ...
+DECISION_TERMS = frozenset({"note"})
 # ... the squad list's columns (store/schema.py squad_players; market/squad.SquadMember) ...
 SQUAD_TERMS = frozenset({"wage_eur"})
 # ... the evidence keys of alerts (tracking/alerts.py) that carry them ...
@@ -139,6 +143,14 @@ def redact_spell(spell: Mapping[str, Any], role: Role) -> dict[str, Any]:
     return {k: v for k, v in spell.items() if k not in SPELL_TERMS}
 
 
+def redact_decision(decision: Mapping[str, Any], role: Role) -> dict[str, Any]:
+    """A market plan's decision (a store row) as ``role`` sees it: its note on the deal only for a
+    role that may see contract terms (the decision itself is everyone's: it shapes the squad)."""
+    if sees_terms(role):
+        return dict(decision)
+    return {k: v for k, v in decision.items() if k not in DECISION_TERMS}
+
+
 def hidden_terms(role: Role, terms: frozenset[str]) -> dict[str, Any]:
     """The term fields a role may not see, set to None (``dataclasses.replace(x, **hidden)``):
     empty for a role that may see them."""
@@ -186,6 +198,7 @@ def redact_alert(alert: Mapping[str, Any], role: Role) -> dict[str, Any] | None:
 
 __all__ = [
     "DEFAULT_ROLE",
+    "DECISION_TERMS",
     "EDITIONS",
     "EVIDENCE_TERMS",
     "PERMISSIONS",
@@ -198,6 +211,7 @@ __all__ = [
     "is_term_alert",
     "may",
     "redact_alert",
+    "redact_decision",
     "redact_evidence",
     "redact_spell",
     "redacted_title",

@@ -66,6 +66,10 @@ class Loanwatch:
         self.dismiss_alert = svc.tracking.dismiss_alert
         self.watchlist = svc.tracking.watchlist
         self.report_all = svc.reports.write_all
+        self.market_plan = svc.plan.plan  # the market plan (issue 11): decisions, cards, squad
+        self.plan_decisions = svc.plan.decisions
+        self.decision_cards = svc.plan.cards
+        self.write_plan = svc.plan.write
         self.import_squad = svc.market.import_squad
         self.squad = svc.market.squad
         self.depth = svc.market.depth
@@ -81,6 +85,8 @@ class Loanwatch:
         self.spell_profiles = self._by_name(svc.metrics.spell_profiles)
         self.goalkeeper_profiles = self._by_name(svc.metrics.goalkeeper_profiles)
         self.report = self._by_name(svc.reports.write)
+        self.decide = self._by_name(svc.plan.decide)
+        self.undecide = self._by_name(svc.plan.undecide)
         self.settings: Settings = self.ctx.settings
         self.url: str = self.ctx.url
         self.store: Store = self.ctx.store

@@ -14,6 +14,7 @@ One module per command group; ``common`` holds what they share (consoles, option
 - ``metrics``: ``metrics export`` (a season's profiles; ``--parquet DIR``: per-match stats)
 - ``watchlist``: ``watchlist add|show``
 - ``notes``: ``notes add``
+- ``plan``: ``market decide|undecide|plan``
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from loanwatch.cli import (
     metrics,
     models,
     notes,
+    plan,
     player,
     portfolio,
     reports,
@@ -47,6 +49,9 @@ app.command()(reports.demo)
 app.add_typer(portfolio.portfolio_app, name="portfolio")
 app.add_typer(market.squad_app, name="squad")
 app.add_typer(market.market_app, name="market")
+market.market_app.command()(plan.decide)  # the plan's commands (cli/plan.py), in the market group
+market.market_app.command()(plan.undecide)
+market.market_app.command("plan")(plan.plan)
 app.add_typer(market.rules_app, name="rules")
 app.add_typer(models.models_app, name="models")
 app.add_typer(metrics.metrics_app, name="metrics")

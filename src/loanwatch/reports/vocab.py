@@ -188,3 +188,39 @@ REFERENCE_SOURCES = {
     "default": N_("the default reference league"),
 }
 REFERENCE_UNRATED = N_("%(league)s, the owner club's league, has no strength in the table")
+# The market plan's decisions (market/plan.py DECISIONS), as the plan's pages name them.
+DECISIONS = {
+    "recall": N_("Recall"),
+    "extend": N_("Extend the loan"),
+    "sell": N_("Sell"),
+    "loan-out": N_("Loan out again"),
+    "sign": N_("Sign"),
+    "integrate": N_("Integrate into the first team"),
+    "develop": N_("Keep developing on loan"),
+}
+# Next season's status of a player in the depth chart (market/depth.py STATUSES).
+DEPTH_STATUS = {
+    "stays": N_("stays"),
+    "contract_ends": N_("contract ends"),
+    "returns": N_("returns from loan"),
+    "leaves": N_("leaves"),
+    "decision": N_("open: an option to buy"),
+    "on_loan": N_("on loan"),
+}
+# The plan's counts of next season (market/plan.py COUNTS).
+PLAN_COUNTS = {
+    "squad": N_("Players in the squad"),
+    "returning": N_("Back from loan"),
+    "signed": N_("Signed"),
+    "on_loan": N_("On loan out"),
+    "leaving": N_("Leaving (sold, bought by the host club, contract ended)"),
+    "open": N_("Open: an option to buy not known to be exercised"),
+}
+# A rule's finding (market/check.py FINDING_STATUSES).
+FINDINGS = {
+    "breach": N_("breach"),
+    "near_breach": N_("near breach"),
+    "cannot_check": N_("cannot check"),
+    "ok": N_("within the rule"),
+    "not_applicable": N_("not applicable"),
+}

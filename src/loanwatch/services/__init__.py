@@ -18,6 +18,7 @@ module              what
 ``metrics.py``      training, season and goalkeeper profiles, reference league, export
 ``reports.py``      what a report reads, gathered once; writing reports and the digest
 ``ingest.py``       ingesting provider files; the demo
+``plan.py``         the market plan: decisions per owner and season, decision cards, the plan PDF
 ``market.py``       the owner's squad, next season's depth per role, the rules check (issue 11)
 ``market_models``   their typed results
 ==================  ===========================================================================
@@ -29,6 +30,7 @@ from loanwatch.services.context import Context, User
 from loanwatch.services.ingest import IngestService
 from loanwatch.services.market import MarketService
 from loanwatch.services.metrics import MetricsService
+from loanwatch.services.plan import PlanService
 from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
@@ -46,6 +48,7 @@ class Services:
         self.metrics = MetricsService(ctx)
         self.reports = ReportService(ctx)
         self.ingest = IngestService(ctx)
+        self.plan = PlanService(ctx)
         self.market = MarketService(ctx)
 
 
@@ -56,6 +59,7 @@ SERVICES: tuple[type, ...] = (
     MetricsService,
     ReportService,
     IngestService,
+    PlanService,
     MarketService,
 )
 
@@ -65,6 +69,7 @@ __all__ = [
     "IngestService",
     "MarketService",
     "MetricsService",
+    "PlanService",
     "PlayerService",
     "PortfolioService",
     "ReportService",

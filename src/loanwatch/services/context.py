@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from loanwatch.access import DEFAULT_ROLE, Permission, Role, require, role_of
 from loanwatch.settings import Settings
@@ -37,6 +37,9 @@ class Caches:
         self.alert_config: AlertConfig | None = None  # None: the settings' (tracking/alerts.toml)
         self.tracker: tuple[AlertConfig | None, Tracker] | None = None
         self.club_leagues: dict[str, str | None] | None = None  # services/metrics.py: club -> league
+        # services/market.py: a season's profiles, by (season, minutes), read or computed once per
+        # context (the depth chart, the squad and the plan read the same season)
+        self.season_profiles: dict[tuple[str, float], Any] = {}
 
 
 class Context:
@@ -99,6 +102,7 @@ class Context:
     def store_changed(self) -> None:
         self.caches.tracker = None
         self.caches.club_leagues = None
+        self.caches.season_profiles.clear()
 
 
 class Service:

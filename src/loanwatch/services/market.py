@@ -26,6 +26,7 @@ from loanwatch.settings import MIN_MINUTES
 if TYPE_CHECKING:
     import pandas as pd
 
+    from loanwatch.market.check import ListFact, LoanFact
     from loanwatch.market.rulesets import RuleSet
     from loanwatch.metrics.compute import Profiles
 
@@ -46,7 +47,7 @@ def _season(value: str | None, option: str = "season") -> str | None:
 class MarketService(Service):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self._profiles: dict[tuple[str, float], Profiles] = {}
+        self._profiles: dict[tuple[str, float], Profiles] = ctx.caches.season_profiles  # one per context
 
     # -- the owner ------------------------------------------------------------------------------
 
@@ -408,7 +409,24 @@ class MarketService(Service):
         and in and its squad list of ``data_season`` (default: the owner's latest in the data):
         breaches and near breaches with the rule set, article and quote; a rule that needs what the
         club did not give says it cannot be checked, naming the players."""
-        from loanwatch.market.check import ListFact, LoanFact, check
+        from loanwatch.market.check import check
+
+        club, chosen, data, rulesets, loans, listed, notes = self._rules_facts(season, owner, data_season)
+        return RulesCheck(
+            owner=club,
+            season=chosen,
+            data_season=data,
+            rulesets=list(rulesets),
+            findings=check(list(rulesets.values()), chosen, data, loans, listed),
+            notes=notes,
+        )
+
+    def _rules_facts(
+        self, season: str | None, owner: str | None, data_season: str | None
+    ) -> tuple[str, str, str, dict[str, RuleSet], list[LoanFact], list[ListFact], list[str]]:
+        """What the rules check reads (the plan re-checks them with its decisions applied): the
+        owner, the seasons, the rule sets in force, the loans out and in, the squad list, notes."""
+        from loanwatch.market.check import ListFact, LoanFact
         from loanwatch.market.rulesets import applicable, load_rulesets
         from loanwatch.portfolio.names import display_name
 
@@ -460,14 +478,7 @@ class MarketService(Service):
             f"ages by offset are taken from {data}: would these loans and this list be allowed under "
             f"the rules of {chosen}?"
         )
-        return RulesCheck(
-            owner=club,
-            season=chosen,
-            data_season=data,
-            rulesets=list(rulesets),
-            findings=check(list(rulesets.values()), chosen, data, loans, listed),
-            notes=notes,
-        )
+        return club, chosen, data, rulesets, loans, listed, notes
 
     def _areas(self) -> dict[str, str]:
         """Club name (folded) -> the country the data gives it (the provider's area; '' unknown)."""

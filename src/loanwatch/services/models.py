@@ -15,8 +15,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from loanwatch.ingest.pipeline import IngestSummary
+from loanwatch.market.depth import DepthEntry, RoleDepth
 from loanwatch.metrics.league import Reference
 from loanwatch.portfolio.importer import ImportResult
+from loanwatch.reports.recommend import Recommendation
 from loanwatch.tracking.assessment import (
     Availability,
     Calendar,
@@ -353,3 +355,175 @@ class DemoResult(Model):
     ingest: IngestSummary
     portfolio: ImportResult
     reports: list[Path]
+
+
+# -- the market plan (issue 11, part 5) ------------------------------------------------------------
+
+
+class PlanDecision(Model):
+    """A decision of a named plan (owner club, season, plan name) on one player (market/plan.py
+    DECISIONS); ``note`` is None for a role that may not see notes on the deal (access.py)."""
+
+    id: int | None = None
+    owner: str
+    season: str
+    plan: str
+    player: PlayerRef
+    decision: str
+    note: str | None = None
+    decided_by: str = ""
+    decided_at: datetime | None = None
+
+
+class CardSource(Model):
+    """Where a figure of a decision card comes from: ``what`` it backs (``matches``: the spell's
+    matches in the data; ``loan``: the loan list's row; ``profile``: the peer group; ``depth``: the
+    owner's players of his role) and its particulars (``params``), written in the reader's words by
+    reports/plan.py (``source_text``)."""
+
+    what: str
+    params: dict[str, Scalar] = {}
+
+
+class DecisionCard(Model):
+    """One loanee's decision card: the report's recommendation for him as of the same date (THE
+    recommendation: reports/recommend.py through ReportService.report, never recomputed), the
+    spell's figures it rests on (the report's ``current`` spell), the plan's decision on him and
+    whether it follows the call, and where each figure comes from. ``spell.terms`` and the
+    trigger only for a role that may see contract terms."""
+
+    player: PlayerRef
+    edition: str
+    as_of: date | None
+    age: int | None = None
+    spell: LoanSpell | None = None
+    current: dict[str, object] | None = None  # the report's current spell: matches, minutes, share...
+    recommendation: Recommendation | None = None
+    trigger: TriggerProgress | None = None
+    decision: PlanDecision | None = None
+    follows: bool | None = None  # the decision follows the recommendation's call
+    # where he stands in the owner's depth chart of next season (market/depth.py): his entry (rank
+    # among the owner's players of his role on VAEP per 90 and minutes-weighted xG+xA), and those
+    # of his role ranked ahead of him on VAEP per 90
+    standing: DepthEntry | None = None
+    ahead: list[DepthEntry] = []
+    sources: list[CardSource] = []
+
+
+class RoleChange(Model):
+    """One role of next season's squad before and after the plan's decisions: how many players,
+    who they are after, who joins (``joins``: name, why) and who goes (``goes``)."""
+
+    role: str
+    before: int
+    after: int
+    players: list[str]
+    joins: list[tuple[str, str]] = []
+    goes: list[tuple[str, str]] = []
+
+
+class RuleChange(Model):
+    """One rule of a rule set applied to one scope, before and after the plan's decisions (the
+    rules check of ``MarketService.rules_check``, run again on the changed loans and list):
+    status (market/check.py: breach, near_breach, cannot_check, ok, not_applicable), count, the
+    possible count where some players cannot be told, the limit."""
+
+    ruleset: str
+    rule: str
+    title: str
+    article: str | None
+    scope: str
+    limit: int | None
+    before: str
+    before_count: int | None
+    before_possible: int | None
+    after: str
+    after_count: int | None
+    after_possible: int | None
+    words: str = ""  # the check's own explanation, after the decisions (English)
+
+
+class PlanSquad(Model):
+    """Next season's squad, depth and counts before and after the decisions (the depth chart of
+    ``MarketService.depth`` and the same chart rebuilt with the decisions applied)."""
+
+    season: str
+    last_season: str
+    reference: str
+    roles: list[RoleChange]
+    counts: dict[str, tuple[int, int]]  # market/plan.py COUNTS: (before, after)
+    before: list[RoleDepth]
+    after: list[RoleDepth]
+    rules_season: str = ""  # the rule sets in force that season
+    rulesets: list[str] = []
+    findings: list[RuleChange] = []  # every rule, before and after
+    notes: list[str] = []
+
+
+class MarketPlan(Model):
+    """A named plan of an owner club for a season, as the edition's role reads it: its decisions,
+    one card per loanee, and (``squad``) the squad, depth and rules before and after the
+    decisions. :meth:`document` is what reports/plan.py renders."""
+
+    owner: str
+    season: str
+    plan: str
+    edition: str
+    as_of: date | None
+    decisions: list[PlanDecision]
+    cards: list[DecisionCard]
+    squad: PlanSquad | None = None
+
+    def document(self) -> dict[str, object]:
+        """Plain data for the plan's pages (the cards keep their Recommendation objects, whose
+        reasons the renderer words): one row per loanee and per other decided player."""
+        decided = {d.player.id: d for d in self.decisions}
+        rows: list[dict[str, object]] = []
+        for c in self.cards:
+            rec = c.recommendation
+            d = decided.get(c.player.id)
+            rows.append(
+                {
+                    "name": c.player.display_name,
+                    "now": c.spell.host_club_name if c.spell else "",
+                    "card": True,
+                    "call": (rec.call or ("sell" if any(a.decided for a in rec.options) else None))
+                    if rec
+                    else None,
+                    "settled": bool(rec and any(a.decided for a in rec.options)),
+                    "confidence": rec.confidence if rec else None,
+                    "decision": d.decision if d else None,
+                    "follows": c.follows,
+                    "note": d.note if d else None,
+                }
+            )
+        carded = {c.player.id for c in self.cards}
+        for d in self.decisions:
+            if d.player.id not in carded:
+                rows.append(
+                    {
+                        "name": d.player.display_name,
+                        "now": "",
+                        "card": False,
+                        "call": None,
+                        "settled": False,
+                        "confidence": None,
+                        "decision": d.decision,
+                        "follows": None,
+                        "note": d.note,
+                    }
+                )
+        kept = {"recommendation"}  # its Reason objects: the renderer words them (render.say)
+        cards = [c.model_dump(exclude=kept) | {"recommendation": c.recommendation} for c in self.cards]
+        return {
+            "owner": self.owner,
+            "season": self.season,
+            "plan": self.plan,
+            "edition": self.edition,
+            "as_of": self.as_of,
+            "rows": rows,
+            "decisions": [d.model_dump() for d in self.decisions],
+            "notes_shown": any(d.note is not None for d in self.decisions) or self.edition == "director",
+            "cards": cards,
+            "squad": self.squad.model_dump() if self.squad else None,
+        }

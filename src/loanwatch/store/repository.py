@@ -5,7 +5,7 @@ One :class:`Store`, composed from one class per area (each in its module, on :cl
 appearances, events, fixtures), ``portfolio`` (loan spells), ``squad`` (the owner's squad list),
 ``tracking`` (alerts, notes, watchlists), ``metrics`` (actions, models, action values, per-match
 stats), ``ratings`` (the model versions that rated each match), ``aggregates`` (per-season
-aggregates, the partition reads behind them).
+aggregates, the partition reads behind them), ``plans`` (the market plan's decisions).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from loanwatch.store.aggregates import AggregateStore
 from loanwatch.store.files import SourceFile
 from loanwatch.store.matches import MatchStore
 from loanwatch.store.metrics import MetricsStore
+from loanwatch.store.plans import PlanStore
 from loanwatch.store.portfolio import PortfolioStore
 from loanwatch.store.ratings import RatingsStore
 from loanwatch.store.squad import SquadStore
@@ -25,7 +26,9 @@ from loanwatch.store.tracking import TrackingStore
 __all__ = ["SourceFile", "Store"]
 
 
-class Store(MatchStore, PortfolioStore, SquadStore, TrackingStore, MetricsStore, RatingsStore, AggregateStore):
+class Store(
+    MatchStore, PortfolioStore, SquadStore, TrackingStore, MetricsStore, RatingsStore, AggregateStore, PlanStore
+):
     """The one way the rest of loanwatch reads and writes the database."""
 
     def counts(self) -> dict[str, int]:

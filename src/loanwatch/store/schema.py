@@ -442,4 +442,23 @@ season_player_totals = _per_player_season(
 season_goalkeeper_totals = _per_player_season(
     "season_goalkeeper_totals",
     *(Column(name, Float) for name in GOALKEEPER_MATCH_COUNTS),
+
+# -- the market plan (issue 11): the decisions on the owner's players, per owner, season and plan ---
+
+# One row per player of a named plan (owner club, season, plan name): recall, extend, sell, loan out
+# again, sign (a candidate in the store), integrate, keep developing; who decided it and when. The
+# note is the director's (a deal note: access.DECISION_TERMS hides it from roles without terms).
+plan_decisions = Table(
+    "plan_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner", Text, nullable=False),  # the owner club as the loan list writes it
+    Column("season", String(7), nullable=False),  # the season the plan is for: 2018/19
+    Column("plan", Text, nullable=False, default="main"),
+    Column("player_id", Integer, ForeignKey("players.id"), nullable=False),
+    Column("decision", String(16), nullable=False),  # market/plan.py DECISIONS
+    Column("note", Text, nullable=False, default=""),
+    Column("decided_by", Text, nullable=False, default=""),
+    Column("decided_at", DateTime, nullable=False),
+    UniqueConstraint("owner", "season", "plan", "player_id", name="uq_plan_decisions_player"),
 )

@@ -1,0 +1,214 @@
+"""``loanwatch market decide|undecide|plan``: the market plan's decisions, the plan with its decision
+cards, the squad and the rules before and after the decisions, and its PDF / HTML (issue 11)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from loanwatch.access import sees_terms
+from loanwatch.cli.common import AsOfOption, OwnerOption, StoreOption, console, open_store, parse_date
+
+if TYPE_CHECKING:
+    from loanwatch.services.models import DecisionCard, MarketPlan
+
+market_app = typer.Typer(
+    help="The market plan: decisions, decision cards, the plan's PDF.", no_args_is_help=True
+)
+
+SeasonOption = Annotated[
+    str | None,
+    typer.Option(
+        "--season", help="The season the plan is for, e.g. 2018/19 (default: the one after the data's)."
+    ),
+]
+PlanOption = Annotated[str, typer.Option("--plan", help="The plan's name: a club keeps several drafts.")]
+COUNT_WORDS = {
+    "squad": "players in the squad",
+    "returning": "back from loan",
+    "signed": "signed",
+    "on_loan": "on loan out",
+    "leaving": "leaving (sold, bought by the host club, contract ended)",
+    "open": "open: an option to buy not known to be exercised",
+}
+STATUS_WORDS = {"decision": "open (an option to buy)", "on_loan": "on loan", "contract_ends": "contract ends"}
+DECISION_HELP = (
+    "recall, extend, sell, loan-out, sign (a candidate), integrate or develop (keep developing on loan)."
+)
+
+
+def decide(
+    name: Annotated[str, typer.Argument(help="The player: a loanee, a player of the squad, or a candidate.")],
+    decision: Annotated[str, typer.Argument(help=DECISION_HELP)],
+    season: SeasonOption = None,
+    owner: OwnerOption = None,
+    note: Annotated[
+        str, typer.Option("--note", help="Why (a note on the deal: the coach does not see it).")
+    ] = "",
+    plan: PlanOption = "main",
+    store: StoreOption = None,
+) -> None:
+    """Record a decision on a player in the owner's plan for the season (it replaces his earlier
+    one). Only the sporting director (and the admin) decide."""
+    lw = open_store(store)
+    done = lw.plan.decide(
+        lw.players.resolve(name), decision, season=season, owner=owner, plan=plan, note=note
+    )
+    console.print(
+        f"{done.player.display_name}: {done.decision} ({done.owner}, {done.season}, plan {done.plan!r})"
+    )
+
+
+def undecide(
+    name: Annotated[str, typer.Argument(help="The player.")],
+    season: SeasonOption = None,
+    owner: OwnerOption = None,
+    plan: PlanOption = "main",
+    store: StoreOption = None,
+) -> None:
+    """Remove the player's decision from the plan."""
+    lw = open_store(store)
+    ref = lw.players.resolve(name)
+    if lw.plan.undecide(ref, season=season, owner=owner, plan=plan):
+        console.print(f"{ref.display_name}: decision removed")
+    else:
+        console.print(f"{ref.display_name} had no decision in this plan")
+
+
+def plan(
+    season: SeasonOption = None,
+    owner: OwnerOption = None,
+    plan_name: PlanOption = "main",
+    as_of: AsOfOption = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the plan as a PDF to this file.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write the plan as HTML to this file.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="it, en or fr (with --pdf / --html).")] = "en",
+    edition: Annotated[
+        str | None,
+        typer.Option(
+            "--edition", help="coach (no fees, terms or deal notes) or director (default: your role's)."
+        ),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """The owner's plan for the season: the decisions, the squad, depth chart, loan counts and rule
+    breaches before and after them, and one decision card per loanee (the recommendation of his
+    report on the same date). With --pdf / --html: the plan as a document in Italian, English or
+    French, the director's edition with the terms, the coach's without."""
+    if lang not in ("it", "en", "fr"):
+        raise typer.BadParameter(f"{lang!r}: it, en or fr", param_hint="--lang")
+    if edition not in (None, "coach", "director"):
+        raise typer.BadParameter(f"{edition!r}: coach or director", param_hint="--edition")
+    lw = open_store(store)
+    day = parse_date(as_of)
+    written = False
+    for out, fmt in ((pdf, "pdf"), (html, "html")):
+        if out is not None:
+            shown = edition or ("director" if sees_terms(lw.ctx.role) else "coach")
+            path = lw.plan.write(out, season, owner, plan_name, as_of=day, lang=lang, fmt=fmt, edition=shown)
+            console.print(f"Plan written: {path}")
+            written = True
+    if not written:
+        print_plan(lw.plan.plan(season, owner, plan_name, as_of=day, edition=edition))
+
+
+def print_plan(result: MarketPlan) -> None:
+    from loanwatch.reports.render import say
+
+    console.print(
+        f"[bold]Market plan {result.season}: {result.owner}[/bold] (plan {result.plan!r}, "
+        f"{result.edition}'s view, data as of {result.as_of or '-'})"
+    )
+    decisions = Table(title=f"Decisions ({len(result.decisions)})")
+    for col in ("Player", "Decision", "The data points to", "Follows", "Note"):
+        decisions.add_column(col)
+    calls = {c.player.id: c for c in result.cards}
+    for d in result.decisions:
+        card = calls.get(d.player.id)
+        decisions.add_row(
+            d.player.display_name,
+            d.decision,
+            _call(card) if card else "(not a loanee)",
+            {True: "yes", False: "no", None: ""}[card.follows if card else None],
+            d.note or "",
+        )
+    console.print(decisions)
+    squad = result.squad
+    if squad is not None:
+        table = Table(title=f"Squad {squad.season}: before and after the decisions")
+        for col in ("Role", "Before", "After", "Changes", "Players after"):
+            table.add_column(col, justify="right" if col in ("Before", "After") else "left")
+        for change in squad.roles:
+            changes = [f"+ {n} ({why})" for n, why in change.joins] + [
+                f"- {n} ({why})" for n, why in change.goes
+            ]
+            role = change.role.replace("_", " ") if change.role else "role unknown"
+            table.add_row(
+                role, str(change.before), str(change.after), ", ".join(changes), ", ".join(change.players)
+            )
+        console.print(table)
+        counts = Table(title=f"{squad.season} in numbers")
+        for col in ("", "Before", "After"):
+            counts.add_column(col, justify="right" if col else "left")
+        for key, (before, after) in squad.counts.items():
+            counts.add_row(COUNT_WORDS.get(key, key), str(before), str(after))
+        console.print(counts)
+        for note in squad.notes:
+            console.print(f"[yellow]![/yellow] {note}")
+    for card in result.cards:
+        console.print(f"\n[bold]{card.player.display_name}[/bold]: {_call(card)}")
+        cur = card.current
+        if cur:
+            share = cur.get("share")
+            console.print(
+                f"  {cur['host_club']} ({cur['competition']}): {cur['matches']} matches, "
+                f"{cur['appearances']} apps, {cur['starts']} starts, "
+                f"{cur['minutes']:.0f} of {cur['available_minutes']:.0f} minutes"
+                + (f" ({share:.0%})" if isinstance(share, float) else "")
+            )
+        if card.spell and card.spell.terms:
+            t = card.spell.terms
+            fee = t.obligation_fee_eur or t.option_fee_eur
+            console.print(
+                f"  terms: {t.loan_type.replace('_', ' ')}"
+                + (f", fee {fee:,} EUR" if fee else "")
+                + (f", condition {t.obligation_trigger}" if t.obligation_trigger else "")
+                + (
+                    f" ({card.trigger.count} of {card.trigger.target})"
+                    if card.trigger and card.trigger.target
+                    else ""
+                )
+            )
+        rec = card.recommendation
+        if rec:
+            for a in rec.options:
+                if a.stance in ("supported", "decided"):
+                    for r in a.reasons:
+                        if r.weight > 0:
+                            console.print(f"  for {a.option}: {say('en', r)}")
+        if card.standing is not None:
+            status = STATUS_WORDS.get(card.standing.status, card.standing.status)
+            console.print(f"  next season without a decision: {status}")
+            if card.standing.words:
+                console.print(f"  {card.standing.words}")
+            if card.ahead:
+                ahead = ", ".join(f"{e.name} ({e.figures.vaep_p90:.2f})" for e in card.ahead if e.figures)
+                console.print(f"  ahead of him on VAEP per 90: {ahead}")
+        decision = card.decision.decision if card.decision else "not decided"
+        console.print(f"  plan: {decision}")
+        from loanwatch.reports.plan import source_text
+
+        for s in card.sources:
+            console.print(f"  [dim]{source_text('en', s.model_dump())}[/dim]")
+
+
+def _call(card: DecisionCard) -> str:
+    rec = card.recommendation
+    if rec is None:
+        return "no recommendation (no match of the spell in the data)"
+    if any(a.decided for a in rec.options):
+        return "sell (settled by the loan's terms)"
+    return f"{rec.call} ({rec.confidence} confidence)" if rec.call else "no option clearly supported"

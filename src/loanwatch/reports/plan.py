@@ -1,0 +1,159 @@
+"""The market plan as a document (HTML, and PDF through the reports' WeasyPrint pipeline), in the
+reader's language: the decisions, the squad and the rules before and after them, one decision card
+per loanee. Formats what the plan service gathered (``services/plan.py``: ``MarketPlan.document()``,
+plain data as the edition's role may see it); reads nothing itself.
+
+Each card shows the report's recommendation as the player's report shows it (``render.say``: the
+same reasons in the same words) and where each figure comes from (:func:`source_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from loanwatch.reports import vocab
+from loanwatch.reports.data import check_edition
+from loanwatch.reports.i18n import N_, Formatter, check_lang, translations
+from loanwatch.reports.render import _recommendation, _word, check_format, environment, to_pdf
+
+SOURCE_TEXTS = {
+    "matches": N_(
+        "Minutes and matches: %(matches)s matches of %(club)s in %(competition)s, %(first)s to %(last)s "
+        "(Wyscout match sheets and events)."
+    ),
+    "loan": N_("Loan and terms: the loan list %(file)s, row %(row)s."),
+    "profile": N_(
+        "Profile: against %(peers)s players in his role (%(role)s) in %(competition)s %(season)s with "
+        "%(minutes)s minutes or more."
+    ),
+    "depth": N_(
+        "Rank: against the %(of)s players of his role at %(owner)s next season, on their %(season)s "
+        "figures; his: %(matches)s matches, %(minutes)s minutes at %(club)s, adjusted to %(league)s."
+    ),
+}
+STANDING = N_(
+    "Next season at %(owner)s, among the %(of)s players of his role (%(role)s): rank %(vaep)s on VAEP "
+    "per 90, rank %(xgxa)s on minutes-weighted xG+xA."
+)
+STANDING_NONE = N_("No VAEP, xG or xA for him last season: no rank among the owner's players of his role.")
+AHEAD = N_("Ahead of him on VAEP per 90: %(names)s.")
+OUTLOOK = N_("Next season without a decision: %(status)s.")
+
+
+def source_text(lang: str, source: Mapping[str, Any]) -> str:
+    """A card's source (``CardSource``: what, params) in the reader's words; '' for an unknown kind."""
+    message = SOURCE_TEXTS.get(str(source.get("what") or ""))
+    if message is None:
+        return ""
+    fmt = Formatter(lang)
+    values: dict[str, str] = {}
+    for name, value in (source.get("params") or {}).items():
+        if isinstance(value, datetime | date):
+            values[name] = fmt.date(value)
+        elif isinstance(value, bool):
+            values[name] = str(value)
+        elif isinstance(value, int | float):
+            values[name] = fmt.num(value)
+        elif name == "role":
+            values[name] = _word(lang, vocab.ROLES, str(value))
+        else:
+            values[name] = str(value)
+    try:
+        return translations(lang).gettext(message) % values
+    except (KeyError, TypeError):
+        return ""
+
+
+def count_text(lang: str, count: int, possible: int | None, limit: int | None) -> str:
+    """What a rule counted: '17 / 25', or '17–23 / 25' when some players cannot be told."""
+    fmt = Formatter(lang)
+    counted = fmt.num(count) if possible in (None, count) else f"{fmt.num(count)}–{fmt.num(possible)}"
+    return f"{counted} / {fmt.num(limit)}" if limit is not None else counted
+
+
+def change_word(lang: str, why: str) -> str:
+    """Why a player joins or leaves a role in the plan: the decision, else his status next season."""
+    if why in vocab.DECISIONS:
+        return translations(lang).gettext(vocab.DECISIONS[why]).lower()
+    return _word(lang, vocab.DEPTH_STATUS, why)
+
+
+def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
+    """Where a loanee would rank among the owner's players of his role next season, who is ahead
+    of him, and his status next season without a decision, in the reader's words."""
+    entry = card.get("standing")
+    if not entry:
+        return []
+    tr, fmt = translations(lang), Formatter(lang)
+    lines = [tr.gettext(OUTLOOK) % {"status": _word(lang, vocab.DEPTH_STATUS, str(entry["status"]))}]
+    if entry.get("rank_vaep") is None and entry.get("rank_xgxa") is None:
+        lines.append(tr.gettext(STANDING_NONE))
+        return lines
+    lines.append(
+        tr.gettext(STANDING)
+        % {
+            "owner": owner,
+            "of": fmt.num(entry["of"]),
+            "role": _word(lang, vocab.ROLES, str(entry.get("role") or "")),
+            "vaep": fmt.num(entry.get("rank_vaep")),
+            "xgxa": fmt.num(entry.get("rank_xgxa")),
+        }
+    )
+    ahead = [
+        f"{e['name']} ({fmt.num(e['figures']['vaep_p90'], 2)})"
+        for e in card.get("ahead") or []
+        if e.get("figures")
+    ]
+    if ahead:
+        lines.append(tr.gettext(AHEAD) % {"names": ", ".join(ahead)})
+    return lines
+
+
+def _card(lang: str, card: Mapping[str, Any], owner: str) -> dict[str, Any]:
+    rec = card.get("recommendation")
+    tr = translations(lang)
+    return {
+        **card,
+        "standing_lines": standing_lines(lang, card, owner),
+        "rec": _recommendation(lang, rec),
+        "closed": [tr.gettext(vocab.OPTIONS[a.option]) for a in rec.options if a.stance == "closed"]
+        if rec is not None
+        else [],
+        "source_lines": [t for t in (source_text(lang, s) for s in card.get("sources") or []) if t],
+    }
+
+
+def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
+    """The plan (``MarketPlan.document()``) as HTML in ``lang``."""
+    check_lang(lang)
+    check_edition(str(data["edition"]))
+    return (
+        environment(lang)
+        .get_template("plan.html.j2")
+        .render(
+            p=data,
+            cards=[_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
+            word=lambda table, key: _word(lang, table, key),
+            change_word=lambda why: change_word(lang, why),
+            count_text=lambda count, possible, limit: count_text(lang, count, possible, limit),
+            generated=datetime.now(),
+        )
+    )
+
+
+def render_plan(data: Mapping[str, Any], lang: str = "en", fmt: str = "pdf") -> bytes:
+    html = render_plan_html(data, lang)
+    return to_pdf(html) if check_format(fmt) == "pdf" else html.encode("utf-8")
+
+
+def plan_filename(owner: str, season: str, lang: str = "en", edition: str = "coach", fmt: str = "pdf") -> str:
+    """``plan-juventus-2018-19.pdf`` for the English coach's edition, else with the language and the
+    edition, as the player reports are named: ``plan-juventus-2018-19.it.director.pdf``."""
+    from loanwatch.portfolio.names import normalize_name
+
+    slug = re.sub(r"[^a-z0-9]+", "-", normalize_name(f"{owner} {season}")).strip("-") or "plan"
+    parts = [f"plan-{slug}"] + ([lang] if lang != "en" else []) + ([edition] if edition != "coach" else [])
+    return ".".join(parts) + f".{fmt}"

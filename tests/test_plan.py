@@ -1,0 +1,305 @@
+"""The market plan (issue 11, part 5) on the shipped sample with the example loan list: decisions
+stored per owner, season and plan; one card per loanee carrying the recommendation of his own
+report on the same date; the plan's PDF in Italian, English and French, the coach's edition
+without terms or deal notes; the commands a director types."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loanwatch.access import Role
+from loanwatch.api import Loanwatch
+from loanwatch.cli import app
+from loanwatch.errors import Forbidden, InvalidInput, NotFound
+from loanwatch.market.plan import DECISIONS, check_decision, follows, placement
+from loanwatch.reports.plan import plan_filename
+from loanwatch.services import Context, Services, User
+from loanwatch.services.plan import next_season
+
+LOANEES = {"Mattia Caldara", "Leonardo Spinazzola", "Rolando Mandragora", "Riccardo Orsolini", "Marko Pjaca"}
+# The plan most tests read is for 2016/17: its depth chart would read the squad of 2015/16, which
+# the sample has no match of, so a plan is built in seconds (the season's profiles of an untrained
+# store are computed from its events); its cards are the loanees' real ones. The squad before and
+# after the decisions is tested on 2018/19 (test_decisions_change_the_squad_and_the_counts).
+SEASON = "2016/17"
+FEES = ("20,000,000", "20.000.000", "20 000 000", "15,000,000", "15.000.000", "15 000 000")
+
+
+@pytest.fixture(scope="module")
+def store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the sample store with the loan list, with a plan decided in it."""
+    path = tmp_path_factory.mktemp("plan") / "lw.db"
+    source = sqlite3.connect(with_portfolio.url.removeprefix("sqlite:///"))
+    with sqlite3.connect(path) as copy:
+        source.backup(copy)
+    source.close()
+    lw = Loanwatch(str(path))
+    lw.decide("Mandragora", "sell", season=SEASON, note="Crotone's option: bid expected")
+    lw.decide("Caldara", "integrate", season=SEASON)
+    lw.decide("Orsolini", "develop", season=SEASON, note="another year at Bologna")
+    lw.decide("Chiesa", "sign", season=SEASON)
+    return path
+
+
+@pytest.fixture(scope="module")
+def director(store: Path) -> Services:
+    """The director's services over the store: one context, so the season's profiles behind the
+    depth chart (computed from the events in this untrained store) are computed once."""
+    return Services(Context.open(str(store), user=User("DS", Role.DIRECTOR)))
+
+
+@pytest.fixture(scope="module")
+def coach(director: Services) -> Services:
+    """The coach on the same context (its caches): the same store as the coach sees it."""
+    return Services(director.ctx.as_role(Role.COACH))
+
+
+def test_the_decisions_vocabulary() -> None:
+    assert DECISIONS == ("recall", "extend", "sell", "loan-out", "sign", "integrate", "develop")
+    assert check_decision("Loan_Out") == "loan-out"
+    with pytest.raises(ValueError, match="one of recall"):
+        check_decision("swap")
+    assert placement("recall").in_squad and not placement("recall").on_loan_out
+    assert placement("extend").on_loan_out and not placement("extend").in_squad
+    assert not placement("sell").owned and not placement("sell").in_squad
+    assert follows("develop", "keep") and follows("recall", "recall") and not follows("sell", "extend")
+    assert follows(None, "keep") is None and follows("sell", None) is None
+    assert next_season(date(2018, 5, 20)) == "2018/19" and next_season(date(2018, 7, 1)) == "2019/20"
+    assert plan_filename("Juventus", "2018/19", "it", "director") == "plan-juventus-2018-19.it.director.pdf"
+
+
+def test_decisions_are_stored_per_owner_season_and_plan(director: Services) -> None:
+    svc = director
+    plan = svc.plan
+    assert plan.owner() == "Juventus" and plan.owner("juventus") == "Juventus"
+    assert plan.season() == "2018/19"  # the season after the data's last day (20 May 2018)
+    decided = {d.player.display_name: d for d in plan.decisions(SEASON)}
+    assert {n: d.decision for n, d in decided.items()} == {
+        "Rolando Mandragora": "sell",
+        "Mattia Caldara": "integrate",
+        "Riccardo Orsolini": "develop",
+        "Federico Chiesa": "sign",
+    }
+    assert decided["Rolando Mandragora"].note == "Crotone's option: bid expected"
+    assert {d.owner for d in decided.values()} == {"Juventus"} and {d.season for d in decided.values()} == {
+        SEASON
+    }
+    # another plan, another season: separate
+    pjaca = svc.players.resolve("Pjaca")
+    plan.decide(pjaca, "loan-out", plan="draft B")
+    assert [d.player.display_name for d in plan.decisions(plan="draft B")] == ["Marko Pjaca"]
+    assert [d.season for d in plan.decisions(plan="draft B")] == ["2018/19"]  # the default season
+    assert plan.decisions("2019/20") == []
+    # a new decision replaces the player's earlier one; undecide removes it
+    plan.decide(pjaca, "recall", plan="draft B")
+    assert [d.decision for d in plan.decisions(plan="draft B")] == ["recall"]
+    assert plan.undecide(pjaca, plan="draft B") and not plan.undecide(pjaca, plan="draft B")
+
+
+def test_bad_decisions_are_clear_errors(director: Services, coach: Services) -> None:
+    svc = director
+    chiesa, caldara = svc.players.resolve("Chiesa"), svc.players.resolve("Caldara")
+    with pytest.raises(InvalidInput, match="unknown decision 'swap'"):
+        svc.plan.decide(caldara, "swap")
+    with pytest.raises(
+        InvalidInput, match="Mattia Caldara is on loan from Juventus: sign is for a candidate"
+    ):
+        svc.plan.decide(caldara, "sign")
+    with pytest.raises(
+        InvalidInput, match="Federico Chiesa is not on loan from Juventus: recall is for a loanee"
+    ):
+        svc.plan.decide(chiesa, "recall")
+    with pytest.raises(InvalidInput, match="like 2017/18"):
+        svc.plan.decide(caldara, "sell", season="2018-19")
+    with pytest.raises(NotFound, match="no loan is owned by 'Milan'"):
+        svc.plan.decide(caldara, "sell", owner="Milan")
+    with pytest.raises(Forbidden):
+        coach.plan.decide(caldara, "sell")
+    with pytest.raises(Forbidden):
+        coach.plan.undecide(caldara)
+    # the coach sees the decisions, not the director's notes on the deal
+    assert {d.decision for d in coach.plan.decisions(SEASON)} == {"sell", "integrate", "develop", "sign"}
+    assert {d.note for d in coach.plan.decisions(SEASON)} == {None}
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.COACH])
+def test_each_card_is_the_reports_recommendation(director: Services, coach: Services, role: Role) -> None:
+    svc = director if role is Role.DIRECTOR else coach
+    edition = "director" if role is Role.DIRECTOR else "coach"
+    cards = svc.plan.cards(SEASON)
+    assert {c.player.display_name for c in cards} == LOANEES
+    for card in cards:
+        content = svc.reports.report(card.player, card.as_of, edition=edition).content
+        rec, mine = content["recommendation"], card.recommendation
+        assert (mine is None) == (rec is None), card.player.display_name
+        if rec is None:
+            continue
+        assert (mine.call, mine.confidence) == (rec.call, rec.confidence)  # type: ignore[union-attr]
+        assert [(a.option, a.stance, a.score, a.reasons) for a in mine.options] == [  # type: ignore[union-attr]
+            (a.option, a.stance, a.score, a.reasons) for a in rec.options
+        ]
+        current = content["current"]
+        assert card.current is not None and card.current["minutes"] == current["minutes"]
+        assert card.current["matches"] == current["matches"] == len(current["lines"])
+        assert (card.spell is not None and card.spell.terms is not None) == (role is Role.DIRECTOR)
+        # every figure has its source: the spell's matches and the loan list's row
+        sources = {s.what: s.params for s in card.sources}
+        assert sources["matches"]["matches"] == current["matches"]
+        assert sources["loan"]["file"] == "juventus-2017-18.csv" and sources["loan"]["row"]
+    by_name = {c.player.display_name: c for c in cards}
+    mandragora = by_name["Rolando Mandragora"]
+    assert mandragora.decision is not None and mandragora.decision.decision == "sell"
+    call = mandragora.recommendation.call if mandragora.recommendation else None
+    assert mandragora.follows == (None if call is None else call == "sell")
+    # Orsolini's obligation (10 appearances): its progress on the director's card only
+    orsolini = by_name["Riccardo Orsolini"]
+    if role is Role.DIRECTOR:
+        assert orsolini.trigger is not None and orsolini.trigger.target == 10
+        assert orsolini.trigger.count == 8  # his appearances for Bologna in the sample's matches
+    else:
+        assert orsolini.trigger is None
+    # the cards' figures are the match sheets': Caldara, 38 Atalanta matches, 24 starts
+    caldara = by_name["Mattia Caldara"].current
+    assert caldara is not None and (caldara["matches"], caldara["starts"]) == (38, 24)
+
+
+def _pdf_text(pdf: Path) -> str:
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", out.replace("\u202f", " ").replace("\xa0", " "))
+
+
+TITLES = {"it": "Piano di mercato 2016/17: Juventus", "en": "Market plan 2016/17: Juventus"}
+TITLES["fr"] = "Plan de mercato 2016/17 : Juventus"
+SELL = {"it": "Cessione", "en": "Sell", "fr": "Vendre"}
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing: run scripts/system-deps.sh")
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_the_plan_pdf_in_each_language(
+    director: Services, coach: Services, tmp_path: Path, lang: str
+) -> None:
+    svc = director
+    pdf = svc.plan.write(tmp_path / f"plan.{lang}.pdf", SEASON, lang=lang, edition="director")
+    text = _pdf_text(pdf)
+    assert TITLES[lang] in text
+    for name in LOANEES:
+        assert name in text
+    assert SELL[lang] in text and "Crotone's option: bid expected" in text  # the decision and its note
+    assert any(fee in text for fee in FEES)  # the director's edition carries the terms
+    assert "juventus-2017-18.csv" in text  # each card names its sources
+    if lang == "en":
+        assert "Pappalardo" in text
+        # the coach's edition: the same plan without fee, option, obligation, clause or deal note
+        pdf = coach.plan.write(tmp_path / "plan.coach.pdf", SEASON, lang=lang, edition="coach")
+        text = _pdf_text(pdf)
+        assert all(name in text for name in LOANEES)
+        for word in (
+            *FEES,
+            "Option to buy",
+            "Obligation",
+            "Notes on the deal",
+            "bid expected",
+            "illustrative",
+        ):
+            assert word not in text, word
+        with pytest.raises(Forbidden):
+            coach.plan.write(tmp_path / "no.pdf", SEASON, edition="director")
+
+
+def test_the_commands(store: Path, tmp_path: Path) -> None:
+    """The commands as a director types them; on a plan for 2016/17 (its squad would be read from
+    2015/16, which the sample has no match of: the command runs in seconds, the cards are real)."""
+    runner = CliRunner()
+
+    def run(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, [*args, "--store", str(store)], env={"COLUMNS": "200"})
+        return result.exit_code, result.output
+
+    code, out = run("market", "decide", "Pjaca", "loan-out", "--season", "2016/17", "--note", "abroad")
+    assert code == 0 and "Marko Pjaca: loan-out (Juventus, 2016/17, plan 'main')" in out
+    code, out = run("market", "decide", "Mandragora", "sell", "--season", "2016/17")
+    assert code == 0
+    code, out = run("market", "plan", "--season", "2016/17")
+    assert code == 0, out
+    assert "Market plan 2016/17: Juventus" in out and "Decisions (5)" in out
+    assert "Loan and terms: the loan list juventus-2017-18.csv, row 4." in out  # Mandragora's row
+    code, out = run("market", "plan", "--season", "2016/17", "--pdf", str(tmp_path / "p.pdf"), "--lang", "fr")
+    assert code == 0 and (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
+    code, out = run("market", "undecide", "Pjaca", "--season", "2016/17")
+    assert code == 0 and "decision removed" in out
+    code, out = run("market", "decide", "Pjaca", "swap")
+    assert code == 2 and "unknown decision 'swap'" in out and "Traceback" not in out
+    result = runner.invoke(
+        app, ["market", "decide", "Pjaca", "sell", "--store", str(store)], env={"LOANWATCH_ROLE": "coach"}
+    )
+    assert result.exit_code == 1 and "may not decide the market plan" in result.output
+
+
+def test_decisions_change_the_squad_and_the_counts(director: Services, tmp_path: Path) -> None:
+    """A plan of five decisions on the real loan list: next season's squad, per role and in
+    counts, before and after (the depth chart of `market depth`, rebuilt with the decisions)."""
+    svc = director
+    decided = {"Mandragora": "sell", "Caldara": "integrate", "Orsolini": "develop", "Pjaca": "recall"}
+    decided["Chiesa"] = "sign"
+    for name, decision in decided.items():
+        svc.plan.decide(svc.players.resolve(name), decision, plan="squad")
+    empty = svc.plan.plan(plan="nothing decided").squad
+    result = svc.plan.plan(plan="squad")
+    plan = result.squad
+    assert empty is not None and plan is not None
+    # without decisions, after is before
+    assert all(before == after for before, after in empty.counts.values())
+    # before: who played for Juventus in 2017/18 (the sample's match sheets) and the two loanees
+    # whose loans end without terms (Caldara, Spinazzola); Mandragora and Pjaca have an open
+    # option to buy, Orsolini's loan runs to 2019
+    apps = svc.ctx.store.appearances_frame()
+    juventus = {int(c["id"]) for c in svc.ctx.store.all_clubs() if c["name"] == "Juventus"}
+    played = apps[apps["club_id"].isin(juventus) & (apps["minutes_played"] > 0)]["player_id"].nunique()
+    assert plan.counts["squad"][0] == played + 2
+    assert plan.counts["returning"][0] == 2 and plan.counts["open"][0] == 2 and plan.counts["on_loan"][0] == 1
+    # after: Pjaca recalled and Chiesa signed join, Mandragora sold leaves, Orsolini stays on loan,
+    # Caldara (returning anyway) is integrated
+    assert {k: after - before for k, (before, after) in plan.counts.items()} == {
+        "squad": 2,
+        "returning": 1,
+        "signed": 1,
+        "on_loan": 0,
+        "leaving": 1,
+        "open": -2,
+    }
+    joined = {name: why for r in plan.roles for name, why in r.joins}
+    assert joined == {"Marko Pjaca": "recall", "Federico Chiesa": "sign"}
+    assert not any(r.goes for r in plan.roles)
+    assert sum(r.after for r in plan.roles) == plan.counts["squad"][1]
+    # each loanee's card stands him in the depth chart: his status next season without a decision
+    cards = {c.player.display_name: c for c in result.cards}
+    statuses = {n: c.standing.status for n, c in cards.items() if c.standing is not None}
+    assert statuses == {
+        "Mattia Caldara": "returns",
+        "Leonardo Spinazzola": "returns",
+        "Rolando Mandragora": "decision",
+        "Marko Pjaca": "decision",
+        "Riccardo Orsolini": "on_loan",
+    }
+    # and the plan's pages say it: the squad table, who joins and why, in the reader's language
+    text = _pdf_text(
+        director.plan.write(tmp_path / "squad.it.pdf", plan="squad", lang="it", edition="director")
+    )
+    assert "Rosa 2018/19: prima e dopo le decisioni" in text
+    assert "+ Marko Pjaca" in text and "+ Federico Chiesa" in text
+    assert "(richiamo anticipato)" in text and "(acquisto)" in text
+    # the rules of 2018/19 (UEFA's List A) checked again after the decisions: Caldara (integrated),
+    # Pjaca (recalled) and Chiesa (signed) join the list; their training status is not known, so
+    # the list is "cannot check", never "within the rule"
+    rows = {(f.ruleset, f.scope): f for f in plan.findings}
+    list_a = rows[("uefa-club-competitions-lists", "List A")]
+    assert list_a.before == list_a.after == "cannot_check"
+    assert (list_a.after_possible or 0) - (list_a.before_possible or 0) == 3
