@@ -76,6 +76,8 @@ class Loanwatch:
         self.spell_profiles = self._by_name(svc.metrics.spell_profiles)
         self.goalkeeper_profiles = self._by_name(svc.metrics.goalkeeper_profiles)
         self.report = self._by_name(svc.reports.write)
+        self.similar = self._by_name(svc.similar.similar)  # market similar: by style and by output
+        self.write_similar = svc.similar.write
         self.settings: Settings = self.ctx.settings
         self.url: str = self.ctx.url
         self.store: Store = self.ctx.store

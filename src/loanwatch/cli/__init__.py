@@ -13,13 +13,25 @@ One module per command group; ``common`` holds what they share (consoles, option
 - ``metrics``: ``metrics export``
 - ``watchlist``: ``watchlist add|show``
 - ``notes``: ``notes add``
+- ``similar``: ``market similar`` (the ``market`` group, issue 11)
 """
 
 from __future__ import annotations
 
 import typer
 
-from loanwatch.cli import ingest, metrics, models, notes, player, portfolio, reports, tracking, watchlist
+from loanwatch.cli import (
+    ingest,
+    metrics,
+    models,
+    notes,
+    player,
+    portfolio,
+    reports,
+    similar,
+    tracking,
+    watchlist,
+)
 from loanwatch.cli.common import Commands
 
 app = typer.Typer(
@@ -37,5 +49,9 @@ app.add_typer(metrics.metrics_app, name="metrics")
 app.add_typer(tracking.alerts_app, name="alerts")
 app.add_typer(watchlist.watchlist_app, name="watchlist")
 app.add_typer(notes.notes_app, name="notes")
+# The market plan (issue 11): replacements and similar players.
+market_app = typer.Typer(help="The transfer market: replacements and similar players.", no_args_is_help=True)
+market_app.command("similar")(similar.similar)
+app.add_typer(market_app, name="market")
 
 __all__ = ["app"]

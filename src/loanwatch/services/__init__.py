@@ -18,6 +18,7 @@ module              what
 ``metrics.py``      training, season and goalkeeper profiles, reference league, export
 ``reports.py``      what a report reads, gathered once; writing reports and the digest
 ``ingest.py``       ingesting provider files; the demo
+``similar.py``      similar players and replacements: by style (player vectors) and by output
 ==================  ===========================================================================
 """
 
@@ -29,6 +30,7 @@ from loanwatch.services.metrics import MetricsService
 from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
+from loanwatch.services.similar import SimilarService
 from loanwatch.services.tracking import TrackingService
 
 
@@ -43,6 +45,7 @@ class Services:
         self.metrics = MetricsService(ctx)
         self.reports = ReportService(ctx)
         self.ingest = IngestService(ctx)
+        self.similar = SimilarService(ctx)
 
 
 SERVICES: tuple[type, ...] = (
@@ -52,6 +55,7 @@ SERVICES: tuple[type, ...] = (
     MetricsService,
     ReportService,
     IngestService,
+    SimilarService,
 )
 
 __all__ = [
@@ -63,6 +67,7 @@ __all__ = [
     "PortfolioService",
     "ReportService",
     "Services",
+    "SimilarService",
     "TrackingService",
     "User",
 ]

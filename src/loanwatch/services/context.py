@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from loanwatch.access import DEFAULT_ROLE, Permission, Role, require, role_of
 from loanwatch.settings import Settings
@@ -37,6 +37,8 @@ class Caches:
         self.alert_config: AlertConfig | None = None  # None: the settings' (tracking/alerts.toml)
         self.tracker: tuple[AlertConfig | None, Tracker] | None = None
         self.club_leagues: dict[str, str] | None = None  # services/metrics.py: club -> its league
+        self.similar: object | None = None  # services/similar.py: the style vectors (StyleSpace)
+        self.similar_profiles: dict[tuple[str, float], Any] = {}  # services/similar.py: season profiles
 
 
 class Context:
@@ -99,6 +101,8 @@ class Context:
     def store_changed(self) -> None:
         self.caches.tracker = None
         self.caches.club_leagues = None
+        self.caches.similar = None
+        self.caches.similar_profiles = {}
 
 
 class Service:

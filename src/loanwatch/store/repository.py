@@ -3,7 +3,8 @@
 One :class:`Store`, composed from one class per area (each in its module, on :class:`StoreBase`):
 ``files`` (ingest runs, source files), ``players`` (players, clubs), ``matches`` (sheets, matches,
 appearances, events, fixtures), ``portfolio`` (loan spells), ``tracking`` (alerts, notes, watchlists),
-``metrics`` (actions, models, action values, per-match stats).
+``metrics`` (actions, models, action values, per-match stats), ``similarity`` (action-start
+counts per player and competition-season, for similar players).
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from loanwatch.store.files import SourceFile
 from loanwatch.store.matches import MatchStore
 from loanwatch.store.metrics import MetricsStore
 from loanwatch.store.portfolio import PortfolioStore
+from loanwatch.store.similarity import SimilarityStore
 from loanwatch.store.tracking import TrackingStore
 
 __all__ = ["SourceFile", "Store"]
 
 
-class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore):
+class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, SimilarityStore):
     """The one way the rest of loanwatch reads and writes the database."""
 
     def counts(self) -> dict[str, int]:
