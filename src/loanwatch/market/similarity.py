@@ -291,3 +291,14 @@ def accuracy(ranks: np.ndarray) -> dict[str, float]:
         "top10": float((ranks <= 10).mean()),
         "mean_rank": float(ranks.mean()),
     }
+
+
+def season_halves(played: pd.DataFrame) -> pd.Series:
+    """Which half of his season each of a player's matches falls in (0: the first half of his
+    matches in date order, 1: the rest), for ``played``: ``player_id, match_id, kickoff``; the
+    result is aligned with ``played``'s index."""
+    order = played.sort_values(["player_id", "kickoff", "match_id"])
+    n = order.groupby("player_id")["match_id"].transform("size")
+    position = order.groupby("player_id").cumcount()
+    half = (position >= (n + 1) // 2).astype(int)
+    return half.reindex(played.index)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from loanwatch.metrics.compute import Profiles
 
 ANY_ROLE = "any"
+STYLE_KIND = "style"  # the model registry's kind of the fitted player-vector NMF
 
 
 @dataclass(frozen=True)
@@ -121,14 +122,68 @@ class SimilarService(Service):
         )
         per = pd.Series(keys["minutes"].to_numpy(), index=np.arange(len(keys)))
         heatmaps = {g: sim.heatmap_matrix(counts, per, g) for g in sim.ACTION_GROUPS}
+        model, vectors = self._stored_model(signature, keys) or self._fit(signature, keys, heatmaps)
+        space = StyleSpace(signature, keys, vectors, heatmaps, model)
+        self.ctx.caches.similar = space
+        return space
+
+    def _stored_model(
+        self, signature: tuple[tuple[int, str], ...], keys: pd.DataFrame
+    ) -> tuple[sim.StyleModel, np.ndarray] | None:
+        """The NMF and the vectors fitted on these very counts, from the model registry (kind
+        ``style``), or None."""
+        import io
+
+        row = self.store.latest_model(STYLE_KIND)
+        if row is None or row["training_set"].get("signature") != [list(p) for p in signature]:
+            return None
+        with np.load(io.BytesIO(row["blob"])) as blob:
+            same = np.array_equal(blob["season_id"], keys["season_id"].to_numpy()) and np.array_equal(
+                blob["player_id"], keys["player_id"].to_numpy()
+            )
+            if not same:
+                return None
+            model = sim.StyleModel({g: blob[f"components_{g}"] for g in sim.ACTION_GROUPS})
+            return model, blob["vectors"]
+
+    def _fit(
+        self, signature: tuple[tuple[int, str], ...], keys: pd.DataFrame, heatmaps: dict[str, np.ndarray]
+    ) -> tuple[sim.StyleModel, np.ndarray]:
+        """Fit the NMF on the stored counts (the player-seasons with ``FIT_MINUTES``), compute every
+        vector, and keep both in the model registry for the next query on the same counts."""
+        import io
+
         fit = keys["minutes"].to_numpy() >= sim.FIT_MINUTES
         if fit.sum() < max(sim.COMPONENTS.values()):
             fit = keys["minutes"].to_numpy() > 0
         model = sim.fit_style({g: m[fit] for g, m in heatmaps.items()})
         vectors = sim.style_vectors(model, heatmaps)
-        space = StyleSpace(signature, keys, vectors, heatmaps, model)
-        self.ctx.caches.similar = space
-        return space
+        buf = io.BytesIO()
+        np.savez(
+            buf,
+            season_id=keys["season_id"].to_numpy(),
+            player_id=keys["player_id"].to_numpy(),
+            vectors=vectors,
+            **{f"components_{g}": c for g, c in model.components.items()},
+        )
+        with writer_lock(self.store.engine):
+            self.store.save_model(
+                STYLE_KIND,
+                buf.getvalue(),
+                {
+                    "signature": [list(p) for p in signature],
+                    "player_seasons": len(keys),
+                    "fitted_on": int(fit.sum()),
+                },
+                {
+                    "grid": list(sim.GRID),
+                    "sigma": sim.SIGMA,
+                    "components": sim.COMPONENTS,
+                    "fit_minutes": sim.FIT_MINUTES,
+                },
+                {},
+            )
+        return model, vectors
 
     def _profiles(self, season: str, min_minutes: float) -> Profiles:
         from loanwatch.metrics.compute import profiles, stored_profiles
