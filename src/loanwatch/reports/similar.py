@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from loanwatch.reports import charts, vocab
+from loanwatch.reports import vocab
 from loanwatch.reports.i18n import LOCALES, Formatter, translations
 
 
@@ -37,6 +37,7 @@ def _slug(text: str) -> str:
 def write_page(result: Mapping[str, Any], out: Path, *, lang: str = "en") -> list[Path]:
     """The PNG files and ``index.html`` of a comparison (``SimilarPlayers.model_dump()``) in ``out``."""
     from loanwatch.market.similarity import ACTION_GROUPS, GRID
+    from loanwatch.reports import charts  # matplotlib: only when a page is written
     from loanwatch.reports.render import environment
 
     out.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,6 @@ class StyleSpace:
     signature: tuple[tuple[int, str], ...]
     keys: pd.DataFrame  # season_id, player_id, minutes: one row per player-season, in vector order
     vectors: np.ndarray
-    heatmaps: dict[str, np.ndarray]
     model: sim.StyleModel
 
 
@@ -109,42 +108,63 @@ class SimilarService(Service):
         cached = self.ctx.caches.similar
         if isinstance(cached, StyleSpace) and cached.signature == signature:
             return cached
-        counts, minutes = self.store.style_counts_frame()
-        if minutes.empty:
-            raise NotEnoughData(
-                "no SPADL actions in the store: run `loanwatch models train` first, then search again"
-            )
-        keys = minutes.sort_values(["season_id", "player_id"]).reset_index(drop=True)
-        index = pd.MultiIndex.from_frame(keys[["season_id", "player_id"]])
-        position = pd.Series(np.arange(len(keys)), index=index)
-        counts = counts.assign(
-            key=position.reindex(pd.MultiIndex.from_frame(counts[["season_id", "player_id"]])).to_numpy()
-        )
-        per = pd.Series(keys["minutes"].to_numpy(), index=np.arange(len(keys)))
-        heatmaps = {g: sim.heatmap_matrix(counts, per, g) for g in sim.ACTION_GROUPS}
-        model, vectors = self._stored_model(signature, keys) or self._fit(signature, keys, heatmaps)
-        space = StyleSpace(signature, keys, vectors, heatmaps, model)
+        stored = self._stored_model(signature)
+        if stored is None:
+            counts, minutes = self.store.style_counts_frame()
+            if minutes.empty:
+                raise NotEnoughData(
+                    "no SPADL actions in the store: run `loanwatch models train` first, then search again"
+                )
+            keys = minutes.sort_values(["season_id", "player_id"]).reset_index(drop=True)
+            model, vectors = self._fit(signature, keys, self._heatmaps(counts, keys))
+        else:
+            keys, model, vectors = stored
+        space = StyleSpace(signature, keys, vectors, model)
         self.ctx.caches.similar = space
         return space
 
+    @staticmethod
+    def _heatmaps(counts: pd.DataFrame, keys: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Each group's heatmaps (market.similarity.heatmap_matrix), one row per row of ``keys``."""
+        position = pd.Series(
+            np.arange(len(keys)), index=pd.MultiIndex.from_frame(keys[["season_id", "player_id"]])
+        )
+        at = position.reindex(pd.MultiIndex.from_frame(counts[["season_id", "player_id"]])).to_numpy()
+        counts = counts.assign(key=at)
+        per = pd.Series(keys["minutes"].to_numpy(), index=np.arange(len(keys)))
+        return {g: sim.heatmap_matrix(counts, per, g) for g in sim.ACTION_GROUPS}
+
+    def _heatmaps_at(
+        self, space: StyleSpace, positions: Sequence[int]
+    ) -> dict[int, dict[str, list[float]]]:
+        """The heatmaps of a few player-seasons (positions in ``space.keys``), read from their
+        stored counts alone."""
+        keys = space.keys.iloc[list(positions)].reset_index(drop=True)
+        counts, _ = self.store.style_counts_frame(
+            sorted({int(x) for x in keys["season_id"]}), sorted({int(x) for x in keys["player_id"]})
+        )
+        maps = self._heatmaps(counts.merge(keys[["season_id", "player_id"]]), keys)
+        return {
+            int(pos): {g: [round(float(v), 4) for v in maps[g][i]] for g in sim.ACTION_GROUPS}
+            for i, pos in enumerate(positions)
+        }
+
     def _stored_model(
-        self, signature: tuple[tuple[int, str], ...], keys: pd.DataFrame
-    ) -> tuple[sim.StyleModel, np.ndarray] | None:
-        """The NMF and the vectors fitted on these very counts, from the model registry (kind
-        ``style``), or None."""
+        self, signature: tuple[tuple[int, str], ...]
+    ) -> tuple[pd.DataFrame, sim.StyleModel, np.ndarray] | None:
+        """The player-seasons, the NMF and the vectors fitted on these very counts, from the
+        model registry (kind ``style``), or None."""
         import io
 
         row = self.store.latest_model(STYLE_KIND)
         if row is None or row["training_set"].get("signature") != [list(p) for p in signature]:
             return None
         with np.load(io.BytesIO(row["blob"])) as blob:
-            same = np.array_equal(blob["season_id"], keys["season_id"].to_numpy()) and np.array_equal(
-                blob["player_id"], keys["player_id"].to_numpy()
+            keys = pd.DataFrame(
+                {"season_id": blob["season_id"], "player_id": blob["player_id"], "minutes": blob["minutes"]}
             )
-            if not same:
-                return None
             model = sim.StyleModel({g: blob[f"components_{g}"] for g in sim.ACTION_GROUPS})
-            return model, blob["vectors"]
+            return keys, model, blob["vectors"]
 
     def _fit(
         self, signature: tuple[tuple[int, str], ...], keys: pd.DataFrame, heatmaps: dict[str, np.ndarray]
@@ -163,6 +183,7 @@ class SimilarService(Service):
             buf,
             season_id=keys["season_id"].to_numpy(),
             player_id=keys["player_id"].to_numpy(),
+            minutes=keys["minutes"].to_numpy(),
             vectors=vectors,
             **{f"components_{g}": c for g, c in model.components.items()},
         )
@@ -308,6 +329,11 @@ class SimilarService(Service):
         output_d = sim.output_distance(to, po)
         out_spread = np.nanstd(po, axis=0) if len(po) > 1 else np.ones(len(metrics))
 
+        top_style = np.argsort(style_d, kind="stable")[:top]
+        top_output = np.argsort(output_d, kind="stable")[:top]
+        shown = sorted({target_pos, *(int(pool_pos[i]) for i in (*top_style, *top_output))})
+        maps = self._heatmaps_at(space, shown)
+
         def entry(i: int | None, rank: int, d_style: float, d_output: float) -> SimilarPlayer:
             row = target if i is None else pool.iloc[i]
             vec = tv if i is None else pv[i]
@@ -339,13 +365,12 @@ class SimilarService(Service):
                     for m, v in zip(metrics, (to if i is None else po[i]), strict=True)
                 },
                 style_vector=[round(float(v), 4) for v in vec],
-                heatmaps={
-                    g: [round(float(v), 4) for v in space.heatmaps[g][pos]] for g in sim.ACTION_GROUPS
-                },
+                heatmaps=maps[pos],
             )
 
-        def ranked(d: np.ndarray, other: np.ndarray, by_style: bool) -> list[SimilarPlayer]:
-            order = np.argsort(d, kind="stable")[:top]
+        def ranked(
+            order: np.ndarray, d: np.ndarray, other: np.ndarray, by_style: bool
+        ) -> list[SimilarPlayer]:
             return [
                 entry(int(i), n + 1, *((d[i], other[i]) if by_style else (other[i], d[i])))
                 for n, i in enumerate(order)
@@ -362,8 +387,8 @@ class SimilarService(Service):
             metrics=metrics,
             features=feature_keys,
             zones={k: list(v) for k, v in zones.items()},
-            style=ranked(style_d, output_d, True),
-            output=ranked(output_d, style_d, False),
+            style=ranked(top_style, style_d, output_d, True),
+            output=ranked(top_output, output_d, style_d, False),
         )
 
     def write(self, result: SimilarPlayers, out: str | Path, *, lang: str = "en") -> list[Path]:

@@ -96,7 +96,9 @@ class SimilarityStore(StoreBase):
                 )
             )
 
-    def style_counts_frame(self, season_ids: Sequence[int] | None = None) -> tuple[Any, Any]:
+    def style_counts_frame(
+        self, season_ids: Sequence[int] | None = None, player_ids: Sequence[int] | None = None
+    ) -> tuple[Any, Any]:
         """The stored counts, one row per player-season, group and cell (``season_id, player_id,
         group, cell, count``), and the minutes of each player-season (``season_id, player_id,
         minutes``)."""
@@ -106,6 +108,8 @@ class SimilarityStore(StoreBase):
         q = select(c.season_id, c.player_id, c.action_group, c.minutes, c.counts)
         if season_ids is not None:
             q = q.where(c.season_id.in_(list(season_ids)))
+        if player_ids is not None:
+            q = q.where(c.player_id.in_(list(player_ids)))
         cells: list[tuple[int, int, str, int, int]] = []
         minutes: dict[tuple[int, int], float] = {}
         with self.engine.connect() as conn:
