@@ -160,6 +160,8 @@ class SimilarService(Service):
         if row is None or row["training_set"].get("signature") != [list(p) for p in signature]:
             return None
         with np.load(io.BytesIO(row["blob"])) as blob:
+            if not {"season_id", "player_id", "minutes", "vectors"} <= set(blob.files):
+                return None  # kept by an older version: fitted again
             keys = pd.DataFrame(
                 {"season_id": blob["season_id"], "player_id": blob["player_id"], "minutes": blob["minutes"]}
             )
