@@ -96,13 +96,17 @@ def similar(
         season=season,
         top=top,
     )
+    from loanwatch.reports import vocab
+
     t = result.target
     console.print(
-        f"[bold]{t.player.display_name}[/bold]: {t.club}, {t.competition} {t.season}, {t.role}, "
+        f"[bold]{t.player.display_name}[/bold]: {t.club}, {t.competition} {t.season}, "
+        f"{vocab.ROLES.get(t.role, t.role)}, "
         f"{t.minutes:.0f} minutes{'' if t.age is None else f', {t.age} years old'}"
     )
     console.print(
-        f"[dim]{result.pool} player-seasons of {result.season} searched (role {result.role}, "
+        f"[dim]{result.pool} player-seasons of {result.season} searched "
+        f"(role {vocab.ROLES.get(result.role, result.role)}, "
         f"at least {result.min_minutes:.0f} minutes"
         f"{'' if result.max_age is None else f', at most {result.max_age} years old'}; "
         f"{', '.join(result.competitions)})[/dim]"

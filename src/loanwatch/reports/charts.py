@@ -346,7 +346,8 @@ def radar_compare(
     from mplsoccer import Radar
 
     n = len(labels)
-    radar = Radar(list(labels), [0.0] * n, [100.0] * n, num_rings=4, ring_width=1, center_circle_radius=1)
+    rings = {"num_rings": 4, "ring_width": 1, "center_circle_radius": 1}
+    radar = Radar(list(labels), [0] * n, [100] * n, round_int=[True] * n, **rings)
     fig, ax = radar.setup_axis(figsize=(4.4, 4.4))
     radar.draw_circles(ax=ax, facecolor="#f3f5f7", edgecolor="#d9d9d9")
     clean = [[0.0 if v is None or v != v else float(v) for v in vs] for vs in (values, other)]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from loanwatch.reports import vocab
-from loanwatch.reports.i18n import LOCALES, Formatter, translations
+from loanwatch.reports.i18n import translations
 
 
 def _word(lang: str, table: Mapping[str, str], key: str) -> str:
@@ -80,14 +80,10 @@ def write_page(result: Mapping[str, Any], out: Path, *, lang: str = "en") -> lis
                 )
             )
         page[search] = rows
-    env = environment(lang)
-    fmt = Formatter(lang)
-    html = env.get_template("similar.html.j2").render(
-        r=page,
-        t=target,
-        word=lambda table, key: _word(lang, table, key),
-        html_lang=LOCALES[lang].split("_")[0],
-        n_=fmt.n_,
+    html = (
+        environment(lang)  # the reports' environment: the catalog, n_, the number filters
+        .get_template("similar.html.j2")
+        .render(r=page, t=target, word=lambda table, key: _word(lang, table, key))
     )
     index = out / "index.html"
     index.write_text(html, encoding="utf-8")
