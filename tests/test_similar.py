@@ -106,6 +106,30 @@ def test_a_players_other_half_is_found_first() -> None:
     assert sim.season_halves(played).tolist() == [1, 0, 0, 1, 0]
 
 
+def test_real_halves_find_each_other(with_actions: Path, tmp_path: Path) -> None:
+    """benchmarks/similarity.py on three real rounds: Callejón's and Insigne's style in one half of
+    their matches is nearest to their own style in the other half, both ways, among 154 players."""
+    import importlib.util
+
+    from loanwatch.store import Store, open_engine, resolve_store_url
+
+    spec = importlib.util.spec_from_file_location(
+        "bench", Path(__file__).parents[1] / "benchmarks" / "similarity.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    store = Store(open_engine(resolve_store_url(str(with_actions))))  # read only
+    players, style, rest = bench.representations(bench.half_frames(store, "2017/18"), 80)
+    assert len(players) == 154 and style["0"].shape == (154, sum(sim.COMPONENTS.values()))
+    first = sim.retrieval_ranks(style["0"], style["1"], "manhattan")
+    second = sim.retrieval_ranks(style["1"], style["0"], "manhattan")
+    names = {int(p["id"]): p["short_name"] for p in store.all_players()}
+    found = {names[p] for p, a, b in zip(players, first, second, strict=True) if a == b == 1}
+    assert {"José Callejón", "L. Insigne"} <= found
+    assert sim.accuracy(first)["top10"] > 0.4  # chance: 10 in 154
+
+
 def test_similar_finds_and_explains(svc: Services) -> None:
     ref = svc.players.resolve("Insigne")
     result = svc.similar.similar(ref, min_minutes=MIN, top=5)
@@ -148,14 +172,14 @@ def test_filters(svc: Services) -> None:
 def test_cli_table_page_and_errors(store: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "page"
-    args = ["market", "similar", "Insigne", "--min-minutes", "150", "--top", "3", "--store", str(store)]
+    args = ["market", "similar", "Insigne", "--min-minutes", "150", "--top", "1", "--store", str(store)]
     result = runner.invoke(app, [*args, "--out", str(out), "--lang", "it"], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert (
         "By style" in result.output and "By output" in result.output and "Lorenzo Insigne" in result.output
     )
     pngs = sorted(out.glob("*.png"))
-    assert len(pngs) == 12  # 3 candidates x 2 searches x (radar, heatmaps)
+    assert len(pngs) == 4  # a candidate of each search: radar, heatmaps
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
     page = (out / "index.html").read_text(encoding="utf-8")
     assert all(p.name in page for p in pngs) and "Giocatori simili a Lorenzo Insigne" in page
