@@ -96,7 +96,7 @@ class SimilarService(Service):
         mins = dict(zip(minutes["player_id"].astype(int), minutes["minutes"].astype(float), strict=True))
         rows = []
         for (player, group), g in counts.groupby(["player_id", "group"]):
-            played = mins.get(int(str(player)), 0.0)
+            played = float(mins.get(int(str(player)), 0.0))
             if played > 0:
                 cells = {int(c): int(n) for c, n in zip(g["cell"], g["count"], strict=True)}
                 rows.append((int(str(player)), str(group), played, cells))
