@@ -101,3 +101,21 @@ def copy_store(source: Path, dest: Path) -> Path:
     src.close()
     out.close()
     return dest
+@pytest.fixture(scope="session")
+def with_actions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first three Serie A rounds of the sample (30 matches) with their SPADL actions and
+    per-match stats and roles stored, no model trained: what `market similar` reads, built fast."""
+    import gzip
+    import json
+
+    from loanwatch.metrics import spadl
+    from loanwatch.metrics.compute import persist_match_stats
+
+    root = tmp_path_factory.mktemp("actions")
+    sheets = json.loads(gzip.decompress((SAMPLE_DATA / "matches" / "matches_Italy.json.gz").read_bytes()))
+    folder = copy_sample(root / "data", sorted(str(m["wyId"]) for m in sheets if m["gameweek"] <= 3))
+    lw = Loanwatch(str(root / "lw.db"))
+    assert lw.ingest([folder]).matches == 30
+    spadl.compute_actions(lw.store, sorted(int(m) for m in lw.store.matches_frame()["match_id"]))
+    persist_match_stats(lw.store)
+    return root / "lw.db"

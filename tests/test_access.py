@@ -128,10 +128,24 @@ def terms(store: Path) -> tuple[set[str], set[int]]:
     return texts, fees
 
 
-def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
-    """One call of every public service method, as the acting user."""
+@pytest.fixture(scope="module")
+def actions_store(with_actions: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the three rounds with SPADL actions (similar players need them)."""
+    path = tmp_path_factory.mktemp("access-actions") / "lw.db"
+    source = sqlite3.connect(with_actions)
+    with sqlite3.connect(path) as copy:
+        source.backup(copy)
+    source.close()
+    return path
+
+
+def calls(svc: Services, out: Path, actions: Path) -> dict[str, Callable[[], object]]:
+    """One call of every public service method, as the acting user (similar players on
+    ``actions``, a store with SPADL actions, as the same user)."""
     p, t, m, r, i = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest
     mk, pl = svc.market, svc.plan
+    s = Services(Context.open(str(actions), user=svc.ctx.user)).similar
+    near = lambda: s.similar(Services(s.ctx).players.resolve("Insigne"), min_minutes=150, top=3)  # noqa: E731
     edition = "director" if access.sees_terms(svc.ctx.role) else "coach"  # what the user may read
     refs = [p.resolve(name) for name in PLAYERS]
     ref = refs[0]
@@ -208,6 +222,9 @@ def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
         "PlanService.write": lambda: pl.write(
             out / "plan.html", "2016/17", as_of=AS_OF, fmt="html", edition=edition
         ),
+        "SimilarService.refresh": lambda: s.refresh(),
+        "SimilarService.similar": near,
+        "SimilarService.write": lambda: s.write(near(), out / "similar"),
     }
 
 
@@ -250,18 +267,20 @@ DIRECTOR_SKIPPED = {  # writes the walk does not need (the director may: test_cl
 }
 
 
-def test_every_service_method_is_walked(store: Path, tmp_path: Path) -> None:
-    names = set(calls(Services(Context.open(str(store))), tmp_path))
+def test_every_service_method_is_walked(store: Path, actions_store: Path, tmp_path: Path) -> None:
+    names = set(calls(Services(Context.open(str(store))), tmp_path, actions_store))
     assert names == public_methods(), "a service method is not walked by this test: add it to calls()"
 
 
 Terms = tuple[set[str], set[int]]
 
 
-def test_the_coach_sees_no_contract_term(store: Path, terms: Terms, tmp_path: Path) -> None:
+def test_the_coach_sees_no_contract_term(
+    store: Path, actions_store: Path, terms: Terms, tmp_path: Path
+) -> None:
     svc = Services(Context.open(str(store), user=User("coach", Role.COACH)))
     results: dict[str, object] = {}
-    for name, call in calls(svc, tmp_path).items():
+    for name, call in calls(svc, tmp_path, actions_store).items():
         if name in COACH_FORBIDDEN:
             with pytest.raises(Forbidden):
                 call()
@@ -278,11 +297,11 @@ def test_the_coach_sees_no_contract_term(store: Path, terms: Terms, tmp_path: Pa
     assert "loan_ending" in kinds
 
 
-def test_the_director_sees_the_terms(store: Path, terms: Terms, tmp_path: Path) -> None:
+def test_the_director_sees_the_terms(store: Path, actions_store: Path, terms: Terms, tmp_path: Path) -> None:
     svc = Services(Context.open(str(store), user=User("DS", Role.DIRECTOR)))
     results = {
         name: call()
-        for name, call in calls(svc, tmp_path).items()
+        for name, call in calls(svc, tmp_path, actions_store).items()
         if name not in DIRECTOR_SKIPPED | NOT_WALKED
     }
     found = {name: leaks(result, terms) for name, result in results.items()}

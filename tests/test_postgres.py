@@ -244,3 +244,29 @@ def test_plan_decisions_on_postgresql(pg_ingest: tuple[Loanwatch, IngestSummary]
     assert [(r["player_id"], r["decision"]) for r in rows] == [(player_id, "recall")]
     assert lw.store.remove_decision(owner="Juventus", season="2018/19", plan="main", player_id=player_id)
     assert lw.store.decisions(owner="Juventus") == []
+def test_similar_players_on_postgresql(sample: Path, tmp_path: Path) -> None:
+    """`market similar`'s counts (migration 0013, store/similarity.py) and a search: the same on
+    PostgreSQL as on SQLite."""
+    from loanwatch.metrics import spadl
+
+    with fresh_database() as url:
+        stores = [Loanwatch(url), Loanwatch(str(tmp_path / "lw.db"))]
+        try:
+            found = []
+            for lw in stores:
+                lw.ingest([sample])
+                spadl.compute_actions(lw.store, sorted(int(m) for m in lw.store.matches_frame()["match_id"]))
+                assert lw.services.similar.refresh().built == 1
+                counts, minutes = lw.store.style_counts_frame()
+                result = lw.similar("Belotti", min_minutes=60, role="any", top=3)
+                found.append(
+                    (
+                        counts.groupby("group")["count"].sum().to_dict(),
+                        round(float(minutes["minutes"].sum()), 1),
+                        [c.player.provider_id for c in result.style],
+                        [c.player.provider_id for c in result.output],
+                    )
+                )
+            assert found[0] == found[1] and len(found[0][2]) == 3
+        finally:
+            stores[0].store.engine.dispose()

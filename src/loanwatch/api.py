@@ -87,6 +87,8 @@ class Loanwatch:
         self.report = self._by_name(svc.reports.write)
         self.decide = self._by_name(svc.plan.decide)
         self.undecide = self._by_name(svc.plan.undecide)
+        self.similar = self._by_name(svc.similar.similar)  # market similar: by style and by output
+        self.write_similar = svc.similar.write
         self.settings: Settings = self.ctx.settings
         self.url: str = self.ctx.url
         self.store: Store = self.ctx.store

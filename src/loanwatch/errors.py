@@ -18,6 +18,8 @@ class                       exit_status  http_status  when
                                                       cannot be used as given
 ``Forbidden``               1            403          the acting user's role may not do this
                                                       (``access.py``: e.g. a coach importing a loan list)
+``NotEnoughData``           1            422          too little data to answer (a player with too few
+                                                      minutes to compare, a store without actions)
 ``IngestError``             1            422          a data file (or an entry of it) that cannot be
                                                       ingested; it names the file
 ``StoreError``              3            503          the store cannot be used as asked
@@ -75,6 +77,13 @@ class Forbidden(LoanwatchError):
     change what). The message names the role and the action."""
 
     http_status = 403
+
+
+class NotEnoughData(LoanwatchError):
+    """The store holds too little to answer: a player with too few minutes to be compared, a
+    store without SPADL actions. The message says what is missing and how to get it."""
+
+    http_status = 422
 
 
 # -- players ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ One module per command group; ``common`` holds what they share (consoles, option
 - ``watchlist``: ``watchlist add|show``
 - ``notes``: ``notes add``
 - ``plan``: ``market decide|undecide|plan``
+- ``similar``: ``market similar`` (the ``market`` group, issue 11)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from loanwatch.cli import (
     player,
     portfolio,
     reports,
+    similar,
     tracking,
     watchlist,
 )
@@ -52,6 +54,7 @@ app.add_typer(market.market_app, name="market")
 market.market_app.command()(plan.decide)  # the plan's commands (cli/plan.py), in the market group
 market.market_app.command()(plan.undecide)
 market.market_app.command("plan")(plan.plan)
+market.market_app.command("similar")(similar.similar)  # replacements and similar players (cli/similar.py)
 app.add_typer(market.rules_app, name="rules")
 app.add_typer(models.models_app, name="models")
 app.add_typer(metrics.metrics_app, name="metrics")

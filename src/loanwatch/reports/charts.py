@@ -40,11 +40,16 @@ PIZZA_GROUP_COLOURS = {"attack": "#1f4e79", "possession": "#3d85c6", "defence": 
 plt.rcParams.update({"font.family": FONT, "font.size": 8, "svg.fonttype": "path"})
 
 
-def _png(fig: Figure) -> str:
+def png_bytes(fig: Figure) -> bytes:
+    """A figure as PNG bytes (closed after): for a file, or a data URI (:func:`_png`)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, facecolor="white", bbox_inches="tight", pad_inches=0.04)
     plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
+
+
+def _png(fig: Figure) -> str:
+    return "data:image/png;base64," + base64.b64encode(png_bytes(fig)).decode("ascii")
 
 
 def minutes_timeline(
@@ -328,3 +333,72 @@ def shots_faced_map(shots: Sequence[Mapping[str, Any]], labels: Mapping[str, str
         *_xg_keys(),
     ]
     return _shot_map_png(fig, ax, handles, labels["title"], _FACED_LEGEND)
+
+
+COMPARE_COLOURS = (ACCENT, "#e67e22")  # the target, the other player
+
+
+def radar_compare(
+    labels: Sequence[str], values: Sequence[float], other: Sequence[float], names: Sequence[str]
+) -> Figure:
+    """Two players' percentiles (0-100) on one radar (mplsoccer ``Radar``): the target filled
+    blue, the other orange; a metric either lacks is drawn at 0."""
+    from mplsoccer import Radar
+
+    n = len(labels)
+    rings = {"num_rings": 4, "ring_width": 1, "center_circle_radius": 1}
+    radar = Radar(list(labels), [0] * n, [100] * n, round_int=[True] * n, **rings)
+    fig, ax = radar.setup_axis(figsize=(4.4, 4.4))
+    radar.draw_circles(ax=ax, facecolor="#f3f5f7", edgecolor="#d9d9d9")
+    clean = [[0.0 if v is None or v != v else float(v) for v in vs] for vs in (values, other)]
+    radar.draw_radar_compare(
+        clean[0],
+        clean[1],
+        ax=ax,
+        kwargs_radar={"facecolor": COMPARE_COLOURS[0], "alpha": 0.5},
+        kwargs_compare={"facecolor": COMPARE_COLOURS[1], "alpha": 0.5},
+    )
+    radar.draw_range_labels(ax=ax, fontsize=5.5, color="#6b7785")
+    radar.draw_param_labels(ax=ax, fontsize=6.5, color=INK)
+    ax.legend(
+        handles=[
+            Patch(color=c, alpha=0.6, label=name) for c, name in zip(COMPARE_COLOURS, names, strict=True)
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1.1),
+        ncol=2,
+        frameon=False,
+        fontsize=7,
+    )
+    return fig
+
+
+def heatmap_pair(
+    grids: Sequence[Mapping[str, Sequence[float]]],
+    groups: Sequence[tuple[str, str]],
+    names: Sequence[str],
+    shape: tuple[int, int],
+) -> Figure:
+    """Both players' heatmaps (per 90, smoothed) of each action group, side by side: one row per
+    player, one column per group (``groups``: key, title), on one colour scale per group.
+    ``shape``: the grid's cells along the length and the width (attacking left to right)."""
+    import numpy as np
+
+    pitch = _pitch(half=False, vertical=False)
+    fig, axes = plt.subplots(len(grids), len(groups), figsize=(1.9 * len(groups), 1.45 * len(grids) + 0.3))
+    axes = np.atleast_2d(axes)
+    edges_x = np.linspace(0, 105, shape[0] + 1)
+    edges_y = np.linspace(0, 68, shape[1] + 1)
+    for col, (key, title) in enumerate(groups):
+        top = max([max(g[key]) if g.get(key) else 0.0 for g in grids] + [1e-9])
+        for row, g in enumerate(grids):
+            ax = axes[row, col]
+            pitch.draw(ax=ax)
+            values = np.asarray(g.get(key) or [0.0] * (shape[0] * shape[1]), dtype=float).reshape(shape)
+            ax.pcolormesh(edges_x, edges_y, values.T, cmap="Blues", vmin=0, vmax=top, alpha=0.9, zorder=1)
+            if row == 0:
+                ax.set_title(title, fontsize=7, color=INK)
+            if col == 0:
+                ax.text(-4, 34, names[row], rotation=90, ha="right", va="center", fontsize=6.5, color=INK)
+    fig.tight_layout()
+    return fig

@@ -224,3 +224,29 @@ FINDINGS = {
     "ok": N_("within the rule"),
     "not_applicable": N_("not applicable"),
 }
+
+# Similar players (market similar): the style features (market.similarity's action groups, and
+# the depth and channel a component is centred in) and the page's headings.
+STYLE_GROUPS = {
+    "shot": N_("Shots"),
+    "pass": N_("Passes"),
+    "cross": N_("Crosses"),
+    "dribble": N_("Carries"),
+    "defence": N_("Defensive actions"),
+}
+DEPTHS = {
+    "own_third": N_("own third"),
+    "middle_third": N_("middle third"),
+    "final_third": N_("final third"),
+    "box": N_("penalty area"),
+}
+WIDTHS = {
+    "right_wing": N_("right wing"),
+    "right_half_space": N_("right half-space"),
+    "centre": N_("centre"),
+    "left_half_space": N_("left half-space"),
+    "left_wing": N_("left wing"),
+}
+STYLE_FEATURE = N_("%(action)s: %(width)s, %(depth)s")
+OUTPUT_FEATURE = N_("%(metric)s per 90")
+SIMILAR_SEARCHES = {"style": N_("By style"), "output": N_("By output")}

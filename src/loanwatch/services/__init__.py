@@ -21,6 +21,7 @@ module              what
 ``plan.py``         the market plan: decisions per owner and season, decision cards, the plan PDF
 ``market.py``       the owner's squad, next season's depth per role, the rules check (issue 11)
 ``market_models``   their typed results
+``similar.py``      similar players and replacements: by style (player vectors) and by output
 ==================  ===========================================================================
 """
 
@@ -34,6 +35,7 @@ from loanwatch.services.plan import PlanService
 from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
+from loanwatch.services.similar import SimilarService
 from loanwatch.services.tracking import TrackingService
 
 
@@ -50,6 +52,7 @@ class Services:
         self.ingest = IngestService(ctx)
         self.plan = PlanService(ctx)
         self.market = MarketService(ctx)
+        self.similar = SimilarService(ctx)
 
 
 SERVICES: tuple[type, ...] = (
@@ -61,6 +64,7 @@ SERVICES: tuple[type, ...] = (
     IngestService,
     PlanService,
     MarketService,
+    SimilarService,
 )
 
 __all__ = [
@@ -74,6 +78,7 @@ __all__ = [
     "PortfolioService",
     "ReportService",
     "Services",
+    "SimilarService",
     "TrackingService",
     "User",
 ]

@@ -40,6 +40,8 @@ class Caches:
         # services/market.py: a season's profiles, by (season, minutes), read or computed once per
         # context (the depth chart, the squad and the plan read the same season)
         self.season_profiles: dict[tuple[str, float], Any] = {}
+        self.similar: object | None = None  # services/similar.py: the style vectors (StyleSpace)
+        self.similar_profiles: dict[tuple[str, float], Any] = {}  # services/similar.py: season profiles
 
 
 class Context:
@@ -103,6 +105,8 @@ class Context:
         self.caches.tracker = None
         self.caches.club_leagues = None
         self.caches.season_profiles.clear()
+        self.caches.similar = None
+        self.caches.similar_profiles = {}
 
 
 class Service:

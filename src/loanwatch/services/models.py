@@ -339,6 +339,75 @@ class Export(Model):
     rows: int
 
 
+# -- similar players (issue 11) --------------------------------------------------------------------
+
+
+class StyleBuild(Model):
+    """What :meth:`SimilarService.refresh` did: competition-seasons in the store, those counted again."""
+
+    partitions: int
+    built: int
+    seconds: float
+
+
+class SimilarFeature(Model):
+    """A feature of a comparison: ``kind`` style (an NMF component of an action group, ``key``
+    ``group:index``, centred at ``depth`` and ``width``: market.similarity.DEPTHS, WIDTHS) or output
+    (a metric of the profile, ``key`` and ``group`` the metric); the two players' values (style:
+    the component's loading; output: the league-adjusted percentile within the role) and their
+    ``gap`` in standard deviations among the candidates."""
+
+    kind: str
+    key: str
+    group: str
+    depth: str = ""
+    width: str = ""
+    target: float
+    other: float
+    gap: float
+
+
+class SimilarPlayer(Model):
+    """A player-season of the search (or its target, rank 0): who, where, his distances to the
+    target by style (Manhattan, player vectors) and by output (mean percentile gap, 0-100), what
+    makes him close and what differs most, his output percentiles (``profile``), his style vector
+    and his heatmaps per action group (per 90, smoothed; market.similarity.GRID cells)."""
+
+    rank: int
+    player: PlayerRef
+    club: str
+    competition: str
+    season: str
+    role: str
+    age: int | None = None
+    minutes: float
+    style_distance: float
+    output_distance: float | None = None
+    close: list[SimilarFeature] = []
+    apart: list[SimilarFeature] = []
+    profile: dict[str, float | None] = {}
+    style_vector: list[float] = []
+    heatmaps: dict[str, list[float]] = {}
+
+
+class SimilarPlayers(Model):
+    """``market similar``: the target and the ``top`` nearest by style and by output among
+    ``pool`` player-seasons of ``season`` (filters: role, minutes, age, competitions)."""
+
+    target: SimilarPlayer
+    season: str
+    role: str
+    min_minutes: float
+    max_age: int | None = None
+    competitions: list[str]
+    pool: int
+    metrics: list[str]
+    features: list[str]
+    zones: dict[str, list[str]]
+    style: list[SimilarPlayer]
+    output: list[SimilarPlayer]
+
+
 # -- reports ---------------------------------------------------------------------------------------
 
 

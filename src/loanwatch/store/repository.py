@@ -5,7 +5,8 @@ One :class:`Store`, composed from one class per area (each in its module, on :cl
 appearances, events, fixtures), ``portfolio`` (loan spells), ``squad`` (the owner's squad list),
 ``tracking`` (alerts, notes, watchlists), ``metrics`` (actions, models, action values, per-match
 stats), ``ratings`` (the model versions that rated each match), ``aggregates`` (per-season
-aggregates, the partition reads behind them), ``plans`` (the market plan's decisions).
+aggregates, the partition reads behind them), ``plans`` (the market plan's decisions),
+``similarity`` (action-start counts per player and competition-season, for similar players).
 """
 
 from __future__ import annotations
@@ -21,13 +22,22 @@ from loanwatch.store.plans import PlanStore
 from loanwatch.store.portfolio import PortfolioStore
 from loanwatch.store.ratings import RatingsStore
 from loanwatch.store.squad import SquadStore
+from loanwatch.store.similarity import SimilarityStore
 from loanwatch.store.tracking import TrackingStore
 
 __all__ = ["SourceFile", "Store"]
 
 
 class Store(
-    MatchStore, PortfolioStore, SquadStore, TrackingStore, MetricsStore, RatingsStore, AggregateStore, PlanStore
+    MatchStore,
+    PortfolioStore,
+    SquadStore,
+    TrackingStore,
+    MetricsStore,
+    RatingsStore,
+    AggregateStore,
+    PlanStore,
+    SimilarityStore,
 ):
     """The one way the rest of loanwatch reads and writes the database."""
 

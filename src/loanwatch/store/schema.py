@@ -461,4 +461,24 @@ plan_decisions = Table(
     Column("decided_by", Text, nullable=False, default=""),
     Column("decided_at", DateTime, nullable=False),
     UniqueConstraint("owner", "season", "plan", "player_id", name="uq_plan_decisions_player"),
+# -- similar players (issue 11): where each player's actions start, per competition-season -------
+# market/similarity.py's action groups counted on its grid, per player and competition-season
+# (``counts``: JSON {cell: count}); ``style_partitions`` says what each partition was built from
+# (its matches and those with actions), so a partition is rebuilt only when its matches change.
+style_partitions = Table(
+    "style_partitions",
+    metadata,
+    Column("season_id", Integer, ForeignKey("seasons.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", String(64), nullable=False),  # matches, matches with actions, sum of source file ids
+    Column("built_at", DateTime, nullable=False),
+)
+style_counts = Table(
+    "style_counts",
+    metadata,
+    Column("season_id", Integer, ForeignKey("seasons.id", ondelete="CASCADE"), primary_key=True),
+    Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
+    Column("action_group", String(16), primary_key=True),
+    Column("minutes", Float, nullable=False),  # his minutes in the partition's matches
+    Column("counts", Text, nullable=False),  # JSON {cell: count}
+    sqlite_with_rowid=False,
 )
