@@ -22,7 +22,9 @@ from loanwatch.cli.common import (
 squad_app = typer.Typer(
     help="The owner club's squad: the club's file, or who played in the data.", no_args_is_help=True
 )
-market_app = typer.Typer(help="The market plan: depth per role, similar players, decisions, the plan.", no_args_is_help=True)
+market_app = typer.Typer(
+    help="The market plan: depth per role, similar players, decisions, the plan.", no_args_is_help=True
+)
 rules_app = typer.Typer(
     help="The loan and squad-list rules (docs/rules.md) applied to the club.", no_args_is_help=True
 )

@@ -21,8 +21,8 @@ from loanwatch.store.metrics import MetricsStore
 from loanwatch.store.plans import PlanStore
 from loanwatch.store.portfolio import PortfolioStore
 from loanwatch.store.ratings import RatingsStore
-from loanwatch.store.squad import SquadStore
 from loanwatch.store.similarity import SimilarityStore
+from loanwatch.store.squad import SquadStore
 from loanwatch.store.tracking import TrackingStore
 
 __all__ = ["SourceFile", "Store"]

@@ -442,6 +442,7 @@ season_player_totals = _per_player_season(
 season_goalkeeper_totals = _per_player_season(
     "season_goalkeeper_totals",
     *(Column(name, Float) for name in GOALKEEPER_MATCH_COUNTS),
+)
 
 # -- the market plan (issue 11): the decisions on the owner's players, per owner, season and plan ---
 
@@ -461,6 +462,8 @@ plan_decisions = Table(
     Column("decided_by", Text, nullable=False, default=""),
     Column("decided_at", DateTime, nullable=False),
     UniqueConstraint("owner", "season", "plan", "player_id", name="uq_plan_decisions_player"),
+)
+
 # -- similar players (issue 11): where each player's actions start, per competition-season -------
 # market/similarity.py's action groups counted on its grid, per player and competition-season
 # (``counts``: JSON {cell: count}); ``style_partitions`` says what each partition was built from
