@@ -109,7 +109,7 @@ def with_actions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import json
 
     from loanwatch.metrics import spadl
-    from loanwatch.metrics.compute import persist_match_stats
+    from loanwatch.metrics.compute import save_match_level, season_profiles
 
     root = tmp_path_factory.mktemp("actions")
     sheets = json.loads(gzip.decompress((SAMPLE_DATA / "matches" / "matches_Italy.json.gz").read_bytes()))
@@ -117,5 +117,6 @@ def with_actions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lw = Loanwatch(str(root / "lw.db"))
     assert lw.ingest([folder]).matches == 30
     spadl.compute_actions(lw.store, sorted(int(m) for m in lw.store.matches_frame()["match_id"]))
-    persist_match_stats(lw.store)
+    for season in season_profiles(lw.store).values():
+        save_match_level(lw.store, season)
     return root / "lw.db"
