@@ -11,7 +11,6 @@ from rich.table import Table
 
 from loanwatch.cli.common import (
     MinMinutesOption,
-    OwnerOption,
     ReferenceOption,
     StoreOption,
     console,
@@ -29,6 +28,10 @@ rules_app = typer.Typer(
     help="The loan and squad-list rules (docs/rules.md) applied to the club.", no_args_is_help=True
 )
 
+ClubOption = Annotated[
+    str | None,
+    typer.Option("--owner", help="The owner club (default: the one owner of the loan list)."),
+]
 SeasonOption = Annotated[
     str | None, typer.Option("--season", help="The season, written like 2017/18 (default: see the command).")
 ]
@@ -45,7 +48,7 @@ def squad_import(
     file: Annotated[
         Path, typer.Argument(help="The squad list: CSV, TSV or XLSX, English or Italian headers.")
     ],
-    owner: OwnerOption = None,
+    owner: ClubOption = None,
     season: SeasonOption = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of a workbook.")] = None,
     store: StoreOption = None,
@@ -74,7 +77,7 @@ def squad_import(
 
 
 @squad_app.command("list")
-def squad_list(owner: OwnerOption = None, season: SeasonOption = None, store: StoreOption = None) -> None:
+def squad_list(owner: ClubOption = None, season: SeasonOption = None, store: StoreOption = None) -> None:
     """The owner's squad in a season (default: its latest in the data): the club's file where
     imported, and who played for the club (minutes, matches, the role of most of his minutes); ages
     on 1 July and nationalities from the provider. What is not known is shown "unknown"; the wage
@@ -113,7 +116,7 @@ def squad_list(owner: OwnerOption = None, season: SeasonOption = None, store: St
 
 @market_app.command("depth")
 def market_depth(
-    owner: OwnerOption = None,
+    owner: ClubOption = None,
     season: SeasonOption = None,
     min_minutes: MinMinutesOption = None,
     reference_league: ReferenceOption = None,
@@ -183,7 +186,7 @@ def rules_check(
         str | None,
         typer.Option("--season", help="The season whose rules apply, like 2024/25 (default: today's)."),
     ] = None,
-    owner: OwnerOption = None,
+    owner: ClubOption = None,
     data_season: Annotated[
         str | None,
         typer.Option(
