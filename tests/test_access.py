@@ -120,9 +120,22 @@ def terms(store: Path) -> tuple[set[str], set[int]]:
     return texts, fees
 
 
+PASSWORD = "walk-the-access-rule"
+
+
+def account(svc: Services) -> str:
+    """The acting user as a user of the web app (added by the admin once): his password."""
+    admin = Services(svc.ctx.as_role(Role.ADMIN)).users
+    if svc.ctx.user.name not in {u.name for u in admin.users()}:
+        admin.add_user(svc.ctx.user.name, svc.ctx.role, PASSWORD)
+    return PASSWORD
+
+
 def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
     """One call of every public service method, as the acting user."""
     p, t, m, r, i = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest
+    u, a = svc.users, svc.audit
+    name = svc.ctx.user.name
     edition = "director" if access.sees_terms(svc.ctx.role) else "coach"  # what the user may read
     refs = [p.resolve(name) for name in PLAYERS]
     ref = refs[0]
@@ -175,6 +188,16 @@ def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
         "IngestService.ingest": lambda: i.ingest([SAMPLE_DATA / "teams.json"]),
         "IngestService.ingest_file": lambda: i.ingest_file(SAMPLE_DATA / "teams.json", "statsbomb"),
         "IngestService.demo": lambda: i.demo(out / "demo"),
+        "UsersService.add_user": lambda: u.add_user(f"{name}-new", "scout", PASSWORD),
+        "UsersService.users": lambda: u.users(),
+        "UsersService.disable_user": lambda: u.disable_user(name),
+        "UsersService.login": lambda: u.login(name, account(svc)),
+        "UsersService.authenticate": lambda: u.authenticate(u.login(name, account(svc)).secret),
+        "UsersService.logout": lambda: u.logout(u.login(name, account(svc)).secret),
+        "UsersService.me": lambda: (account(svc), u.me())[1],
+        "UsersService.set_prefs": lambda: (account(svc), u.set_prefs("it", AS_OF))[1],
+        "AuditService.viewed": lambda: a.viewed(ref, "report"),
+        "AuditService.entries": lambda: a.entries(),
     }
 
 
@@ -197,8 +220,17 @@ COACH_FORBIDDEN = {
     "IngestService.ingest",
     "IngestService.ingest_file",
     "IngestService.demo",
+    "UsersService.add_user",
+    "UsersService.users",
+    "UsersService.disable_user",
+    "AuditService.entries",
 }
-DIRECTOR_SKIPPED = {  # writes the walk does not need (the director may: test_cli and others run them)
+DIRECTOR_SKIPPED = {  # the admin's (users): tests/test_web_api.py calls them as each role
+    "UsersService.add_user",
+    "UsersService.users",
+    "UsersService.disable_user",
+}
+DIRECTOR_SKIPPED |= {  # writes the walk does not need (the director may: test_cli and others run them)
     "ReportService.write_all",  # ReportService.write, once per loanee
     "PortfolioService.import_loan_list",
     "MetricsService.train",

@@ -16,6 +16,7 @@ dismiss alerts              yes    yes       no     no     no
 write scout notes           yes    yes       no     yes    yes
 manage watchlists           yes    yes       no     yes    yes
 manage users                yes    no        no     no     no
+read the audit log          yes    yes       no     no     no
 ==========================  =====  ========  =====  =====  =======
 
 Everyone sees the players, their spells (club, dates, competition), timelines, form, profiles,
@@ -51,12 +52,13 @@ class Permission(StrEnum):
     WRITE_NOTES = "write scout notes"
     MANAGE_WATCHLISTS = "manage watchlists"
     MANAGE_USERS = "manage users"
+    READ_AUDIT = "read the audit log"
 
 
 # The table of the module docstring, as data: the one source of what each role may do.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.DIRECTOR: frozenset(Permission) - {Permission.MANAGE_USERS},
+    Role.DIRECTOR: frozenset(Permission) - {Permission.MANAGE_USERS},  # reads the audit log
     Role.COACH: frozenset(),
     Role.SCOUT: frozenset({Permission.WRITE_NOTES, Permission.MANAGE_WATCHLISTS}),
     Role.ANALYST: frozenset({Permission.INGEST, Permission.WRITE_NOTES, Permission.MANAGE_WATCHLISTS}),

@@ -18,6 +18,10 @@ class                       exit_status  http_status  when
                                                       cannot be used as given
 ``Forbidden``               1            403          the acting user's role may not do this
                                                       (``access.py``: e.g. a coach importing a loan list)
+``NotAuthenticated``        1            401          no session or token, a wrong password, an
+                                                      expired session, a disabled user (the web app)
+``TooManyAttempts``         1            429          too many failed logins for a name or an address:
+                                                      wait (the web app's throttle, services/users.py)
 ``IngestError``             1            422          a data file (or an entry of it) that cannot be
                                                       ingested; it names the file
 ``StoreError``              3            503          the store cannot be used as asked
@@ -75,6 +79,27 @@ class Forbidden(LoanwatchError):
     change what). The message names the role and the action."""
 
     http_status = 403
+
+
+class NotAuthenticated(LoanwatchError):
+    """Who asks is not known: no session or token, a wrong name or password, an expired session,
+    a disabled user. The message never says which of name and password was wrong."""
+
+    http_status = 401
+
+
+class TooManyAttempts(LoanwatchError):
+    """Too many failed logins for one name or from one address in a short time: the message says
+    how long to wait."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (str(self), self.retry_after)
 
 
 # -- players ---------------------------------------------------------------------------------------

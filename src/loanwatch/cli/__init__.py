@@ -13,13 +13,25 @@ One module per command group; ``common`` holds what they share (consoles, option
 - ``metrics``: ``metrics export``
 - ``watchlist``: ``watchlist add|show``
 - ``notes``: ``notes add``
+- ``users``: ``users add|list|disable``, ``serve`` (the web app: ``loanwatch.web``, loaded when it runs)
 """
 
 from __future__ import annotations
 
 import typer
 
-from loanwatch.cli import ingest, metrics, models, notes, player, portfolio, reports, tracking, watchlist
+from loanwatch.cli import (
+    ingest,
+    metrics,
+    models,
+    notes,
+    player,
+    portfolio,
+    reports,
+    tracking,
+    users,
+    watchlist,
+)
 from loanwatch.cli.common import Commands
 
 app = typer.Typer(
@@ -31,11 +43,13 @@ app.command()(ingest.ingest)
 app.command()(player.player)
 app.command()(reports.report)
 app.command()(reports.demo)
+app.command()(users.serve)
 app.add_typer(portfolio.portfolio_app, name="portfolio")
 app.add_typer(models.models_app, name="models")
 app.add_typer(metrics.metrics_app, name="metrics")
 app.add_typer(tracking.alerts_app, name="alerts")
 app.add_typer(watchlist.watchlist_app, name="watchlist")
 app.add_typer(notes.notes_app, name="notes")
+app.add_typer(users.users_app, name="users")
 
 __all__ = ["app"]

@@ -18,6 +18,7 @@ module              what
 ``metrics.py``      training, season and goalkeeper profiles, reference league, export
 ``reports.py``      what a report reads, gathered once; writing reports and the digest
 ``ingest.py``       ingesting provider files; the demo
+``users.py``        the web app's users, logins (sessions, tokens, the throttle), the audit log
 ==================  ===========================================================================
 """
 
@@ -30,6 +31,7 @@ from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
 from loanwatch.services.tracking import TrackingService
+from loanwatch.services.users import AuditService, UsersService
 
 
 class Services:
@@ -43,6 +45,8 @@ class Services:
         self.metrics = MetricsService(ctx)
         self.reports = ReportService(ctx)
         self.ingest = IngestService(ctx)
+        self.users = UsersService(ctx)
+        self.audit = AuditService(ctx)
 
 
 SERVICES: tuple[type, ...] = (
@@ -52,10 +56,13 @@ SERVICES: tuple[type, ...] = (
     MetricsService,
     ReportService,
     IngestService,
+    UsersService,
+    AuditService,
 )
 
 __all__ = [
     "SERVICES",
+    "AuditService",
     "Context",
     "IngestService",
     "MetricsService",
@@ -65,4 +72,5 @@ __all__ = [
     "Services",
     "TrackingService",
     "User",
+    "UsersService",
 ]

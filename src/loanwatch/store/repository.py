@@ -3,7 +3,8 @@
 One :class:`Store`, composed from one class per area (each in its module, on :class:`StoreBase`):
 ``files`` (ingest runs, source files), ``players`` (players, clubs), ``matches`` (sheets, matches,
 appearances, events, fixtures), ``portfolio`` (loan spells), ``tracking`` (alerts, notes, watchlists),
-``metrics`` (actions, models, action values, per-match stats).
+``metrics`` (actions, models, action values, per-match stats), ``users`` (the web app's users,
+sessions and tokens, the audit log).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from loanwatch.store.matches import MatchStore
 from loanwatch.store.metrics import MetricsStore
 from loanwatch.store.portfolio import PortfolioStore
 from loanwatch.store.tracking import TrackingStore
+from loanwatch.store.users import UserStore
 
 __all__ = ["SourceFile", "Store"]
 
 
-class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore):
+class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, UserStore):
     """The one way the rest of loanwatch reads and writes the database."""
 
     def counts(self) -> dict[str, int]:
