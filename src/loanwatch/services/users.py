@@ -33,6 +33,9 @@ MAX_FAILURES_PER_ADDRESS = 20
 THROTTLE_WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # a session's last use is written at most this often
 KINDS = ("session", "token")
+# The demo store's users (``loanwatch demo``), one per role, with passwords anyone may read: for
+# the demo only, never a real store.
+DEMO_USERS: tuple[tuple[str, Role, str], ...] = tuple((r.value, r, f"demo-{r.value}") for r in Role)
 
 
 @cache

@@ -50,7 +50,12 @@ Lang = StrEnum("Lang", {code: code for code in LANGUAGES})  # type: ignore[misc]
 Edition = StrEnum("Edition", {name: name for name in EDITIONS})  # type: ignore[misc]
 
 
-def day(as_of: date | None, prefs: PrefsDep) -> date | None:
+def day(
+    prefs: PrefsDep,
+    as_of: Annotated[
+        date | None, Query(description="YYYY-MM-DD; default: the user's as-of date, else the latest data")
+    ] = None,
+) -> date | None:
     return as_of if as_of is not None else prefs.as_of
 
 
