@@ -42,15 +42,27 @@ def clients(web_app: FastAPI) -> Clients:
     return Clients(web_app, {})
 
 
+@pytest.fixture(scope="session")
+def users_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new store holding one user per role and nothing else (made once, copied by fresh_app)."""
+    path = tmp_path_factory.mktemp("users") / "users.db"
+    add_users(str(path))
+    return path
+
+
 @pytest.fixture()
-def fresh_app(tmp_path: Path) -> Callable[..., FastAPI]:
-    """An app over a new empty store with one user per role (for tests of sessions and logins)."""
+def fresh_app(users_store: Path, tmp_path: Path) -> Callable[..., FastAPI]:
+    """An app over a copy of ``users_store`` (for tests of sessions and logins); ``overrides``
+    are settings (session_idle_minutes=5)."""
 
     def make(**overrides: object) -> FastAPI:
-        store = str(tmp_path / "users.db")
-        if not Path(store).exists():
-            add_users(store)
-        return create_app(settings_for(store, **overrides))
+        store = tmp_path / "users.db"
+        if not store.exists():
+            source = sqlite3.connect(users_store)
+            with sqlite3.connect(store) as copy:
+                source.backup(copy)
+            source.close()
+        return create_app(settings_for(str(store), **overrides))
 
     return make
 
