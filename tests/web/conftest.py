@@ -4,7 +4,6 @@ browser has), and a real uvicorn server on a free port (``live_server``) for bro
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from webtools import Clients, add_users, free_port, settings_for
+from webtools import Clients, add_users, copy_store, free_port, settings_for
 
 from loanwatch.api import Loanwatch
 from loanwatch.web.app import create_app
@@ -23,13 +22,9 @@ from loanwatch.web.app import create_app
 @pytest.fixture(scope="session")
 def web_store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A copy of the sample store with the loan list and one user per role (the web tests write)."""
-    path = tmp_path_factory.mktemp("web") / "lw.db"
-    source = sqlite3.connect(with_portfolio.url.removeprefix("sqlite:///"))
-    with sqlite3.connect(path) as copy:
-        source.backup(copy)
-    source.close()
-    add_users(str(path))
-    return str(path)
+    path = copy_store(with_portfolio.url.removeprefix("sqlite:///"), tmp_path_factory.mktemp("web") / "lw.db")
+    add_users(path)
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -58,10 +53,7 @@ def fresh_app(users_store: Path, tmp_path: Path) -> Callable[..., FastAPI]:
     def make(**overrides: object) -> FastAPI:
         store = tmp_path / "users.db"
         if not store.exists():
-            source = sqlite3.connect(users_store)
-            with sqlite3.connect(store) as copy:
-                source.backup(copy)
-            source.close()
+            copy_store(users_store, store)
         return create_app(settings_for(str(store), **overrides))
 
     return make

@@ -9,7 +9,6 @@ user name with a space): those answers are still checked against the schema."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from webtools import Clients, settings_for
+from webtools import Clients, copy_store, settings_for
 
 from loanwatch.web.app import create_app
 
@@ -28,12 +27,7 @@ EXAMPLES = 5  # per operation
 def own_app(web_store: str, tmp_path: Path) -> FastAPI:
     """The app over its own copy of the web store: the random logins schemathesis tries must not
     throttle the other tests' logins (one client address)."""
-    path = tmp_path / "schema.db"
-    source = sqlite3.connect(web_store)
-    with sqlite3.connect(path) as copy:
-        source.backup(copy)
-    source.close()
-    return create_app(settings_for(str(path)))
+    return create_app(settings_for(copy_store(web_store, tmp_path / "schema.db")))
 
 
 def test_the_api_answers_as_it_says(own_app: FastAPI) -> None:

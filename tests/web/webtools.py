@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import socket
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -79,3 +81,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def copy_store(source: str | Path, dest: str | Path) -> str:
+    """A copy of a SQLite store, what its write-ahead log holds included."""
+    src = sqlite3.connect(source)
+    with sqlite3.connect(dest) as copy:
+        src.backup(copy)
+    src.close()
+    return str(dest)
