@@ -128,6 +128,17 @@ def terms(store: Path) -> tuple[set[str], set[int]]:
     return texts, fees
 
 
+PASSWORD = "walk-the-access-rule"
+
+
+def account(svc: Services) -> str:
+    """The acting user as a user of the web app (added by the admin once): his password."""
+    admin = Services(svc.ctx.as_role(Role.ADMIN)).users
+    if svc.ctx.user.name not in {u.name for u in admin.users()}:
+        admin.add_user(svc.ctx.user.name, svc.ctx.role, PASSWORD)
+    return PASSWORD
+
+
 @pytest.fixture(scope="module")
 def actions_store(with_actions: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the three rounds with SPADL actions (similar players need them)."""
@@ -144,6 +155,8 @@ def calls(svc: Services, out: Path, actions: Path) -> dict[str, Callable[[], obj
     ``actions``, a store with SPADL actions, as the same user)."""
     p, t, m, r, i = svc.players, svc.tracking, svc.metrics, svc.reports, svc.ingest
     mk, pl = svc.market, svc.plan
+    u, a = svc.users, svc.audit
+    name = svc.ctx.user.name
     s = Services(Context.open(str(actions), user=svc.ctx.user)).similar
     near = lambda: s.similar(Services(s.ctx).players.resolve("Insigne"), min_minutes=150, top=3)  # noqa: E731
     edition = "director" if access.sees_terms(svc.ctx.role) else "coach"  # what the user may read
@@ -175,6 +188,16 @@ def calls(svc: Services, out: Path, actions: Path) -> dict[str, Callable[[], obj
         "TrackingService.alerts": lambda: t.alerts(AS_OF, include_all=True),
         "TrackingService.digest": lambda: t.digest(as_of=AS_OF),
         "TrackingService.dismiss_alert": lambda: t.dismiss_alert(1, "DS", "seen"),
+        "UsersService.add_user": lambda: u.add_user(f"{name}-new", "scout", PASSWORD),
+        "UsersService.users": lambda: u.users(),
+        "UsersService.disable_user": lambda: u.disable_user(name),
+        "UsersService.login": lambda: u.login(name, account(svc)),
+        "UsersService.authenticate": lambda: u.authenticate(u.login(name, account(svc)).secret),
+        "UsersService.logout": lambda: u.logout(u.login(name, account(svc)).secret),
+        "UsersService.me": lambda: (account(svc), u.me())[1],
+        "UsersService.set_prefs": lambda: (account(svc), u.set_prefs("it", AS_OF))[1],
+        "AuditService.viewed": lambda: a.viewed(ref, "report"),
+        "AuditService.entries": lambda: a.entries(),
         "TrackingService.watch": lambda: t.watch(ref, "young talents", "winger"),
         "TrackingService.watchlist": lambda: t.watchlist(None, AS_OF),
         "TrackingService.notes": lambda: [t.notes(x, AS_OF) for x in refs],
@@ -252,8 +275,17 @@ COACH_FORBIDDEN = {
     "MarketService.import_squad",
     "PlanService.decide",
     "PlanService.undecide",
+    "UsersService.add_user",
+    "UsersService.users",
+    "UsersService.disable_user",
+    "AuditService.entries",
 }
-DIRECTOR_SKIPPED = {  # writes the walk does not need (the director may: test_cli and others run them)
+DIRECTOR_SKIPPED = {  # the admin's (users): tests/test_web_api.py calls them as each role
+    "UsersService.add_user",
+    "UsersService.users",
+    "UsersService.disable_user",
+}
+DIRECTOR_SKIPPED |= {  # writes the walk does not need (the director may: test_cli and others run them)
     "ReportService.write_all",  # ReportService.write, once per loanee
     "PortfolioService.import_loan_list",
     "MetricsService.train",

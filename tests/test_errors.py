@@ -20,6 +20,8 @@ STATUSES: dict[type[errors.LoanwatchError], tuple[int, int]] = {
     errors.Ambiguous: (1, 409),
     errors.PlayerAmbiguous: (1, 409),
     errors.InvalidInput: (2, 422),
+    errors.NotAuthenticated: (1, 401),
+    errors.TooManyAttempts: (1, 429),
     errors.IngestError: (1, 422),
     errors.StoreError: (3, 503),
     errors.StoreUnavailable: (3, 503),

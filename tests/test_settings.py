@@ -28,6 +28,9 @@ VALUES: dict[str, tuple[Any, str, Any]] = {
     "role": ("coach", "scout", "analyst"),
     "retrain_growth": (0.5, "0.3", 0.1),
     "dask_scheduler": ("tcp://file:8786", "tcp://env:8786", "tcp://flag:8786"),
+    "session_idle_minutes": (45, "20", 10),
+    "token_hours": (24, "6", 2),
+    "secure_cookies": (True, "no", True),
 }
 DEFAULTS: dict[str, Any] = {
     "store": "loanwatch.db",
@@ -41,11 +44,27 @@ DEFAULTS: dict[str, Any] = {
     "role": "director",
     "retrain_growth": RETRAIN_GROWTH,
     "dask_scheduler": None,
+    "session_idle_minutes": 30,
+    "token_hours": 12,
+    "secure_cookies": False,
+}
+AS_READ = {
+    "min_minutes": float,
+    "session_idle_minutes": int,
+    "token_hours": int,
+    "secure_cookies": lambda v: v == "yes",
 }
 
 
 def _toml(values: dict[str, Any]) -> str:
-    return "".join(f"{k} = {v!r}\n" if isinstance(v, int) else f'{k} = "{v}"\n' for k, v in values.items())
+    return "".join(
+        f"{k} = {str(v).lower()}\n"
+        if isinstance(v, bool)
+        else f"{k} = {v!r}\n"
+        if isinstance(v, int)
+        else f'{k} = "{v}"\n'
+        for k, v in values.items()
+    )
 
 
 def _plain(settings: Settings, key: str) -> Any:
@@ -81,6 +100,7 @@ def test_argument_over_environment_over_file_over_default(
         assert str(getattr(from_file, key)) == str(config.parent / in_file)
     from_env = Settings.load(environ=env)
     expected_env = float(in_env) if key in ("min_minutes", "retrain_growth") else in_env
+    expected_env = AS_READ[key](in_env) if key in AS_READ else in_env
     assert _plain(from_env, key) == expected_env and from_env.source(key) == ENVIRONMENT[key]
     given_over = Settings.load(environ=env, **{key: given})
     assert _plain(given_over, key) == given and given_over.source(key) == "argument"

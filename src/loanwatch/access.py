@@ -18,6 +18,7 @@ write scout notes           yes    yes       no     yes    yes
 manage watchlists           yes    yes       no     yes    yes
 decide the market plan      yes    yes       no     no     no
 manage users                yes    no        no     no     no
+read the audit log          yes    yes       no     no     no
 ==========================  =====  ========  =====  =====  =======
 
 Everyone sees the players, their spells (club, dates, competition), timelines, form, profiles,
@@ -55,12 +56,13 @@ class Permission(StrEnum):
     MANAGE_WATCHLISTS = "manage watchlists"
     DECIDE_PLAN = "decide the market plan"
     MANAGE_USERS = "manage users"
+    READ_AUDIT = "read the audit log"
 
 
 # The table of the module docstring, as data: the one source of what each role may do.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.DIRECTOR: frozenset(Permission) - {Permission.MANAGE_USERS},
+    Role.DIRECTOR: frozenset(Permission) - {Permission.MANAGE_USERS},  # reads the audit log
     Role.COACH: frozenset(),
     Role.SCOUT: frozenset({Permission.WRITE_NOTES, Permission.MANAGE_WATCHLISTS}),
     Role.ANALYST: frozenset({Permission.INGEST, Permission.WRITE_NOTES, Permission.MANAGE_WATCHLISTS}),

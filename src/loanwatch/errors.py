@@ -20,6 +20,10 @@ class                       exit_status  http_status  when
                                                       (``access.py``: e.g. a coach importing a loan list)
 ``NotEnoughData``           1            422          too little data to answer (a player with too few
                                                       minutes to compare, a store without actions)
+``NotAuthenticated``        1            401          no session or token, a wrong password, an
+                                                      expired session, a disabled user (the web app)
+``TooManyAttempts``         1            429          too many failed logins for a name or an address:
+                                                      wait (the web app's throttle, services/users.py)
 ``IngestError``             1            422          a data file (or an entry of it) that cannot be
                                                       ingested; it names the file
 ``StoreError``              3            503          the store cannot be used as asked
@@ -84,6 +88,25 @@ class NotEnoughData(LoanwatchError):
     store without SPADL actions. The message says what is missing and how to get it."""
 
     http_status = 422
+class NotAuthenticated(LoanwatchError):
+    """Who asks is not known: no session or token, a wrong name or password, an expired session,
+    a disabled user. The message never says which of name and password was wrong."""
+
+    http_status = 401
+
+
+class TooManyAttempts(LoanwatchError):
+    """Too many failed logins for one name or from one address in a short time: the message says
+    how long to wait."""
+
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (str(self), self.retry_after)
 
 
 # -- players ---------------------------------------------------------------------------------------

@@ -28,6 +28,12 @@ key (TOML)           environment                   default               what
                                                                          since they were trained (0: never)
 ``dask_scheduler``   ``LOANWATCH_DASK_SCHEDULER``  (none: serial)        a Dask scheduler (tcp://host:8786)
                                                                          the metrics steps run on
+``session_idle_minutes`` ``LOANWATCH_SESSION_IDLE_MINUTES`` ``30``       the web app: a session unused this
+                                                                         long ends (docs/web.md)
+``token_hours``      ``LOANWATCH_TOKEN_HOURS``     ``12``                the web app: an API token's life
+``secure_cookies``   ``LOANWATCH_SECURE_COOKIES``  ``false``             the web app: cookies ``Secure``
+                                                                         even on plain HTTP (behind an
+                                                                         HTTPS proxy); HTTPS always is
 ===================  ============================  ====================  ===============================
 
 A file that cannot be read, a key it does not know, a value of the wrong kind: an
@@ -66,8 +72,13 @@ ENVIRONMENT: dict[str, str] = {
     "role": "LOANWATCH_ROLE",
     "retrain_growth": "LOANWATCH_RETRAIN_GROWTH",
     "dask_scheduler": "LOANWATCH_DASK_SCHEDULER",
+    "session_idle_minutes": "LOANWATCH_SESSION_IDLE_MINUTES",
+    "token_hours": "LOANWATCH_TOKEN_HOURS",
+    "secure_cookies": "LOANWATCH_SECURE_COOKIES",
 }
 _PATHS = frozenset({"alerts", "eligibility", "rules", "league_strength", "owner_leagues"})
+_COUNTS = frozenset({"session_idle_minutes", "token_hours"})  # whole numbers, 1 or more
+_TRUE, _FALSE = frozenset({"true", "yes", "1", "on"}), frozenset({"false", "no", "0", "off"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,9 @@ class Settings:
     role: str = DEFAULT_ROLE.value  # the person at the terminal owns the store (access.py)
     retrain_growth: float = RETRAIN_GROWTH  # 0: `update` never retrains (`models train --retrain` does)
     dask_scheduler: str | None = None  # tcp://host:8786: metrics steps on that Dask cluster
+    session_idle_minutes: int = 30  # the web app (docs/web.md): a session unused this long ends
+    token_hours: int = 12  # an API token's life (POST /api/v1/token)
+    secure_cookies: bool = False  # cookies marked Secure on plain HTTP too (HTTPS always is)
     # key -> where its value came from, in words ("LOANWATCH_STORE", "min_minutes in ./loanwatch.toml")
     sources: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -162,6 +176,17 @@ def _convert(key: str, value: Any, where: str, *, base: Path | None) -> Any:
         if not growth >= 0:
             raise InvalidInput(f"{where} = {value!r}: not a share of growth (0 or more, e.g. 0.2)")
         return growth
+    if key in _COUNTS:
+        if isinstance(value, bool) or not str(value).strip().isdigit() or int(str(value)) < 1:
+            raise InvalidInput(f"{where} = {value!r}: not a whole number (1 or more)")
+        return int(str(value))
+    if key == "secure_cookies":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text not in _TRUE | _FALSE:
+            raise InvalidInput(f"{where} = {value!r}: not true or false")
+        return text in _TRUE
     if key == "role":
         try:
             return role_of(str(value)).value

@@ -16,6 +16,7 @@ One module per command group; ``common`` holds what they share (consoles, option
 - ``notes``: ``notes add``
 - ``plan``: ``market decide|undecide|plan``
 - ``similar``: ``market similar`` (the ``market`` group, issue 11)
+- ``users``: ``users add|list|disable``, ``serve`` (the web app: ``loanwatch.web``, loaded when it runs)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from loanwatch.cli import (
     reports,
     similar,
     tracking,
+    users,
     watchlist,
 )
 from loanwatch.cli.common import Commands
@@ -48,6 +50,7 @@ app.command()(ingest.update)
 app.command()(player.player)
 app.command()(reports.report)
 app.command()(reports.demo)
+app.command()(users.serve)
 app.add_typer(portfolio.portfolio_app, name="portfolio")
 app.add_typer(market.squad_app, name="squad")
 app.add_typer(market.market_app, name="market")
@@ -61,5 +64,6 @@ app.add_typer(metrics.metrics_app, name="metrics")
 app.add_typer(tracking.alerts_app, name="alerts")
 app.add_typer(watchlist.watchlist_app, name="watchlist")
 app.add_typer(notes.notes_app, name="notes")
+app.add_typer(users.users_app, name="users")
 
 __all__ = ["app"]

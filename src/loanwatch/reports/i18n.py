@@ -205,8 +205,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "NP_": (
 
 
 def extract_messages() -> list[str]:
-    """Every message of the reports' code (``N_``) and templates (``_``), in source order; the
-    counted ones (``ngettext``, ``NP_``) are :func:`extract_plural_messages`."""
+    """Every message of the reports' and the web app's code (``N_``) and templates (``_``), in
+    source order; the counted ones (``ngettext``, ``NP_``) are :func:`extract_plural_messages`."""
     return [m for m in _extract() if isinstance(m, str)]
 
 
@@ -215,24 +215,30 @@ def extract_plural_messages() -> list[tuple[str, str]]:
     return [m for m in _extract() if isinstance(m, tuple)]
 
 
+# Where reader-facing words are written: the reports (code, templates) and the web app's pages
+# (loanwatch/web: code and templates, a sibling folder read as files, not imported). One catalog.
+SOURCES: tuple[tuple[Path, str], ...] = (
+    (Path(__file__).resolve().parent, "templates/**.j2"),
+    (Path(__file__).resolve().parents[1] / "web", "templates/**.html"),
+)
+
+
 @cache
 def _extract() -> tuple[str | tuple[str, str], ...]:
     from babel.messages.extract import extract_from_dir
 
-    method_map = [("**.py", "python"), ("templates/**.j2", "jinja2.ext:babel_extract")]
-    options = {
-        "templates/**.j2": {
-            "extensions": "jinja2.ext.i18n",
-            "newstyle_gettext": "true",
-            "trim_blocks": "true",
-        }
-    }
-    root = Path(__file__).resolve().parent
     found: dict[str | tuple[str, str], None] = {}
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(root), method_map, options, keywords=KEYWORDS
-    ):
-        found.setdefault(message if isinstance(message, str) else (message[0], message[1]), None)
+    for root, templates in SOURCES:
+        if not root.is_dir():
+            continue
+        method_map = [("**.py", "python"), (templates, "jinja2.ext:babel_extract")]
+        options = {
+            templates: {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trim_blocks": "true"}
+        }
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map, options, keywords=KEYWORDS
+        ):
+            found.setdefault(message if isinstance(message, str) else (message[0], message[1]), None)
     return tuple(found)
 
 

@@ -22,6 +22,7 @@ module              what
 ``market.py``       the owner's squad, next season's depth per role, the rules check (issue 11)
 ``market_models``   their typed results
 ``similar.py``      similar players and replacements: by style (player vectors) and by output
+``users.py``        the web app's users, logins (sessions, tokens, the throttle), the audit log
 ==================  ===========================================================================
 """
 
@@ -37,6 +38,7 @@ from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
 from loanwatch.services.similar import SimilarService
 from loanwatch.services.tracking import TrackingService
+from loanwatch.services.users import AuditService, UsersService
 
 
 class Services:
@@ -53,6 +55,8 @@ class Services:
         self.plan = PlanService(ctx)
         self.market = MarketService(ctx)
         self.similar = SimilarService(ctx)
+        self.users = UsersService(ctx)
+        self.audit = AuditService(ctx)
 
 
 SERVICES: tuple[type, ...] = (
@@ -65,10 +69,13 @@ SERVICES: tuple[type, ...] = (
     PlanService,
     MarketService,
     SimilarService,
+    UsersService,
+    AuditService,
 )
 
 __all__ = [
     "SERVICES",
+    "AuditService",
     "Context",
     "IngestService",
     "MarketService",
@@ -81,4 +88,5 @@ __all__ = [
     "SimilarService",
     "TrackingService",
     "User",
+    "UsersService",
 ]

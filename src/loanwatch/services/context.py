@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from loanwatch.access import DEFAULT_ROLE, Permission, Role, require, role_of
@@ -53,12 +54,14 @@ class Context:
         *,
         url: str = "",
         caches: Caches | None = None,
+        origin: str = "",
     ) -> None:
         self.store = store
         self.settings = settings
         self.user = user or User()
         self.url = url
         self.caches = caches or Caches()
+        self.origin = origin  # where the user acts from: the client's address (web), "" (CLI)
 
     @classmethod
     def open(
@@ -87,7 +90,33 @@ class Context:
         if role == self.role:
             return self
         user = User(self.user.name, role)
-        return Context(self.store, self.settings, user, url=self.url, caches=self.caches)
+        return Context(self.store, self.settings, user, url=self.url, caches=self.caches, origin=self.origin)
+
+    def record(
+        self,
+        action: str,
+        target: str = "",
+        *,
+        outcome: str = "ok",
+        user_name: str | None = None,
+        **detail: object,
+    ) -> int:
+        """Write one entry of the audit log: the acting user (or ``user_name``: the name a login
+        tried) did ``action`` to ``target``. The one place the log is written (services/users.py
+        reads it); never give it a password."""
+        import json
+
+        return self.store.record_audit(
+            {
+                "at": datetime.now(),
+                "user_name": (user_name if user_name is not None else self.user.name)[:64],
+                "action": action,
+                "target": target,
+                "outcome": outcome,
+                "address": self.origin[:64],
+                "detail": json.dumps(detail, default=str, sort_keys=True) if detail else "",
+            }
+        )
 
     def tracker(self) -> Tracker:
         """One Tracker per context and alert settings: it caches the store's per-match stats."""

@@ -420,6 +420,46 @@ class PlayerReport(Model):
     content: dict[str, object]
 
 
+# -- users and the audit log (the web app) ------------------------------------------------------------
+
+
+class UserAccount(Model):
+    """A user of the web app: name, role (access.Role), whether he may log in, his preferences
+    (``lang`` it / en / fr, ``as_of``: the date he reads as of, None for the latest data)."""
+
+    id: int
+    name: str
+    role: str
+    active: bool
+    created_at: datetime
+    lang: str = "en"
+    as_of: date | None = None
+
+
+class Login(Model):
+    """A session (cookie) or an API token opened by a login: ``secret`` is what the client holds
+    (the store keeps only its SHA-256); a token ends at ``expires_at``, a session when idle."""
+
+    secret: str
+    kind: str  # session, token
+    user: UserAccount
+    expires_at: datetime | None = None
+
+
+class AuditEntry(Model):
+    """Who did what, when, from where: a login (ok, failure, throttled), a view of a player or his
+    report, a change (a note, a dismissal, a watchlist, an import, a user)."""
+
+    id: int
+    at: datetime
+    user_name: str
+    action: str
+    target: str
+    outcome: str
+    address: str
+    detail: dict[str, object] = {}
+
+
 class DemoResult(Model):
     ingest: IngestSummary
     portfolio: ImportResult

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from loanwatch.errors import player_not_found
+from loanwatch.errors import NotFound, player_not_found
 from loanwatch.portfolio.names import describe_player, display_name, normalize_name, resolve_players
 from loanwatch.reports.data import read_warnings
 from loanwatch.services.context import Service
@@ -53,8 +53,12 @@ class PlayerService(Service):
         return player_ref(dict(matches[0].player))
 
     def ref(self, player_id: int) -> PlayerRef:
-        """The reference of a player known by id (a loan spell's, an alert's)."""
-        return player_ref(self.store.player(player_id) or {"id": player_id})
+        """The reference of a player known by id (a loan spell's, an alert's, a web address's);
+        NotFound when the store has no such player."""
+        row = self.store.player(player_id)
+        if row is None:
+            raise NotFound(f"no player with id {player_id}")
+        return player_ref(row)
 
     def player(self, ref: PlayerRef) -> Player:
         """The player's record and the national teams he played for in the data."""

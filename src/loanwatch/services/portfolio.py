@@ -48,7 +48,16 @@ class PortfolioService(Service):
 
         self.ctx.require(Permission.IMPORT_LOANS)
         self.ctx.store_changed()
-        return import_loan_list(self.store, Path(path), sheet=sheet, remove_missing=remove_missing)
+        result = import_loan_list(self.store, Path(path), sheet=sheet, remove_missing=remove_missing)
+        self.ctx.record(
+            "imported loan list",
+            Path(path).name,
+            added=result.added,
+            updated=result.updated,
+            removed=len(result.removed),
+            problems=len(result.problems),
+        )
+        return result
 
     def loan_spells(self, owner: str | None = None) -> list[LoanSpell]:
         """The loan spells (of one owner club with ``owner``), each with its owner club

@@ -280,7 +280,10 @@ class TrackingService(Service):
         self.ctx.store_changed()
         if not by.strip() or not reason.strip():
             raise ValueError("a dismissal needs who dismissed it and why")
-        return self.store.dismiss_alert(alert_id, by.strip(), reason.strip())
+        done = self.store.dismiss_alert(alert_id, by.strip(), reason.strip())
+        if done:
+            self.ctx.record("dismissed alert", f"alert {alert_id}", by=by.strip(), reason=reason.strip())
+        return done
 
     @writes
     def watch(self, ref: PlayerRef, watchlist: str, note: str = "") -> Player:
@@ -288,6 +291,7 @@ class TrackingService(Service):
         self.ctx.require(Permission.MANAGE_WATCHLISTS)
         self.ctx.store_changed()
         self.store.add_to_watchlist(watchlist, ref.id, note)
+        self.ctx.record("watched player", f"player {ref.id}", watchlist=watchlist)
         return PlayerService(self.ctx).player(ref)
 
     def watchlist(self, watchlist: str | None = None, as_of: date | None = None) -> list[WatchEntry]:
@@ -319,4 +323,6 @@ class TrackingService(Service):
         """A scout's note on a player (loanee or watched), dated."""
         self.ctx.require(Permission.WRITE_NOTES)
         self.ctx.store_changed()
-        return self.store.add_scout_note(ref.id, author, written_on or date.today(), text)
+        note_id = self.store.add_scout_note(ref.id, author, written_on or date.today(), text)
+        self.ctx.record("added note", f"player {ref.id}", note=note_id)
+        return note_id

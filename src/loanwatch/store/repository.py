@@ -6,7 +6,8 @@ appearances, events, fixtures), ``portfolio`` (loan spells), ``squad`` (the owne
 ``tracking`` (alerts, notes, watchlists), ``metrics`` (actions, models, action values, per-match
 stats), ``ratings`` (the model versions that rated each match), ``aggregates`` (per-season
 aggregates, the partition reads behind them), ``plans`` (the market plan's decisions),
-``similarity`` (action-start counts per player and competition-season, for similar players).
+``similarity`` (action-start counts per player and competition-season, for similar players),
+``users`` (the web app's users, sessions and tokens, the audit log).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from loanwatch.store.ratings import RatingsStore
 from loanwatch.store.similarity import SimilarityStore
 from loanwatch.store.squad import SquadStore
 from loanwatch.store.tracking import TrackingStore
+from loanwatch.store.users import UserStore
 
 __all__ = ["SourceFile", "Store"]
 
@@ -38,6 +40,7 @@ class Store(
     AggregateStore,
     PlanStore,
     SimilarityStore,
+    UserStore,
 ):
     """The one way the rest of loanwatch reads and writes the database."""
 

@@ -485,3 +485,49 @@ style_counts = Table(
     Column("counts", Text, nullable=False),  # JSON {cell: count}
     sqlite_with_rowid=False,
 )
+
+# -- the web app (issue 13): users, their sessions and API tokens, the audit log --------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # access.Role
+    Column("password_hash", Text, nullable=False),  # Argon2 (pwdlib): never the password
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("lang", String(8), nullable=False, default="en"),  # the user's language: it, en, fr
+    Column("as_of", Date),  # the date the user reads as of (None: the latest data)
+)
+
+# A login session (kind "session", a cookie) or an API token (kind "token", a bearer): only the
+# SHA-256 of the secret the client holds is stored.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),  # session, token
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),  # a session ends when idle too long
+    Column("expires_at", DateTime),  # a token ends then
+)
+Index("ix_sessions_user", sessions.c.user_id)
+
+# Who did what: logins (success or failure, never the password), views of a player and of his
+# report, every change (notes, dismissals, watchlists, imports, users).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("user_name", String(64), nullable=False),  # the acting user, or the name a login tried
+    Column("action", String(32), nullable=False),
+    Column("target", Text, nullable=False, default=""),  # what it was done to: "player 12", a user
+    Column("outcome", String(16), nullable=False, default="ok"),  # ok, failure, throttled
+    Column("address", String(64), nullable=False, default=""),  # the client's IP (web), "" (CLI)
+    Column("detail", Text, nullable=False, default=""),  # JSON
+)
+Index("ix_audit_log_at", audit_log.c.at)
+Index("ix_audit_log_login", audit_log.c.action, audit_log.c.at)

@@ -1,7 +1,7 @@
 """similar players: action-start counts per player and competition-season
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 02:00:00
 """
 

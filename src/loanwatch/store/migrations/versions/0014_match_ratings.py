@@ -1,7 +1,7 @@
 """match ratings: which model version rated each match
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-02 01:50:00
 """
 

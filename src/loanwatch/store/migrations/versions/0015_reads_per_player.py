@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0014"  # chained after 0014 (match_ratings) at the merge of i12-reads into i12-update
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
