@@ -330,6 +330,7 @@ def main() -> None:
                     f"{r['peak_mb']:.0f}",
                 ]
             )
+            print("  " + " | ".join(train_rows[-1]), flush=True)  # as it comes: each run is long
         train_table = table(
             ["models train --retrain", "matches", "total s", "train s", "rate s", "ms/match", "peak MB"],
             train_rows,
