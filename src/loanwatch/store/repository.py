@@ -38,3 +38,22 @@ class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, UserStore):
                     ("loan_spells", t.loan_spells),
                 )
             }
+
+    def data_version(self) -> tuple[str, ...]:
+        """A stamp that changes when what a page shows may have changed: an ingest run, a model
+        trained, a loan spell added, an alert stored or dismissed, a note or a watched player
+        added (a few indexed aggregates, one query: cheap enough to ask on every request). A loan
+        list re-imported with changed terms keeps the stamp: a cache keyed on it also expires."""
+        parts = (
+            select(func.max(t.ingest_runs.c.id)),
+            select(func.max(t.models.c.id)),
+            select(func.count()).select_from(t.loan_spells),
+            select(func.max(t.loan_spells.c.id)),
+            select(func.max(t.alerts.c.id)),
+            select(func.max(t.alerts.c.dismissed_at)),
+            select(func.max(t.scout_notes.c.id)),
+            select(func.count()).select_from(t.watchlist_players),
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*(p.scalar_subquery() for p in parts))).one()
+        return tuple("" if v is None else str(v) for v in row)
