@@ -245,7 +245,7 @@ def filtered(rows: Sequence[dict[str, Any]], params: Mapping[str, str]) -> list[
 def portfolio_rows(
     request: Request, svc: Services, as_of: date | None, owner: str | None
 ) -> list[dict[str, Any]]:
-    key = ("portfolio", svc.ctx.role, as_of, owner, svc.ctx.data_version())
+    key = ("portfolio", sees_terms(svc.ctx.role), as_of, owner, svc.ctx.data_version())
     return cache_of(request).get(key, lambda: overview_rows(svc, as_of, owner))
 
 
@@ -438,7 +438,7 @@ def names_of(svc: Services, ids: Sequence[int]) -> dict[int, str]:
 def all_alerts(request: Request, svc: Services, as_of: date | None, owner: str | None) -> list[AlertView]:
     """Every alert raised by the as-of date (open, dismissed, ended), as the user's role sees
     them; computed (and the new ones stored) once per data stamp."""
-    key = ("alerts", svc.ctx.role, as_of, owner, svc.ctx.data_version())
+    key = ("alerts", sees_terms(svc.ctx.role), as_of, owner, svc.ctx.data_version())
     return cache_of(request).get(key, lambda: svc.tracking.alerts(as_of, include_all=True, owner=owner))
 
 
@@ -512,7 +512,7 @@ def digest_page(request: Request, svc: ServicesDep) -> Response:
     week = request.query_params.get("week") or week_of(as_of or svc.tracking.default_as_of())
     owner = request.query_params.get("owner") or None
     try:
-        key = ("digest", svc.ctx.role, week, owner, svc.ctx.data_version())
+        key = ("digest", sees_terms(svc.ctx.role), week, owner, svc.ctx.data_version())
         digest = cache_of(request).get(key, lambda: svc.tracking.digest(week, None, owner))
     except ValueError as e:  # a week that is not one, an owner no spell has
         raise InvalidInput(str(e)) from None
