@@ -1,7 +1,7 @@
 """What the pages compute once and reuse: a player's report content and its charts, per player,
 as-of date, edition (and language for the charts), under the store's data stamp
-(``Context.data_version``: a new ingest, model, alert, dismissal or note makes new entries) and
-for a few minutes at most (a loan list re-imported with other terms keeps the stamp).
+(``Context.data_version``: a new ingest, model, alert, dismissal, note or loan term makes new
+entries), and for an hour at most.
 
 One cache per app (``create_app`` builds it), shared by the requests of one process; bounded
 (least recently used entries leave first)."""
@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 MAX_ENTRIES = 256
-MAX_AGE_S = 300.0
+MAX_AGE_S = 3600.0
 
 
 class PageCache:
