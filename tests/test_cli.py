@@ -171,6 +171,8 @@ def test_demo_is_the_quick_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 0, result.output
     assert (tmp_path / "loanwatch.db").exists()
     assert "6 loan spells imported" in result.output
+    # the web app's demo users, one per role, printed once (docs/web.md)
+    assert "loanwatch serve" in result.output and "coach / demo-coach" in result.output
     for name in (
         "riccardo-orsolini",
         "marko-pjaca",

@@ -25,6 +25,7 @@ from loanwatch.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from loanwatch.services import Services
     from loanwatch.services.reports import ReportOptions
 
 
@@ -99,4 +100,27 @@ def demo(
         err_console.print(f"[yellow]not imported[/yellow] {problem}")
     for path in result.reports:
         console.print(f"Report: {path}")
+    demo_users(lw, store)
     console.print(f"Done in {(datetime.now() - started).total_seconds():.1f} s")
+
+
+def demo_users(lw: Services, store: str | None) -> None:
+    """The demo store's users, one per role (services.users.DEMO_USERS), added by the admin at the
+    terminal; their passwords are printed when they are added, and how to open the web app."""
+    from loanwatch.access import Role
+    from loanwatch.services import Services
+    from loanwatch.services.users import DEMO_USERS
+
+    admin = Services(lw.ctx.as_role(Role.ADMIN)).users
+    known = {u.name for u in admin.users()}
+    added = [(name, role, password) for name, role, password in DEMO_USERS if name not in known]
+    for name, role, password in added:
+        admin.add_user(name, role, password)
+    where = f" --store {store}" if store else ""
+    console.print(f"Web app: `loanwatch serve{where}`, then open http://127.0.0.1:8000/ in a browser")
+    if added:
+        console.print("Demo users (this demo store only; user / password):")
+        for name, role, password in added:
+            console.print(f"  {name} / {password}  ({role.value})")
+    else:
+        console.print(f"Demo users: {', '.join(n for n, _, _ in DEMO_USERS)} (added by the first demo run)")

@@ -33,13 +33,19 @@ MAX_FAILURES_PER_ADDRESS = 20
 THROTTLE_WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # a session's last use is written at most this often
 KINDS = ("session", "token")
+# The demo store's users (``loanwatch demo``), one per role, with passwords anyone may read: for
+# the demo only, never a real store.
+DEMO_USERS: tuple[tuple[str, Role, str], ...] = tuple((r.value, r, f"demo-{r.value}") for r in Role)
 
 
 @cache
 def _hasher() -> PasswordHash:
+    """Argon2id with OWASP's setting (19 MiB, 2 passes, 1 lane: about 50 ms a check on one core of
+    a small server); a hash carries its parameters, so older ones still verify."""
     from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
 
-    return PasswordHash.recommended()  # Argon2id
+    return PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19 * 1024, parallelism=1),))
 
 
 def hash_secret(secret: str) -> str:

@@ -9,18 +9,18 @@ data. What each role may call: docs/web.md (the access table); a forbidden call 
 from __future__ import annotations
 
 import json
+import pathlib
 import tempfile
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from loanwatch.access import EDITIONS, Role, sees_terms
-from loanwatch.errors import NotFound
+from loanwatch.errors import InvalidInput, NotFound
 from loanwatch.reports.i18n import LANGUAGES
 from loanwatch.services import Services
 from loanwatch.services.models import (
@@ -36,21 +36,52 @@ from loanwatch.services.models import (
     UserAccount,
     WatchEntry,
 )
-from loanwatch.tracking.digest import Digest
+from loanwatch.tracking.digest import Digest, iso_week
 from loanwatch.web.deps import CSRF, PrefsDep, ServicesDep
+from loanwatch.web.errors import Error
 
 Answers = dict[int | str, dict[str, Any]]
-UNAUTHENTICATED: Answers = {401: {"description": "no session or token"}}
+UNAUTHENTICATED: Answers = {401: {"model": Error, "description": "no session or token"}}
 router = APIRouter(prefix="/api/v1", dependencies=[CSRF], responses=UNAUTHENTICATED)
-FORBIDDEN: Answers = {403: {"description": "the user's role may not do this"}}
-NOT_FOUND: Answers = {404: {"description": "no such player, alert or user"}}
+FORBIDDEN: Answers = {403: {"model": Error, "description": "the user's role may not do this"}}
+NO_OWNER: Answers = {404: {"model": Error, "description": "no loan is owned by that club"}}
+NOT_FOUND: Answers = {404: {"model": Error, "description": "no such player, alert or user"}}
+AMBIGUOUS: Answers = {
+    409: {"model": Error, "description": "a name that fits several players: they are listed"}
+}
 
 # The vocabularies' values, as OpenAPI enums (their one home: reports.i18n, access).
 Lang = StrEnum("Lang", {code: code for code in LANGUAGES})  # type: ignore[misc]
 Edition = StrEnum("Edition", {name: name for name in EDITIONS})  # type: ignore[misc]
 
 
-def day(as_of: date | None, prefs: PrefsDep) -> date | None:
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)  # the dates an as-of may be
+MAX_ID = 2**63 - 1  # the stores' integer keys (64-bit)
+PlayerId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="the player's id (loanwatch's, not the provider's)")
+]
+AlertId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Owner = Annotated[str | None, Query(description="only the loans of this owner club")]
+
+
+def owner_of(svc: Services, owner: str | None) -> str | None:
+    """An owner club the loan list has (NotFound otherwise, with the list's owners)."""
+    if owner is not None and owner not in svc.portfolio.owners():
+        try:
+            svc.portfolio.owned_player_ids(owner)  # the service's own matching (case, accents)
+        except ValueError as err:
+            raise NotFound(str(err)) from None
+    return owner
+
+
+def day(
+    prefs: PrefsDep,
+    as_of: Annotated[
+        date | None, Query(description="YYYY-MM-DD; default: the user's as-of date, else the latest data")
+    ] = None,
+) -> date | None:
+    if as_of is not None and not FIRST_DAY <= as_of <= LAST_DAY:
+        raise InvalidInput(f"as_of {as_of}: a date from {FIRST_DAY} to {LAST_DAY}")
     return as_of if as_of is not None else prefs.as_of
 
 
@@ -80,13 +111,23 @@ def change_me(svc: ServicesDep, change: PrefsChange) -> UserAccount:
 # -- the portfolio and players ---------------------------------------------------------------------
 
 
-@router.get("/portfolio", response_model=list[LoanSpell], tags=["portfolio"], summary="The loan spells")
-def portfolio(svc: ServicesDep, owner: str | None = None) -> list[LoanSpell]:
-    return svc.portfolio.loan_spells(owner)
+@router.get(
+    "/portfolio",
+    response_model=list[LoanSpell],
+    tags=["portfolio"],
+    summary="The loan spells",
+    responses=NO_OWNER,
+)
+def portfolio(svc: ServicesDep, owner: Owner = None) -> list[LoanSpell]:
+    return svc.portfolio.loan_spells(owner_of(svc, owner))
 
 
 @router.get(
-    "/players", response_model=PlayerRef, tags=["players"], summary="One player by name", responses=NOT_FOUND
+    "/players",
+    response_model=PlayerRef,
+    tags=["players"],
+    summary="One player by name",
+    responses=NOT_FOUND | AMBIGUOUS,
 )
 def find_player(
     svc: ServicesDep, q: Annotated[str, Query(min_length=1, description="a name or a provider id")]
@@ -149,7 +190,7 @@ def player_page(svc: Services, player_id: int, as_of: date | None) -> PlayerPage
     summary="A player",
     responses=NOT_FOUND,
 )
-def player(svc: ServicesDep, player_id: int, as_of: Day) -> PlayerPage:
+def player(svc: ServicesDep, player_id: PlayerId, as_of: Day) -> PlayerPage:
     return player_page(svc, player_id, as_of)
 
 
@@ -160,7 +201,7 @@ def player(svc: ServicesDep, player_id: int, as_of: Day) -> PlayerPage:
     summary="Scout notes on a player",
     responses=NOT_FOUND,
 )
-def notes(svc: ServicesDep, player_id: int, as_of: Day) -> list[ScoutNote]:
+def notes(svc: ServicesDep, player_id: PlayerId, as_of: Day) -> list[ScoutNote]:
     return svc.tracking.notes(svc.players.ref(player_id), as_of)
 
 
@@ -177,7 +218,7 @@ class NoteIn(BaseModel):
     summary="Add a scout note",
     responses=FORBIDDEN | NOT_FOUND,
 )
-def add_note(svc: ServicesDep, player_id: int, note: NoteIn) -> ScoutNote:
+def add_note(svc: ServicesDep, player_id: PlayerId, note: NoteIn) -> ScoutNote:
     ref = svc.players.ref(player_id)
     author = svc.ctx.user.name
     written = note.written_on or date.today()
@@ -188,14 +229,16 @@ def add_note(svc: ServicesDep, player_id: int, note: NoteIn) -> ScoutNote:
 # -- alerts, digest, watchlists --------------------------------------------------------------------
 
 
-@router.get("/alerts", response_model=list[AlertView], tags=["alerts"], summary="The alerts")
+@router.get(
+    "/alerts", response_model=list[AlertView], tags=["alerts"], summary="The alerts", responses=NO_OWNER
+)
 def alerts(
     svc: ServicesDep,
     as_of: Day,
-    owner: str | None = None,
+    owner: Owner = None,
     include_all: Annotated[bool, Query(alias="all", description="dismissed and ended ones too")] = False,
 ) -> list[AlertView]:
-    return svc.tracking.alerts(as_of, include_all=include_all, owner=owner)
+    return svc.tracking.alerts(as_of, include_all=include_all, owner=owner_of(svc, owner))
 
 
 class DismissIn(BaseModel):
@@ -215,21 +258,34 @@ class Dismissal(BaseModel):
     summary="Dismiss an alert, with a reason",
     responses=FORBIDDEN | NOT_FOUND,
 )
-def dismiss(svc: ServicesDep, alert_id: int, body: DismissIn) -> Dismissal:
+def dismiss(svc: ServicesDep, alert_id: AlertId, body: DismissIn) -> Dismissal:
     by = svc.ctx.user.name
     if not svc.tracking.dismiss_alert(alert_id, by, body.reason):
         raise NotFound(f"no alert {alert_id}")
     return Dismissal(alert_id=alert_id, dismissed_by=by, reason=body.reason.strip())
 
 
-@router.get("/digest", response_model=Digest, tags=["digest"], summary="The weekly digest")
+@router.get(
+    "/digest",
+    response_model=Digest,
+    tags=["digest"],
+    summary="The weekly digest",
+    responses={404: {"model": Error, "description": "no such week, or no loan owned by that club"}},
+)
 def digest(
     svc: ServicesDep,
     as_of: Day,
-    week: Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$", description="e.g. 2018-W03")] = None,
-    owner: str | None = None,
+    week: Annotated[
+        str | None, Query(pattern=r"^\d{4}-W\d{2}$", description="an ISO week, e.g. 2018-W03")
+    ] = None,
+    owner: Owner = None,
 ) -> Digest:
-    return svc.tracking.digest(week, as_of, owner)
+    if week is not None:
+        try:
+            iso_week(week)
+        except ValueError:
+            raise NotFound(f"no week {week} (an ISO week: YYYY-Www, e.g. 2018-W03)") from None
+    return svc.tracking.digest(week, as_of, owner_of(svc, owner))
 
 
 @router.get("/watchlists", response_model=list[WatchEntry], tags=["watchlists"], summary="Watched players")
@@ -239,7 +295,7 @@ def watchlists(svc: ServicesDep, as_of: Day, name: str | None = None) -> list[Wa
 
 class WatchIn(BaseModel):
     watchlist: str = Field(min_length=1, max_length=200)
-    player_id: int
+    player_id: int = Field(ge=1, le=MAX_ID)
     note: str = Field("", max_length=2000)
 
 
@@ -268,8 +324,8 @@ def report_file(
     chosen = edition or ("director" if sees_terms(svc.ctx.role) else "coach")
     with tempfile.TemporaryDirectory(prefix="loanwatch-web-") as out:
         path = svc.reports.write(ref, out, as_of, lang=lang, fmt=fmt, edition=chosen)
-        data = Path(path).read_bytes()
-        name = Path(path).name
+        data = pathlib.Path(path).read_bytes()
+        name = pathlib.Path(path).name
     svc.audit.viewed(ref, "report")
     return data, name
 
@@ -278,7 +334,7 @@ def _report(fmt: str):  # type: ignore[no-untyped-def]
     def route(
         svc: ServicesDep,
         prefs: PrefsDep,
-        player_id: int,
+        player_id: PlayerId,
         as_of: Day,
         lang: Lang | None = None,
         edition: Edition | None = None,
@@ -324,7 +380,7 @@ def users(svc: ServicesDep) -> list[UserAccount]:
 
 
 class UserIn(BaseModel):
-    name: str = Field(min_length=1, max_length=64, pattern=r"^\S+$")
+    name: str = Field(min_length=1, max_length=64, description="no spaces")
     role: Role
     password: str = Field(min_length=8, max_length=1000)
 
@@ -362,7 +418,7 @@ def disable_user(svc: ServicesDep, name: str) -> UserAccount:
 def audit(
     svc: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     user: str | None = None,
     action: str | None = None,
 ) -> list[AuditEntry]:

@@ -17,9 +17,8 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -32,6 +31,7 @@ from loanwatch.web.deps import (
     anonymous_services,
     viewer,
 )
+from loanwatch.web.errors import Error
 from loanwatch.web.templating import render, secure
 
 router = APIRouter()
@@ -125,10 +125,18 @@ class Token(BaseModel):
     response_model=Token,
     tags=["auth"],
     summary="An API token (OAuth2 password flow)",
-    responses={401: {"description": "wrong user name or password"}, 429: {"description": "throttled"}},
+    responses={
+        401: {"model": Error, "description": "wrong user name or password"},
+        429: {"model": Error, "description": "too many failed logins: wait (Retry-After)"},
+    },
 )
-def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
-    """Form fields ``username`` and ``password``; send the token as ``Authorization: Bearer ...``."""
-    opened = anonymous_services(request).users.login(form.username, form.password, "token")
+def token(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Token:
+    """Form fields ``username`` and ``password``; send the token as ``Authorization: Bearer ...``.
+    A wrong (or empty) name or password: 401."""
+    opened = anonymous_services(request).users.login(username, password, "token")
     hours = request.app.state.web.settings.token_hours
     return Token(access_token=opened.secret, expires_in=int(hours) * 3600)

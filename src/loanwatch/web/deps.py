@@ -36,6 +36,7 @@ CSRF_COOKIE = "loanwatch_csrf"  # before login: the login form's token (double s
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_FORMS = frozenset({"/login"})  # checked before anyone is logged in
 # The services' read caches (the store's match index, per-match stats) are shared by every request
 # and renewed this often, so what another program writes (an ingest from the command line) shows.
 CACHE_SECONDS = 60.0
@@ -147,14 +148,20 @@ def csrf_token(request: Request) -> str:
 
 
 async def verify_csrf(request: Request) -> None:
-    """Refuse (403) a state-changing request sent with cookies whose CSRF token is missing or
-    wrong. Reading the form here leaves it readable by the route (Starlette keeps it)."""
+    """Refuse (403) a state-changing request sent with the session cookie whose CSRF token is
+    missing or wrong; and the login form's, against its cookie (no logging in a victim as the
+    attacker). A request with no session (a bearer token, nobody) has nothing to forge: the route
+    answers 401 when it needs a user. Reading the form here leaves it to the route (Starlette
+    keeps it)."""
     if request.method in SAFE_METHODS or bearer(request):
+        return
+    logged_in = viewer(request)
+    if logged_in is None and request.url.path not in LOGIN_FORMS:
         return
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent and "form" in request.headers.get("content-type", ""):
         sent = str((await request.form()).get(CSRF_FIELD) or "")
-    expected = csrf_token(request) if (viewer(request) or request.cookies.get(CSRF_COOKIE)) else ""
+    expected = csrf_token(request) if (logged_in or request.cookies.get(CSRF_COOKIE)) else ""
     if not sent or not expected or not hmac.compare_digest(sent, expected):
         raise Forbidden("the form's CSRF token is missing or wrong: reload the page and try again")
 

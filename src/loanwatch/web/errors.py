@@ -13,6 +13,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -21,6 +22,13 @@ from loanwatch.reports.i18n import N_
 from loanwatch.web.templating import gettext_for, render
 
 log = logging.getLogger("loanwatch.web")
+
+
+class Error(BaseModel):
+    """Every error of the JSON API: one readable message (it names the player, the field, the role)."""
+
+    detail: str
+
 
 TITLES = {
     400: N_("Bad request"),
@@ -111,6 +119,42 @@ async def unexpected_error(request: Request, err: Exception) -> Response:
 async def value_error(request: Request, err: Exception) -> Response:
     """A service's ValueError names an argument it cannot use (an unknown owner, an empty reason)."""
     return answer(request, 422, str(err))
+
+
+LOCAL_TIME = (
+    "a date and time without an offset (YYYY-MM-DDTHH:MM:SS): a match's kickoff as the provider "
+    "gives it; the server's local time for logins, the audit log and users"
+)
+
+
+def _local_times(node: Any) -> None:
+    """``format: date-time`` (RFC 3339: with an offset) -> ``local-date-time``: the store keeps
+    times without an offset, and the document says so."""
+    if isinstance(node, dict):
+        if node.get("format") == "date-time":
+            node["format"] = "local-date-time"
+            node.setdefault("description", LOCAL_TIME)
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
+def error_schema(spec: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document as the API answers: FastAPI's validation error (a list) as one
+    ``detail`` message like every other error; times without an offset said so."""
+    _local_times(spec)
+    schemas = spec.get("components", {}).get("schemas", {})
+    if "HTTPValidationError" in schemas:
+        schemas["HTTPValidationError"] = {
+            "title": "HTTPValidationError",
+            "type": "object",
+            "properties": {"detail": {"title": "Detail", "type": "string"}},
+            "required": ["detail"],
+        }
+        schemas.pop("ValidationError", None)
+    return spec
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,92 @@
+"""What the web tests share (tests/web/conftest.py holds the fixtures): the test users (one per
+role, named as the role), clients logged in with a token, the browser's login through the form."""
+
+from __future__ import annotations
+
+import re
+import socket
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from loanwatch.access import Role
+from loanwatch.services import Context, Services, User
+from loanwatch.settings import Settings
+
+ROLES = tuple(Role)
+
+
+def password(role: Role | str) -> str:
+    """The test users' passwords: one user per role, named as the role."""
+    return f"{Role(role).value}-password"
+
+
+def add_users(store: str, names: dict[str, Role] | None = None) -> None:
+    admin = Services(Context.open(store, user=User("setup", Role.ADMIN))).users
+    for name, role in (names or {r.value: r for r in ROLES}).items():
+        admin.add_user(name, role, password(role))
+
+
+def settings_for(store: str, **overrides: object) -> Settings:
+    """The settings of a test app: only what is given (no environment, no loanwatch.toml)."""
+    return Settings.load(environ={}, store=store, **overrides)
+
+
+@dataclass
+class Clients:
+    app: FastAPI
+    tokens: dict[str, str]
+
+    def token(self, role: Role | str) -> str:
+        name = Role(role).value
+        if name not in self.tokens:
+            answer = TestClient(self.app).post(
+                "/api/v1/token", data={"username": name, "password": password(name)}
+            )
+            assert answer.status_code == 200, answer.text
+            self.tokens[name] = answer.json()["access_token"]
+        return self.tokens[name]
+
+    def api(self, role: Role | str | None) -> TestClient:
+        """A client with the role's bearer token (None: anonymous)."""
+        headers = {"Authorization": f"Bearer {self.token(role)}"} if role is not None else {}
+        return TestClient(self.app, headers=headers, raise_server_exceptions=False)
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF_INPUT.search(html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def browser_login(client: TestClient, name: str, secret: str, next_page: str = "/") -> TestClient:
+    """Log in through the login form, as a browser does (its cookie jar keeps the session)."""
+    page = client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"username": name, "password": secret, "csrf_token": csrf_of(page.text), "next": next_page},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def copy_store(source: str | Path, dest: str | Path) -> str:
+    """A copy of a SQLite store, what its write-ahead log holds included."""
+    src = sqlite3.connect(source)
+    with sqlite3.connect(dest) as copy:
+        src.backup(copy)
+    src.close()
+    return str(dest)
