@@ -128,25 +128,23 @@ class Results:
 
 
 async def user(
-    base: str, name: str, player_ids: Sequence[int], until: float, pause: float, out: Results
+    client: httpx.AsyncClient, player_ids: Sequence[int], until: float, pause: float, out: Results
 ) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30.0, follow_redirects=True) as client:
-        await login(client, name)
-        await asyncio.sleep(random.random() * max(pause, 0.01))  # users do not start in step
-        while time.monotonic() < until:
-            for kind, url in urls(player_ids):
-                if time.monotonic() >= until:
-                    return
-                started = time.monotonic()
-                try:
-                    answer = await client.get(url)
-                    if answer.status_code != 200:
-                        out.errors.append(f"{url}: HTTP {answer.status_code}")
-                except httpx.HTTPError as e:
-                    out.errors.append(f"{url}: {type(e).__name__}")
-                out.add(kind, time.monotonic() - started)
-                if pause:
-                    await asyncio.sleep(pause)
+    await asyncio.sleep(random.random() * max(pause, 0.01))  # users do not start in step
+    while time.monotonic() < until:
+        for kind, url in urls(player_ids):
+            if time.monotonic() >= until:
+                return
+            started = time.monotonic()
+            try:
+                answer = await client.get(url)
+                if answer.status_code != 200:
+                    out.errors.append(f"{url}: HTTP {answer.status_code}")
+            except httpx.HTTPError as e:
+                out.errors.append(f"{url}: {type(e).__name__}")
+            out.add(kind, time.monotonic() - started)
+            if pause:
+                await asyncio.sleep(pause)
 
 
 def pct(values: Sequence[float], q: float) -> float:
@@ -213,14 +211,37 @@ async def loanee_ids(base: str) -> list[int]:
         return sorted({int(i) for i in re.findall(r'href="/players/(\d+)"', page.text)})
 
 
-async def phase(base: str, player_ids: Sequence[int], users: int, seconds: float, pause: float) -> Results:
+async def phase(
+    clients: Sequence[httpx.AsyncClient], player_ids: Sequence[int], seconds: float, pause: float
+) -> Results:
     out = Results()
     until = time.monotonic() + seconds
-    names = list(USERS)
-    await asyncio.gather(
-        *(user(base, names[i % len(names)], player_ids, until, pause, out) for i in range(users))
-    )
+    await asyncio.gather(*(user(c, player_ids, until, pause, out) for c in clients))
     return out
+
+
+async def run(base: str, users: int, duration: float, saturate: float) -> dict[str, float]:
+    """Warm-up, then the paced and the saturated phases with the same logged-in users (logging in
+    is not timed: Argon2 is slow on purpose)."""
+    ids = await loanee_ids(base)
+    print(f"{len(ids)} loanees")
+    await warm_up(base, ids)
+    names = list(USERS)
+    clients = [httpx.AsyncClient(base_url=base, timeout=30.0, follow_redirects=True) for _ in range(users)]
+    try:
+        t = time.monotonic()
+        for i, client in enumerate(clients):
+            await login(client, names[i % len(names)])
+        print(f"{users} users logged in ({time.monotonic() - t:.1f} s, not counted)")
+        paced = await phase(clients, ids, duration, 1.0)
+        figures = report(f"paced, {users} users, 1 s between requests", paced, duration)
+        if saturate > 0:
+            saturated = await phase(clients, ids, saturate, 0.0)
+            report(f"saturated, {users} users, no pause", saturated, saturate)
+    finally:
+        for client in clients:
+            await client.aclose()
+    return figures
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -247,14 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"server: uvicorn, 1 process, pid {server.pid}, {base}; {os.cpu_count()} cores, load {load:.1f}"
         )
         try:
-            ids = asyncio.run(loanee_ids(base))
-            print(f"{len(ids)} loanees")
-            asyncio.run(warm_up(base, ids))
-            paced = asyncio.run(phase(base, ids, args.users, args.duration, 1.0))
-            figures = report(f"paced, {args.users} users, 1 s between requests", paced, args.duration)
-            if args.saturate > 0:
-                saturated = asyncio.run(phase(base, ids, args.users, args.saturate, 0.0))
-                report(f"saturated, {args.users} users, no pause", saturated, args.saturate)
+            figures = asyncio.run(run(base, args.users, args.duration, args.saturate))
             print(f"load average after: {os.getloadavg()[0]:.1f}")
         finally:
             server.terminate()

@@ -14,7 +14,6 @@ import csv
 import io
 import re
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from webtools import add_users, copy_store, csrf_of, free_port, password
 
 from loanwatch.access import Role
 from loanwatch.api import Loanwatch
@@ -30,9 +30,7 @@ from loanwatch.services import Context, Services, User
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = Path("/tmp/loanwatch-web-screens")
-GROUP_LIST = Path(__file__).resolve().parents[1] / "data" / "portfolios" / "group-2017-18.csv"
-PASSWORD = "a-long-test-password"  # noqa: S105 - a throwaway user of a throwaway store
-ROLES = ("director", "coach", "scout", "analyst", "admin")
+GROUP_LIST = Path(__file__).resolve().parents[2] / "data" / "portfolios" / "group-2017-18.csv"
 # What a page must never show a role without the terms: the loan lists' fees as printed, and the
 # terms' headings and words (the report's own term headings: test_access.TERM_HEADINGS).
 TERM_TEXT = re.compile(
@@ -45,24 +43,15 @@ FEES = re.compile(r"\b\d{1,3}(?:[,.\u202f\u00a0 ]\d{3}){2,}\b")  # 15,000,000 / 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium (scripts/system-deps.sh)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the sample store with both loan lists and a user of every role."""
-    path = tmp_path_factory.mktemp("web") / "lw.db"
-    source = sqlite3.connect(with_portfolio.url.removeprefix("sqlite:///"))
-    with sqlite3.connect(path) as copy:
-        source.backup(copy)
-    source.close()
+    """A copy of the sample store with both loan lists and a user of every role (named as it)."""
+    path = Path(
+        copy_store(with_portfolio.url.removeprefix("sqlite:///"), tmp_path_factory.mktemp("pages") / "lw.db")
+    )
+    add_users(str(path))
     admin = Services(Context.open(str(path), user=User("setup", Role.ADMIN)))
     admin.portfolio.import_loan_list(GROUP_LIST)  # goalkeepers (Meret), owners outside the data
-    for role in ROLES:
-        admin.users.add_user(f"{role}-user", role, PASSWORD)
     admin.tracking.refresh_alerts()  # as `loanwatch alerts list` does: the alerts are stored, with ids
     return path
 
@@ -124,17 +113,9 @@ def http_login(base: str, role: str) -> httpx.Client:
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, page.text
-    done = client.post(
-        "/login", data={"username": f"{role}-user", "password": PASSWORD, "csrf_token": token[1]}
-    )
+    done = client.post("/login", data={"username": role, "password": password(role), "csrf_token": token[1]})
     assert done.status_code == 200 and "/portfolio" in str(done.url), done.text[:500]
     return client
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found
-    return found[1]
 
 
 class Visit:
@@ -150,8 +131,8 @@ class Visit:
         )
         self.page.goto("/portfolio")
         assert "/login" in self.page.url  # anonymous: to the login page
-        self.page.fill("input[name=username]", f"{role}-user")
-        self.page.fill("input[name=password]", PASSWORD)
+        self.page.fill("input[name=username]", role)
+        self.page.fill("input[name=password]", password(role))
         self.page.click("button[type=submit]")
         self.page.wait_for_url("**/portfolio")
         self.seen: list[tuple[str, str]] = []
@@ -214,10 +195,10 @@ def test_the_director(browser: object, server: str, ids: dict[str, int]) -> None
     row_id = form.evaluate("f => f.closest('tr').id")
     form.locator("input[name=reason]").fill("talked to the club: no concern")
     form.locator("button").click()
-    v.page.wait_for_selector(f"#{row_id} >> text=Dismissed by director-user")
+    v.page.wait_for_selector(f"#{row_id} >> text=Dismissed by director")
     text = v.open("/alerts")
     dismissed = v.page.locator("section.dismissed").inner_text()
-    assert "director-user" in dismissed and "talked to the club: no concern" in dismissed
+    assert "director" in dismissed and "talked to the club: no concern" in dismissed
     assert re.search(r"\d{1,2} \w{3} \d{4}", dismissed)  # when
     v.close()
 
@@ -274,7 +255,7 @@ def test_the_scout_writes_a_note_and_cannot_dismiss(
     v.page.fill("form.note-form textarea[name=text]", "Reads the game early; ready for a bigger club.")
     v.page.click("form.note-form button[type=submit]")
     v.page.wait_for_selector("#notes-list >> text=Reads the game early")
-    assert "scout-user" in v.page.inner_text("#notes-list")
+    assert "scout" in v.page.inner_text("#notes-list")
     assert "Reads the game early" in v.open("/notes")
     pdf = v.download_pdf(ids["Caldara"])
     assert pdf.startswith(b"%PDF")
@@ -292,7 +273,7 @@ def test_the_other_roles_read_the_pages(browser: object, server: str, ids: dict[
     assert v.download_pdf(ids["Orsolini"]).startswith(b"%PDF")
     if role == "admin":
         audit = v.open("/audit")
-        assert "viewed report" in audit and "director-user" in audit
+        assert "viewed report" in audit and "director" in audit
     v.close()
 
 
