@@ -5,6 +5,8 @@ The session stores are read-only for tests: a test that changes a store builds i
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,3 +65,39 @@ def copy_sample(dest: Path, match_ids: list[str], competition: str = "Italy") ->
 def small_sample(tmp_path: Path) -> Iterator[Path]:
     """Three real Serie A matches (round 1) with their sheets, players and teams, in tmp_path."""
     yield copy_sample(tmp_path / "data", ["2575959", "2575960", "2575961"])
+
+
+def first_rounds(rounds: int) -> list[str]:
+    """The Wyscout ids of the sample's Serie A matches of the first ``rounds`` rounds."""
+    sheets = json.loads(gzip.decompress((SAMPLE_DATA / "matches" / "matches_Italy.json.gz").read_bytes()))
+    return sorted(str(m["wyId"]) for m in sheets if m["gameweek"] <= rounds)
+
+
+@pytest.fixture(scope="session")
+def trained_rounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first three real Serie A rounds (30 matches) with the example loan list, trained as a
+    user trains it (`loanwatch models train`). Read-only: copy it to change it."""
+    from typer.testing import CliRunner
+
+    from loanwatch.cli import app
+
+    root = tmp_path_factory.mktemp("metrics")
+    folder = copy_sample(root / "data", first_rounds(3))
+    store = root / "lw.db"
+    lw = Loanwatch(str(store))
+    assert lw.ingest([folder]).matches == 30
+    lw.import_portfolio(SAMPLE_PORTFOLIO)  # Schalke is not in this store: that row is reported, the rest land
+    result = CliRunner().invoke(app, ["models", "train", "--store", str(store)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def copy_store(source: Path, dest: Path) -> Path:
+    """A copy of a SQLite store, its write-ahead log included (sqlite3's backup)."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(dest) as out:
+        src.backup(out)
+    src.close()
+    out.close()
+    return dest

@@ -160,6 +160,7 @@ def calls(svc: Services, out: Path) -> dict[str, Callable[[], object]]:
         "TrackingService.player_alerts": lambda: [t.player_alerts(x, AS_OF) for x in refs],
         "TrackingService.form": lambda: [t.form(x, AS_OF) for x in refs],
         "TrackingService.assessment": lambda: [t.assessment(x, AS_OF) for x in refs],
+        "TrackingService.overview": lambda: t.overview(AS_OF),
         "TrackingService.refresh_alerts": lambda: t.refresh_alerts(AS_OF),
         "TrackingService.alerts": lambda: t.alerts(AS_OF, include_all=True),
         "TrackingService.digest": lambda: t.digest(as_of=AS_OF),

@@ -6,8 +6,6 @@ it are checked against socceraction in test_spadl / test_action_values / test_xg
 
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -15,27 +13,13 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import copy_sample
-from loanwatch.api import SAMPLE_DATA, SAMPLE_PORTFOLIO, Loanwatch
+from loanwatch.api import Loanwatch
 from loanwatch.cli import app
 
 
-def _first_rounds(rounds: int) -> list[str]:
-    sheets = json.loads(gzip.decompress((SAMPLE_DATA / "matches" / "matches_Italy.json.gz").read_bytes()))
-    return sorted(str(m["wyId"]) for m in sheets if m["gameweek"] <= rounds)
-
-
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("metrics")
-    folder = copy_sample(root / "data", _first_rounds(3))
-    store = root / "lw.db"
-    lw = Loanwatch(str(store))
-    assert lw.ingest([folder]).matches == 30
-    lw.import_portfolio(SAMPLE_PORTFOLIO)  # Schalke is not in this store: that row is reported, the rest land
-    result = CliRunner().invoke(app, ["models", "train", "--store", str(store)], env={"COLUMNS": "200"})
-    assert result.exit_code == 0, result.output
-    return store
+@pytest.fixture()
+def trained(trained_rounds: Path) -> Path:
+    return trained_rounds
 
 
 def test_models_train_stores_versioned_models_and_rates_every_action(trained: Path) -> None:

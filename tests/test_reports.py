@@ -38,18 +38,11 @@ OPTION_WORDS = {"it": "diritto di riscatto", "en": "option to buy", "fr": "optio
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import copy_sample
-    from test_metrics_cli import _first_rounds
+def store(tmp_path_factory: pytest.TempPathFactory, trained_rounds: Path) -> Path:
+    """The first three rounds, trained (conftest.trained_rounds), copied: the reports store alerts."""
+    from conftest import copy_store
 
-    root = tmp_path_factory.mktemp("reports")
-    folder = copy_sample(root / "data", _first_rounds(3))
-    path = root / "lw.db"
-    lw = Loanwatch(str(path))
-    lw.ingest([folder])
-    lw.import_portfolio(SAMPLE_PORTFOLIO)
-    lw.compute_metrics()
-    return path
+    return copy_store(trained_rounds, tmp_path_factory.mktemp("reports") / "lw.db")
 
 
 @pytest.fixture(scope="module")

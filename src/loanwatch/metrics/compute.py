@@ -12,11 +12,23 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from loanwatch.metrics import models, spadl
-from loanwatch.metrics.goalkeeping import GK_MATCH_COLUMNS, goalkeeper_match_stats
-from loanwatch.metrics.profile import MATCH_STATS_COLUMNS, player_match_stats, season_profile
+from loanwatch.metrics.goalkeeping import (
+    GK_MATCH_COLUMNS,
+    goalkeeper_match_stats,
+    goalkeeper_season_totals,
+    rank_goalkeeper_season,
+)
+from loanwatch.metrics.profile import (
+    MATCH_STATS_COLUMNS,
+    player_match_stats,
+    rank_season,
+    season_profile,
+    season_totals,
+)
 from loanwatch.metrics.roles import infer_roles
 from loanwatch.settings import MIN_MINUTES
 from loanwatch.store.repository import Store
@@ -95,6 +107,7 @@ class Profiles:
     roles: pd.DataFrame
     season: pd.DataFrame  # season_profile: per player, competition and season
     goalkeepers: pd.DataFrame | None = None  # goalkeeping.goalkeeper_match_stats; None: not computed
+    keepers: pd.DataFrame | None = None  # goalkeeping.goalkeeper_season_profile; None: not read
 
 
 def profiles(
@@ -164,7 +177,127 @@ def persist_match_stats(store: Store) -> dict[tuple[int, str], Profiles]:
         store.save_player_match_stats(frame)
         if prof.goalkeepers is not None:
             store.save_goalkeeper_match_stats(prof.goalkeepers)
+    for competition_id, season in per_season:
+        refresh_season_aggregates(store, competition_id, season)
     return per_season
+
+
+def _stored_stats(stored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stored per-match stats (player_match_stats rows) as the per-match stats and the roles the
+    profiles take."""
+    stats = stored[MATCH_STATS_COLUMNS].astype({c: float for c in MATCH_STATS_COLUMNS[3:]})
+    roles = stored[["match_id", "player_id", "role", "role_confidence"]].rename(
+        columns={"role_confidence": "confidence"}
+    )
+    return stats, roles
+
+
+def _stored_keepers(stored: pd.DataFrame) -> pd.DataFrame:
+    return stored[GK_MATCH_COLUMNS].astype({c: float for c in GK_MATCH_COLUMNS[3:]})
+
+
+def season_aggregates(store: Store, season_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One competition-season's aggregates from its stored per-match stats (a partition read):
+    every player's :func:`~loanwatch.metrics.profile.season_totals` and every keeper's
+    :func:`~loanwatch.metrics.goalkeeping.goalkeeper_season_totals`."""
+    matches = store.matches_frame(season_ids=[season_id])
+    stored = store.season_match_stats_frame(season_id)
+    if stored.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    stats, roles = _stored_stats(stored)
+    totals = season_totals(stats, matches, roles)
+    keepers = store.season_match_stats_frame(season_id, "goalkeepers")
+    gk = goalkeeper_season_totals(_stored_keepers(keepers), matches) if len(keepers) else pd.DataFrame()
+    return totals, gk
+
+
+def refresh_season_aggregates(store: Store, competition_id: int, season: str) -> int:
+    """Store the per-season aggregates of one competition and season (its name, 2017/18) from the
+    per-match stats stored for its matches: what a player's percentiles are ranked against
+    (season_reference). Call it after writing a partition's per-match stats. Returns the number
+    of player rows written."""
+    written = 0
+    for season_id in store.season_ids(competition_id, season):
+        totals, keepers = season_aggregates(store, season_id)
+        store.save_season_aggregates(season_id, "players", totals.assign(season_id=season_id))
+        store.save_season_aggregates(season_id, "goalkeepers", keepers.assign(season_id=season_id))
+        written += len(totals)
+    return written
+
+
+def _typed(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Stored aggregates read back: NULLs as NaN in the number columns."""
+    out = frame.astype({c: float for c in columns if c in frame.columns})
+    if "role" in out.columns:
+        out["role"] = out["role"].where(out["role"].notna(), np.nan)
+    return out
+
+
+def season_reference(
+    store: Store, season_ids: Sequence[int], *, min_minutes: float = MIN_MINUTES, ranked: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The season profiles (every player) and the goalkeepers' season profiles of these
+    competition-seasons, from their stored aggregates; a season stored before them (a store
+    trained before revision 0015) is aggregated from its per-match stats instead.
+    ``ranked=False``: without the season's own percentiles (what a spell is ranked against)."""
+    from loanwatch.metrics.goalkeeping import COUNT_COLUMNS
+    from loanwatch.metrics.profile import METRICS
+
+    ids = sorted({int(s) for s in season_ids})
+    stored = store.seasons_with_aggregates(ids)
+    players = [store.season_aggregates_frame("players", sorted(stored))]
+    keepers = [store.season_aggregates_frame("goalkeepers", sorted(stored))]
+    for season_id in ids:
+        if season_id not in stored:
+            totals, gk = season_aggregates(store, season_id)
+            players.append(totals)
+            keepers.append(gk)
+    every = pd.concat([p for p in players if len(p)], ignore_index=True) if any(map(len, players)) else None
+    if every is None:
+        return pd.DataFrame(), pd.DataFrame()
+    every = _typed(every, ["minutes", *METRICS, "role_share"])
+    season = rank_season(every, min_minutes=min_minutes, ranked=ranked)
+    gks = [k for k in keepers if len(k)]
+    if not gks:
+        return season, pd.DataFrame()
+    gk = _typed(pd.concat(gks, ignore_index=True), ["minutes", *COUNT_COLUMNS])
+    return season, rank_goalkeeper_season(gk, season, min_minutes=min_minutes, ranked=ranked)
+
+
+def player_profiles(
+    store: Store, player_id: int, *, season_name: str, min_minutes: float = MIN_MINUTES
+) -> Profiles | None:
+    """What one player's spell profiles read, for a season (its name): his stored per-match
+    stats and roles (``matches``: his), and the season profiles of the competition-seasons he
+    played in (:func:`season_reference`, ``season`` and ``keepers``): his rows and his seasons'
+    aggregates, never the store's every per-match row. None when the store holds no per-match
+    stats at all (not trained)."""
+    mine = store.player_match_stats_frame(player_ids=[player_id])
+    matches = store.matches_frame(match_ids=[int(m) for m in mine["match_id"]]) if len(mine) else None
+    if matches is None or not len(matches):
+        return None if not store.has_any_match_stats() else _no_profiles()
+    matches = matches[matches["season"] == season_name]
+    mine = mine[mine["match_id"].isin(matches["match_id"])]
+    if mine.empty:
+        return _no_profiles()
+    stats, roles = _stored_stats(mine)
+    season, keepers = season_reference(  # the peers' rates: a spell is ranked against them
+        store, sorted({int(s) for s in matches["season_id"]}), min_minutes=min_minutes, ranked=False
+    )
+    gk = store.goalkeeper_match_stats_frame([int(m) for m in matches["match_id"]], player_ids=[player_id])
+    return Profiles(
+        matches=matches,
+        match_stats=stats,
+        roles=roles,
+        season=season,
+        goalkeepers=_stored_keepers(gk) if len(gk) else pd.DataFrame(columns=GK_MATCH_COLUMNS),
+        keepers=keepers,
+    )
+
+
+def _no_profiles() -> Profiles:
+    empty = pd.DataFrame()
+    return Profiles(matches=empty, match_stats=empty, roles=empty, season=empty)
 
 
 def stored_profiles(store: Store, *, season_name: str, min_minutes: float = MIN_MINUTES) -> Profiles | None:

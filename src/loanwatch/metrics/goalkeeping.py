@@ -105,6 +105,7 @@ GK_METRICS: tuple[tuple[str, str | None], ...] = (
 # What the recommendation weighs for a keeper (reports.recommend ROLE_METRICS["goalkeeper"]).
 LEVEL_METRICS = ("save_pct", "goals_prevented_p90")
 SEASON_KEYS = ["player_id", "competition_id", "competition", "season_id", "season"]
+GK_SEASON_TOTALS_COLUMNS = [*SEASON_KEYS, "minutes", "matches", *COUNT_COLUMNS, "club_id"]
 
 
 def _event_clock(events: pd.DataFrame) -> pd.Series:
@@ -343,6 +344,13 @@ def _derive(prof: pd.DataFrame) -> pd.DataFrame:
 
 
 def _aggregate(stats: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    return _derive(goalkeeper_season_totals(stats, matches))
+
+
+def goalkeeper_season_totals(stats: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
+    """Per keeper, competition and season: ``GK_SEASON_TOTALS_COLUMNS``, his totals in goal and
+    the club of most of his minutes (what the store keeps per competition-season:
+    season_goalkeeper_totals)."""
     ctx = matches[["match_id", "competition_id", "competition", "season_id", "season"]]
     s = stats.merge(ctx, on="match_id", how="inner")
     g = s.groupby(SEASON_KEYS)
@@ -357,7 +365,8 @@ def _aggregate(stats: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     per_club = s.groupby([*SEASON_KEYS, "club_id"])["minutes"].sum().reset_index()
     per_club = per_club.sort_values("minutes", ascending=False).drop_duplicates(SEASON_KEYS)
-    return _derive(out.merge(per_club[[*SEASON_KEYS, "club_id"]], on=SEASON_KEYS, how="left"))
+    out = out.merge(per_club[[*SEASON_KEYS, "club_id"]], on=SEASON_KEYS, how="left")
+    return out[GK_SEASON_TOTALS_COLUMNS]
 
 
 def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd.DataFrame:
@@ -401,11 +410,29 @@ def goalkeeper_season_profile(
     ``metrics.profile.season_profile`` of the same matches), so a peer is a keeper by season."""
     if gk_stats.empty:
         return pd.DataFrame(columns=[*SEASON_KEYS, "minutes", "role", "qualified", "peer_group_size"])
-    prof = _aggregate(gk_stats, matches)
+    return rank_goalkeeper_season(
+        goalkeeper_season_totals(gk_stats, matches), season_profile, min_minutes=min_minutes
+    )
+
+
+def rank_goalkeeper_season(
+    totals: pd.DataFrame,
+    season_profile: pd.DataFrame,
+    *,
+    min_minutes: float = MIN_MINUTES,
+    ranked: bool = True,
+) -> pd.DataFrame:
+    """:func:`goalkeeper_season_totals` (computed, or read back from the store) with the rates,
+    the season role (``season_profile``'s) and the percentiles: the
+    :func:`goalkeeper_season_profile`. ``ranked=False``: without the season's own percentiles
+    (what a spell's profile ranks against)."""
+    if totals.empty:
+        return pd.DataFrame(columns=[*SEASON_KEYS, "minutes", "role", "qualified", "peer_group_size"])
+    prof = _derive(totals[GK_SEASON_TOTALS_COLUMNS].copy())
     roles = season_profile[[*SEASON_KEYS, "role"]].drop_duplicates(SEASON_KEYS)
     prof = prof.merge(roles, on=SEASON_KEYS, how="left")
     prof["qualified"] = prof["minutes"] >= min_minutes
-    return _rank(prof, prof, min_minutes)
+    return _rank(prof, prof, min_minutes) if ranked else prof
 
 
 def goalkeeper_spell_profile(

@@ -244,10 +244,10 @@ def percentile(values: np.ndarray, peers: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), np.nan, np.round(pct, 1))
 
 
-def _aggregate(stats: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+def _totals(stats: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     groups = stats.groupby(list(keys))
     # min_count=1: a metric with no value in any match (model not trained) stays NaN, not 0.
-    out = pd.concat(
+    return pd.concat(
         [
             groups["minutes"].sum(),
             groups["match_id"].nunique().rename("matches"),
@@ -255,9 +255,19 @@ def _aggregate(stats: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
         ],
         axis=1,
     ).reset_index()
-    for m in METRICS:
-        out[f"{m}_p90"] = out[m] * 90.0 / out["minutes"].where(out["minutes"] > 0)
-    return out
+
+
+def _per90(out: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with ``<metric>_p90`` = total * 90 / minutes (NaN without minutes), one block."""
+    minutes = out["minutes"].where(out["minutes"] > 0).to_numpy(dtype=float)
+    totals = out[list(METRICS)].to_numpy(dtype=float)
+    names = [f"{m}_p90" for m in METRICS]
+    rates = pd.DataFrame(totals * 90.0 / minutes[:, None], columns=names, index=out.index)
+    return pd.concat([out.drop(columns=list(rates.columns), errors="ignore"), rates], axis=1)
+
+
+def _aggregate(stats: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    return _per90(_totals(stats, keys))
 
 
 def _with_context(match_stats: pd.DataFrame, matches: pd.DataFrame) -> pd.DataFrame:
@@ -272,6 +282,34 @@ def _main_club(stats: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
 
 SEASON_KEYS = ["player_id", "competition_id", "competition", "season_id", "season"]
+# What a season's totals hold (season_totals; stored per competition-season: season_player_totals)
+SEASON_TOTALS_COLUMNS = [*SEASON_KEYS, "minutes", "matches", *METRICS, "club_id", "role", "role_share"]
+
+
+def season_totals(match_stats: pd.DataFrame, matches: pd.DataFrame, roles: pd.DataFrame) -> pd.DataFrame:
+    """Per player, competition and season: ``SEASON_TOTALS_COLUMNS``, the totals of every metric,
+    ``club_id`` (most minutes) and ``role`` (most minutes, with its share): what the season's
+    percentiles rank (:func:`rank_season`) and what the store keeps per competition-season."""
+    stats = _with_context(match_stats, matches)
+    prof = _totals(stats, SEASON_KEYS).merge(_main_club(stats, SEASON_KEYS), on=SEASON_KEYS)
+    role_ctx = _with_context(roles, matches)
+    main_role = season_role(role_ctx, match_stats, by=SEASON_KEYS)
+    prof = prof.merge(main_role[[*SEASON_KEYS, "role", "role_share"]], on=SEASON_KEYS, how="left")
+    return prof[SEASON_TOTALS_COLUMNS]
+
+
+def rank_season(
+    totals: pd.DataFrame, *, min_minutes: float = MIN_MINUTES, ranked: bool = True
+) -> pd.DataFrame:
+    """:func:`season_totals` (computed, or read back from the store) with per-90 rates
+    (``<metric>_p90``), ``qualified`` and the percentiles against the season's peers: the
+    :func:`season_profile`. ``ranked=False``: without the season's own percentiles (what a
+    spell's profile ranks against: its peers' minutes, roles and rates)."""
+    prof = _per90(totals[SEASON_TOTALS_COLUMNS].copy())
+    front = [*SEASON_KEYS, "minutes", "matches", *METRICS, *(f"{m}_p90" for m in METRICS)]
+    prof = prof[[*front, "club_id", "role", "role_share"]]
+    prof["qualified"] = prof["minutes"] >= min_minutes
+    return _rank(prof, prof, min_minutes) if ranked else prof
 
 
 def season_profile(
@@ -285,13 +323,7 @@ def season_profile(
     (``<metric>_pct``) against same-role, same-competition, same-season peers with at least
     ``min_minutes``; with ``role``, ``club_id`` (most minutes), ``matches``, ``minutes``,
     ``qualified`` and ``peer_group_size``."""
-    stats = _with_context(match_stats, matches)
-    prof = _aggregate(stats, SEASON_KEYS).merge(_main_club(stats, SEASON_KEYS), on=SEASON_KEYS)
-    role_ctx = _with_context(roles, matches)
-    main_role = season_role(role_ctx, match_stats, by=SEASON_KEYS)
-    prof = prof.merge(main_role[[*SEASON_KEYS, "role", "role_share"]], on=SEASON_KEYS, how="left")
-    prof["qualified"] = prof["minutes"] >= min_minutes
-    return _rank(prof, prof, min_minutes)
+    return rank_season(season_totals(match_stats, matches, roles), min_minutes=min_minutes)
 
 
 def _rank(prof: pd.DataFrame, reference: pd.DataFrame, min_minutes: float) -> pd.DataFrame:
@@ -311,17 +343,19 @@ def percentiles_in_groups(
     """``prof`` with a :func:`percentile` column per metric, each row against the ``peers`` of its
     ``group``: ``metrics`` are (percentile column, value column, sign), sign -1 where lower is
     better. NaN where a row has no peers."""
-    for out, _col, _sign in metrics:
-        prof[out] = np.nan
+    columns = {out: np.full(len(prof), np.nan) for out, _col, _sign in metrics}
     peer_groups = {k: g for k, g in peers.groupby(group)}
-    for k, rows in prof.groupby(group):
+    for k, at in prof.groupby(group).indices.items():  # positions of each group's rows
         g = peer_groups.get(k)  # type: ignore[call-overload]
         if g is None:
             continue
+        rows = prof.iloc[at]
         for out, col, sign in metrics:
-            prof.loc[rows.index, out] = percentile(
+            columns[out][at] = percentile(
                 sign * rows[col].to_numpy(dtype=float), sign * g[col].to_numpy(dtype=float)
             )
+    for out, values in columns.items():
+        prof[out] = values
     return prof
 
 

@@ -83,8 +83,7 @@ FORM_VERDICTS = {
 }
 # A loan spell on the as-of date (the web portfolio's status filter).
 SPELL_STATES = {"active": N_("on loan"), "upcoming": N_("not started"), "ended": N_("ended")}
-# Trigger progress (tracking/assessment.TriggerProgress): its kind and its state.
-TRIGGER_KINDS = {"obligation": N_("obligation to buy"), "option": N_("option to buy")}
+# Trigger progress (tracking/assessment.TriggerProgress): its state.
 TRIGGER_STATES = {
     "fired": N_("triggered"),
     "will fire": N_("will be triggered"),

@@ -24,19 +24,23 @@ from loanwatch.tracking.trends import RolePrior, role_priors
 
 
 class Tracker:
-    """Reads for one store; caches what does not change between as-of dates of one run (the match
-    index, the per-match stats of every player) so a replay week by week stays fast."""
+    """Reads for one store, per player: a spell's club matches, the player's own per-match stats,
+    his competition-season's pool for the role priors; caches what does not change between as-of
+    dates of one run (the pools, the league calendars) so a replay week by week stays fast. No
+    read here takes every match or every per-match row of the store."""
 
     def __init__(self, store: Store, config: AlertConfig) -> None:
         self.store = store
         self.config = config
         self._trained: bool | None = None
-        self._matches: pd.DataFrame | None = None
-        self._stats: pd.DataFrame | None = None
+        self._pools: dict[tuple[str, str], pd.DataFrame] = {}
         self._priors: dict[tuple[str, str, date, str, float], dict[str, RolePrior]] = {}
         self._players: dict[int, dict[str, Any]] = {}
+        self._player_stats: dict[int, dict[int, dict[str, Any]]] = {}
         self._owner_rules: frozenset[str] | None = None
         self._seasons: dict[tuple[int, str, str], tuple[list[date], int]] = {}
+        self._as_of: date | None = None
+        self._timelines: dict[tuple[Any, ...], SpellTimeline] = {}
 
     # -- cached reads ------------------------------------------------------------------------
 
@@ -46,21 +50,19 @@ class Tracker:
             self._trained = self.store.latest_model("vaep") is not None
         return self._trained
 
-    def matches(self) -> pd.DataFrame:
-        if self._matches is None:
-            self._matches = self.store.matches_frame()
-        return self._matches
+    def pool(self, competition: str, season: str) -> pd.DataFrame:
+        """The per-match stats of a competition's season (both by name), with the day of each
+        match (trained stores): one competition-season's rows, what its role priors read."""
+        key = (competition, season)
+        if key not in self._pools:
+            from loanwatch.frames import PLAYER_MATCH_STATS
 
-    def all_stats(self) -> pd.DataFrame:
-        """Every player's per-match stats with the match's date and competition (trained stores)."""
-        if self._stats is None:
-            stats = self.store.player_match_stats_frame()
-            m = self.matches()[["match_id", "kickoff", "competition", "season"]]
-            stats = stats.merge(m, on="match_id", how="inner")
-            stats["day"] = pd.to_datetime(stats["kickoff"]).dt.date
+            rows = self.store.competition_season_stats_frame(competition, season)
+            stats = PLAYER_MATCH_STATS.validate(rows.drop(columns=["kickoff"]))
+            stats["day"] = pd.to_datetime(rows["kickoff"]).dt.date
             stats["role"] = stats["role"].fillna("")
-            self._stats = stats
-        return self._stats
+            self._pools[key] = stats
+        return self._pools[key]
 
     def player(self, player_id: int) -> dict[str, Any]:
         if player_id not in self._players:
@@ -68,32 +70,36 @@ class Tracker:
         return self._players[player_id]
 
     def last_match_day(self) -> date | None:
-        m = self.matches()
-        return None if m.empty else pd.Timestamp(m["kickoff"].max()).date()
+        last = self.store.last_kickoff()
+        return None if last is None else pd.Timestamp(last).date()
 
     def default_as_of(self) -> date:
         """Today, or the day of the last match of the competitions the portfolio's host clubs play
         in when the data is older (a summer tournament of national teams does not move it); the
         store's last match when there is no loan spell."""
-        last = self.last_match_day()
-        m = self.matches()
-        hosts = {int(s["host_club_id"]) for s in self.store.loan_spells() if s.get("host_club_id")}
-        if hosts and not m.empty:
-            played = m[m["home_club_id"].isin(hosts) | m["away_club_id"].isin(hosts)]
-            comps = m[m["competition_id"].isin(set(played["competition_id"]))]
-            if not comps.empty:
-                last = pd.Timestamp(comps["kickoff"].max()).date()
-        today = date.today()
-        return min(today, last) if last else today
+        if self._as_of is None:
+            spells = self.store.loan_spells()
+            hosts = sorted({int(s["host_club_id"]) for s in spells if s.get("host_club_id")})
+            last = self.store.last_kickoff(hosts) if hosts else None
+            if last is None:
+                last = self.store.last_kickoff()
+            today = date.today()
+            self._as_of = min(today, pd.Timestamp(last).date()) if last is not None else today
+        return self._as_of
 
     # -- timelines ---------------------------------------------------------------------------
 
     def _stats_by_match(self, player_id: int) -> dict[int, dict[str, Any]] | None:
+        """The player's own per-match stats by match id (his rows only; None before training)."""
         if not self.trained:
             return None
-        s = self.all_stats()
-        rows = s[s["player_id"] == player_id]
-        return {int(r["match_id"]): {str(k): v for k, v in r.items()} for r in rows.to_dict("records")}
+        if player_id not in self._player_stats:
+            rows = self.store.player_match_stats_frame(player_ids=[player_id])
+            rows["role"] = rows["role"].fillna("")
+            self._player_stats[player_id] = {
+                int(r["match_id"]): {str(k): v for k, v in r.items()} for r in rows.to_dict("records")
+            }
+        return self._player_stats[player_id]
 
     @property
     def owner_rules(self) -> frozenset[str]:
@@ -105,6 +111,17 @@ class Tracker:
         return self._owner_rules
 
     def timeline(self, spell: Mapping[str, Any], as_of: date | None) -> SpellTimeline:
+        """The spell match by match as of the date (cached per loan spell and date: the alerts,
+        the assessment and the overview of one run read the same one)."""
+        key = (spell.get("id"), spell.get("host_club_id"), spell["start_date"], spell["end_date"], as_of)
+        if spell.get("id") is not None and key in self._timelines:
+            return self._timelines[key]
+        made = self._timeline(spell, as_of)
+        if spell.get("id") is not None:
+            self._timelines[key] = made
+        return made
+
+    def _timeline(self, spell: Mapping[str, Any], as_of: date | None) -> SpellTimeline:
         start, end = spell_window(spell, as_of)
         club = spell.get("host_club_id")
         matches = self.store.club_matches(club, start, end) if club else []
@@ -152,18 +169,18 @@ class Tracker:
         the number of clubs in that league season. Cached: the store does not change in a run."""
         key = (club, competition, season)
         if key not in self._seasons:
-            m = self.matches()
-            league = m[m["competition"] == competition]
-            league = league[pd.to_datetime(league["kickoff"]).dt.date.map(season_name) == season]
-            clubs = set(league["home_club_id"]) | set(league["away_club_id"])
-            played = league[(league["home_club_id"] == club) | (league["away_club_id"] == club)]
-            days = [pd.Timestamp(k).date() for k in played["kickoff"]]
             start = int(season[:4])
+            first, last = date(start, 7, 1), date(start + 1, 6, 30)
+            league = self.store.competition_matches_between(competition, first, last)
+            clubs = {m["home_club_id"] for m in league} | {m["away_club_id"] for m in league}
+            days = [
+                pd.Timestamp(m["kickoff"]).date()
+                for m in league
+                if club in (m["home_club_id"], m["away_club_id"])
+            ]
             days += [
                 f["kickoff"].date()
-                for f in self.store.club_fixtures_without_data(
-                    club, date(start, 7, 1), date(start + 1, 6, 30)
-                )
+                for f in self.store.club_fixtures_without_data(club, first, last)
                 if str(f["competition"]) == competition
             ]
             self._seasons[key] = (sorted(days), len(clubs))
@@ -202,9 +219,8 @@ class Tracker:
         competition, season = str(comps.iloc[0]), season_name(as_of)
         key = (competition, season, as_of, metric, fixed)
         if key not in self._priors:
-            s = self.all_stats()
-            pool = s[(s["competition"] == competition) & (s["season"] == season) & (s["day"] <= as_of)]
-            self._priors[key] = role_priors(pool, metric, fixed)
+            s = self.pool(competition, season)
+            self._priors[key] = role_priors(s[s["day"] <= as_of], metric, fixed)
         return self._priors[key]
 
     # -- subjects and alerts ---------------------------------------------------------------------

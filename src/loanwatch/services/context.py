@@ -37,7 +37,7 @@ class Caches:
     def __init__(self) -> None:
         self.alert_config: AlertConfig | None = None  # None: the settings' (tracking/alerts.toml)
         self.tracker: tuple[AlertConfig | None, Tracker] | None = None
-        self.club_leagues: dict[str, str] | None = None  # services/metrics.py: club -> its league
+        self.club_leagues: dict[str, str | None] | None = None  # services/metrics.py: club -> league
 
 
 class Context:

@@ -73,24 +73,17 @@ class MetricsService(Service):
     def club_league(self, club: str) -> str | None:
         """The league a club plays in the data (its competition with the most matches; tournaments
         of national teams aside), or None when the club is not in the data."""
+        if not club:
+            return None
+        wanted = normalize_name(club)
         leagues = self.ctx.caches.club_leagues
         if leagues is None:
-            matches = self.store.matches_frame()
-            clubs = {c["id"]: normalize_name(c["name"]) for c in self.store.all_clubs()}
-            counts: dict[str, dict[str, int]] = {}
-            for comp, home, away in matches[["competition", "home_club_id", "away_club_id"]].itertuples(
-                index=False
-            ):
-                for cid in (home, away):
-                    per = counts.setdefault(clubs.get(int(cid), ""), {})
-                    per[comp] = per.get(comp, 0) + 1
-            leagues = {
-                club_name: max((c for c in per if c not in TOURNAMENTS), key=per.__getitem__)
-                for club_name, per in counts.items()
-                if any(c not in TOURNAMENTS for c in per)
-            }
-            self.ctx.caches.club_leagues = leagues
-        return leagues.get(normalize_name(club)) if club else None
+            leagues = self.ctx.caches.club_leagues = {}
+        if wanted not in leagues:
+            ids = [int(c["id"]) for c in self.store.all_clubs() if normalize_name(c["name"]) == wanted]
+            per = self.store.club_competition_counts(ids) if ids else {}
+            leagues[wanted] = max((c for c in per if c not in TOURNAMENTS), key=per.__getitem__, default=None)
+        return leagues[wanted]
 
     def reference_league(self, spell: Mapping[str, object], chosen: str | None = None) -> Reference:
         """The league a spell's figures are adjusted to: ``chosen`` (``--reference-league``), else
@@ -128,7 +121,6 @@ class MetricsService(Service):
         competition and season, with the league-strength adjustment (see metrics/league.py) to
         ``reference``, by default the owner club's league (``reference`` in each entry says which).
         ``timelines``: the player's, when the caller has them already."""
-        from loanwatch.metrics.compute import profiles, stored_profiles
         from loanwatch.metrics.league import adjust
         from loanwatch.metrics.profile import spell_profile
 
@@ -142,10 +134,10 @@ class MetricsService(Service):
             seasons = sorted({season_name(line.kickoff, tournament=False) for line in timeline.lines})
             for season in seasons:
                 if season not in cache:
-                    cache[season] = stored_profiles(
-                        self.store, season_name=season, min_minutes=min_minutes
-                    ) or profiles(self.store, season_name=season, min_minutes=min_minutes)
+                    cache[season] = self._player_profiles(ref.id, season, min_minutes)
                 p = cache[season]
+                if p.match_stats.empty:
+                    continue
                 rows = spell_profile(
                     p.match_stats,
                     p.matches,
@@ -168,6 +160,17 @@ class MetricsService(Service):
                     )
         return out
 
+    def _player_profiles(self, player_id: int, season: str, min_minutes: float) -> Profiles:
+        """The player's per-match rows of the season and his seasons' stored aggregates
+        (metrics/compute.player_profiles); computed from the season's actions on a store that
+        holds no per-match stats."""
+        from loanwatch.metrics.compute import player_profiles, profiles
+
+        found = player_profiles(self.store, player_id, season_name=season, min_minutes=min_minutes)
+        if found is not None:
+            return found
+        return profiles(self.store, season_name=season, min_minutes=min_minutes)
+
     def goalkeeper_profiles(
         self,
         ref: PlayerRef,
@@ -180,7 +183,7 @@ class MetricsService(Service):
         keepers of the same competition and season (metrics/goalkeeping.py), his matches in goal
         (``matches``: goalkeeping.GK_MATCH_COLUMNS) and the shots on target he faced (``shots``:
         goalkeeping.SHOT_COLUMNS). Empty when he kept no goal."""
-        from loanwatch.metrics.compute import profiles, stored_profiles
+        from loanwatch.metrics.compute import profiles
         from loanwatch.metrics.goalkeeping import goalkeeper_season_profile, goalkeeper_spell_profile
 
         out = []
@@ -191,15 +194,18 @@ class MetricsService(Service):
             start, end = spell_window(timeline.spell, as_of)
             for season in sorted({season_name(line.kickoff, tournament=False) for line in timeline.lines}):
                 if season not in cache:
-                    p = stored_profiles(self.store, season_name=season, min_minutes=min_minutes)
-                    if p is None or p.goalkeepers is None:  # trained before the goalkeeper stats
+                    p = self._player_profiles(ref.id, season, min_minutes)
+                    keepers = p.keepers
+                    if p.match_stats.empty:
+                        keepers = None
+                    elif keepers is None or keepers.empty:  # trained before the goalkeeper stats
                         p = profiles(self.store, season_name=season, min_minutes=min_minutes)
-                    keepers = goalkeeper_season_profile(
-                        p.goalkeepers, p.matches, p.season, min_minutes=min_minutes
-                    ) if p.goalkeepers is not None else None
+                        keepers = goalkeeper_season_profile(
+                            p.goalkeepers, p.matches, p.season, min_minutes=min_minutes
+                        ) if p.goalkeepers is not None else None
                     cache[season] = (p, keepers)
                 p, keepers = cache[season]
-                if keepers is None or p.goalkeepers is None:
+                if keepers is None or p.goalkeepers is None or keepers.empty:
                     continue
                 rows = goalkeeper_spell_profile(
                     p.goalkeepers, p.matches, keepers, ref.id, start, end, min_minutes=min_minutes
@@ -225,15 +231,11 @@ class MetricsService(Service):
         from loanwatch.metrics.roles import infer_roles
 
         ids = [int(m) for m in match_ids]
-        matches = self.store.matches_frame()
-        matches = matches[matches["match_id"].isin(ids)]
+        matches = self.store.matches_frame(match_ids=ids)
         actions = self.store.actions_frame(ids)
-        appearances = self.store.appearances_frame()
-        appearances = appearances[appearances["match_id"].isin(ids)]
+        appearances = self.store.appearances_frame(ids)
         model = self.store.latest_model("xg")
-        values = self.store.action_values_frame(int(model["id"])) if model else None
-        if values is not None:
-            values = values[values["match_id"].isin(ids)]
+        values = self.store.action_values_frame(int(model["id"]), ids) if model else None
         roles = infer_roles(actions, matches, appearances)
         keepers = roles.loc[(roles["role"] == GOALKEEPER), ["match_id", "player_id"]]
         shots = shots_faced(self.store.events_frame(ids), actions, values, appearances, keepers, matches)
@@ -254,13 +256,12 @@ class MetricsService(Service):
         actions = actions[actions["player_id"] == player_id]
         if actions.empty:
             return actions, empty
-        matches = self.store.matches_frame()
-        actions = left_to_right(actions, matches[matches["match_id"].isin(ids)])
+        actions = left_to_right(actions, self.store.matches_frame(match_ids=ids))
         model = self.store.latest_model("xg")
         if model is None:
             return actions, empty
-        values = self.store.action_values_frame(int(model["id"]))
-        return actions, values[values["match_id"].isin(ids)][["match_id", "action_id", "value"]]
+        values = self.store.action_values_frame(int(model["id"]), ids)
+        return actions, values[["match_id", "action_id", "value"]]
 
     def export(
         self, season: str, out: str | Path, fmt: str = "csv", *, min_minutes: float = MIN_MINUTES

@@ -194,6 +194,46 @@ class TriggerState(Model):
     count: int
 
 
+class RecentMatch(Model):
+    """One of the host club's last matches as a loanee's availability reads it."""
+
+    match_id: int | None = None  # None: a fixture whose data the store does not hold
+    day: date
+    opponent: str
+    competition: str
+    home: bool
+    status: str  # domain.AppearanceStatus: started, came_on, unused, not_in_squad, no_data, ineligible
+    minutes: float
+
+
+class LoanOverview(Model):
+    """A loanee on the portfolio page: his current spell as of a date (owner, host club,
+    competition), the last five matches of the host club, his minutes share, the trend, his open
+    alerts and the purchase trigger's progress: all read from the spell's one assessment
+    (tracking/assessment.py) and the alerts the digest and the reports show. ``trigger`` is None
+    for a role that may not see contract terms (and for a loan without one)."""
+
+    player: PlayerRef
+    spell: LoanSpell
+    owner: str
+    host_club: str
+    competition: str
+    as_of: date
+    last_five: list[RecentMatch]
+    matches: int  # the host club's matches that count, by as_of
+    appearances: int
+    starts: int
+    minutes: float
+    minutes_share: float | None
+    recent_share: float | None  # minutes share over the last five counted matches
+    trend: str  # up, down, flat, unknown (the direction every reader uses)
+    verdict: str  # breakout, slump, steady, not enough minutes, no data
+    trend_source: str  # form, minutes, none
+    open_alerts: list[AlertView]
+    trigger: TriggerState | None = None
+    trigger_state: str | None = None  # fired, will fire, close, open; None as trigger
+
+
 class CareerSpell(Model):
     spell: LoanSpell
     timeline: SpellTimeline

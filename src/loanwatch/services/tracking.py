@@ -20,16 +20,18 @@ from loanwatch.services.models import (
     Career,
     CareerSpell,
     Form,
+    LoanOverview,
     Move,
     Player,
     PlayerRef,
+    RecentMatch,
     ScoutNote,
     TriggerState,
     WatchEntry,
 )
 from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService, loan_spell
-from loanwatch.tracking.assessment import SpellAssessment
+from loanwatch.tracking.assessment import RECENT_MATCHES, SpellAssessment, counted
 from loanwatch.tracking.config import AlertConfig
 from loanwatch.tracking.digest import Digest
 from loanwatch.tracking.timeline import SpellTimeline
@@ -161,6 +163,79 @@ class TrackingService(Service):
         The form section, the alerts and the recommendation all read it."""
         judged = tracking_store.assessment(self.ctx.tracker(), ref.id, as_of, spell_id)
         return None if judged is None else redact_assessment(judged, self.ctx.role)
+
+    def overview(self, as_of: date | None = None, owner: str | None = None) -> list[LoanOverview]:
+        """Every loanee (of ``owner``) on one line, in the list's order: his current spell (the
+        one running on ``as_of``, else the last one with matches by then, else his last listed),
+        the host club's last five matches that count (the ones ``recent_share`` reads), minutes
+        share, trend, open alerts and trigger progress, from the spell's one assessment (the
+        reports, the digest and the alerts read the same). Reads only, per player: his rows, his
+        club's matches, his competition-season's pool."""
+        tracker = self.ctx.tracker()
+        day = as_of or tracker.default_as_of()
+        role = self.ctx.role
+        see = sees_terms(role)
+        players = PlayerService(self.ctx)
+        refs = PortfolioService(self.ctx).loanees(owner)
+        ids = [r.id for r in refs]
+        stored = tracker.stored_by_key()
+        live = tracker.live_alerts(day, ids)
+        rows = [tracking_store.alert_dict(a, stored.get(a.key), day) for a in live]
+        by_player: dict[int, list[dict[str, object]]] = {}
+        for row in rows:
+            if row["status"] != "dismissed":
+                by_player.setdefault(int(str(row["player_id"])), []).append(row)
+        out = []
+        for ref in refs:
+            spell = tracking_store.current_spell(tracker, ref.id, day)
+            if spell is None:
+                listed = self.store.loan_spells(ref.id)
+                if not listed:
+                    continue
+                spell = listed[-1]
+            judged = tracker.assessment(spell, day)
+            timeline = tracker.timeline(spell, day)
+            avail, trig = judged.availability, judged.trigger
+            recent = counted(timeline.lines)[-RECENT_MATCHES:]  # the matches recent_share reads
+            out.append(
+                LoanOverview(
+                    player=players.ref(ref.id),
+                    spell=loan_spell(spell, see_terms=see, has_match_data=timeline.has_data),
+                    owner=str(spell.get("parent_club") or ""),
+                    host_club=str(spell.get("host_club_name") or ""),
+                    competition=str(spell.get("competition_name") or ""),
+                    as_of=day,
+                    last_five=[
+                        RecentMatch(
+                            match_id=ln.match_id,
+                            day=ln.kickoff.date(),
+                            opponent=ln.opponent,
+                            competition=ln.competition,
+                            home=ln.home,
+                            status=ln.status.value,
+                            minutes=ln.minutes,
+                        )
+                        for ln in recent
+                    ],
+                    matches=avail.matches,
+                    appearances=avail.appearances,
+                    starts=avail.starts,
+                    minutes=avail.minutes,
+                    minutes_share=avail.share,
+                    recent_share=avail.recent_share,
+                    trend=judged.trend.direction,
+                    verdict=judged.trend.verdict,
+                    trend_source=judged.trend.source,
+                    open_alerts=alert_views(by_player.get(ref.id, []), role),
+                    trigger=TriggerState(
+                        words=trig.words, counts_as=trig.counts_as, target=trig.target, count=trig.count
+                    )
+                    if see and trig.target is not None
+                    else None,
+                    trigger_state=trig.state if see and trig.kind != "none" else None,
+                )
+            )
+        return out
 
     @writes
     def refresh_alerts(self, as_of: date | None = None) -> list[AlertView]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from loanwatch.domain import Competition, MatchRecord, season_name, warnings_to_json
 from loanwatch.store import schema as t
@@ -258,6 +258,55 @@ class MatchStore(PlayerStore):
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(q)]
 
+    def last_kickoff(self, club_ids: Sequence[int] | None = None) -> Any:
+        """The kickoff of the store's last match; with ``club_ids``, of the last match of the
+        competitions these clubs played a match in (None when there is none)."""
+        q = select(func.max(t.matches.c.kickoff))
+        if club_ids is not None:
+            ids = [int(c) for c in club_ids]
+            played = (
+                select(t.seasons.c.competition_id)
+                .join(t.matches, t.matches.c.season_id == t.seasons.c.id)
+                .where(or_(t.matches.c.home_club_id.in_(ids), t.matches.c.away_club_id.in_(ids)))
+                .distinct()
+            )
+            q = q.join(t.seasons, t.seasons.c.id == t.matches.c.season_id).where(
+                t.seasons.c.competition_id.in_(played)
+            )
+        with self.engine.connect() as conn:
+            return conn.execute(q).scalar()
+
+    def competition_matches_between(self, competition: str, start: date, end: date) -> list[dict[str, Any]]:
+        """The matches of a competition (by name) between two dates (inclusive): kickoff, home and
+        away club ids."""
+        q = (
+            select(t.matches.c.kickoff, t.matches.c.home_club_id, t.matches.c.away_club_id)
+            .join(t.seasons, t.seasons.c.id == t.matches.c.season_id)
+            .join(t.competitions, t.competitions.c.id == t.seasons.c.competition_id)
+            .where(t.competitions.c.name == competition, on_days(t.matches.c.kickoff, start, end))
+            .order_by(t.matches.c.kickoff)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def club_competition_counts(self, club_ids: Sequence[int]) -> dict[str, int]:
+        """How many matches these clubs played in each competition (by name)."""
+        ids = [int(c) for c in club_ids]
+        counts: dict[str, int] = {}
+        for side in (t.matches.c.home_club_id, t.matches.c.away_club_id):
+            q = (
+                select(t.competitions.c.name, func.count())
+                .select_from(t.matches)
+                .join(t.seasons, t.seasons.c.id == t.matches.c.season_id)
+                .join(t.competitions, t.competitions.c.id == t.seasons.c.competition_id)
+                .where(side.in_(ids))
+                .group_by(t.competitions.c.name)
+            )
+            with self.engine.connect() as conn:
+                for name, n in conn.execute(q):
+                    counts[str(name)] = counts.get(str(name), 0) + int(n)
+        return counts
+
     def player_appearances(self, player_id: int, match_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         if not match_ids:
             return {}
@@ -307,8 +356,11 @@ class MatchStore(PlayerStore):
             rows = conn.execute(q).all()
         return pd.DataFrame.from_records(rows, columns=cols)
 
-    def matches_frame(self) -> Any:
-        """Every match with its competition and season: the index the metrics work over."""
+    def matches_frame(
+        self, match_ids: Sequence[int] | None = None, season_ids: Sequence[int] | None = None
+    ) -> Any:
+        """Every match with its competition and season: the index the metrics work over (only
+        these matches, or the matches of these seasons, when given)."""
         import pandas as pd
 
         q = (
@@ -326,14 +378,21 @@ class MatchStore(PlayerStore):
             .join(t.competitions, t.competitions.c.id == t.seasons.c.competition_id)
             .order_by(t.matches.c.kickoff, t.matches.c.id)
         )
+        if match_ids is not None:
+            q = q.where(t.matches.c.id.in_([int(m) for m in match_ids]))
+        if season_ids is not None:
+            q = q.where(t.matches.c.season_id.in_([int(s) for s in season_ids]))
         with self.engine.connect() as conn:
             return pd.DataFrame.from_records(conn.execute(q).all(), columns=list(q.selected_columns.keys()))
 
-    def appearances_frame(self) -> Any:
+    def appearances_frame(self, match_ids: Sequence[int] | None = None) -> Any:
         import pandas as pd
 
+        q = select(t.appearances)
+        if match_ids is not None:
+            q = q.where(t.appearances.c.match_id.in_([int(m) for m in match_ids]))
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.appearances)).all()
+            rows = conn.execute(q).all()
         from loanwatch.frames import APPEARANCES
 
         appearances = pd.DataFrame.from_records(rows, columns=[c.name for c in t.appearances.columns])

@@ -113,7 +113,8 @@ class MetricsStore(StoreBase):
                 ((model_id, *r) for r in rows),
             )
 
-    def action_values_frame(self, model_id: int) -> Any:
+    def action_values_frame(self, model_id: int, match_ids: Sequence[int] | None = None) -> Any:
+        """A model's values of every action (of these matches, when given)."""
         import pandas as pd
 
         cols = ("match_id", "action_id", "offensive", "defensive", "value")
@@ -122,6 +123,8 @@ class MetricsStore(StoreBase):
             .where(t.action_values.c.model_id == model_id)
             .order_by(t.action_values.c.match_id, t.action_values.c.action_id)
         )
+        if match_ids is not None:
+            q = q.where(t.action_values.c.match_id.in_([int(m) for m in match_ids]))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         from loanwatch.frames import ACTION_VALUES
@@ -178,7 +181,9 @@ class MetricsStore(StoreBase):
                 rows = frame.itertuples(index=False, name=None)
                 self._bulk_insert(conn, "goalkeeper_match_stats", cols, rows)
 
-    def goalkeeper_match_stats_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+    def goalkeeper_match_stats_frame(
+        self, match_ids: Sequence[int] | None = None, player_ids: Sequence[int] | None = None
+    ) -> Any:
         import pandas as pd
 
         cols = [c.name for c in t.goalkeeper_match_stats.columns]
@@ -188,6 +193,8 @@ class MetricsStore(StoreBase):
         q = select(t.goalkeeper_match_stats)
         if match_ids is not None:
             q = q.where(t.goalkeeper_match_stats.c.match_id.in_(list(match_ids)))
+        if player_ids is not None:
+            q = q.where(t.goalkeeper_match_stats.c.player_id.in_(list(player_ids)))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         return pd.DataFrame.from_records(rows, columns=cols)

@@ -3,8 +3,9 @@
 One :class:`Store`, composed from one class per area (each in its module, on :class:`StoreBase`):
 ``files`` (ingest runs, source files), ``players`` (players, clubs), ``matches`` (sheets, matches,
 appearances, events, fixtures), ``portfolio`` (loan spells), ``tracking`` (alerts, notes, watchlists),
-``metrics`` (actions, models, action values, per-match stats), ``users`` (the web app's users,
-sessions and tokens, the audit log).
+``metrics`` (actions, models, action values, per-match stats), ``aggregates`` (per-season
+aggregates, the partition reads behind them), ``users`` (the web app's users, sessions and
+tokens, the audit log).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from loanwatch.store import schema as t
+from loanwatch.store.aggregates import AggregateStore
 from loanwatch.store.files import SourceFile
 from loanwatch.store.matches import MatchStore
 from loanwatch.store.metrics import MetricsStore
@@ -22,7 +24,7 @@ from loanwatch.store.users import UserStore
 __all__ = ["SourceFile", "Store"]
 
 
-class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, UserStore):
+class Store(MatchStore, PortfolioStore, TrackingStore, MetricsStore, AggregateStore, UserStore):
     """The one way the rest of loanwatch reads and writes the database."""
 
     def counts(self) -> dict[str, int]:

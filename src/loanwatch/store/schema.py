@@ -410,3 +410,46 @@ audit_log = Table(
 )
 Index("ix_audit_log_at", audit_log.c.at)
 Index("ix_audit_log_login", audit_log.c.action, audit_log.c.at)
+# -- reads per player (issue 12): indexes and the stored per-season aggregates ---------------------
+
+# A club's matches and fixtures between two dates (a loan spell's timeline), a competition-season's
+# matches (its partition).
+Index("ix_matches_home_club_kickoff", matches.c.home_club_id, matches.c.kickoff)
+Index("ix_matches_away_club_kickoff", matches.c.away_club_id, matches.c.kickoff)
+Index("ix_matches_season", matches.c.season_id)
+Index("ix_fixtures_home_club_kickoff", fixtures.c.home_club_id, fixtures.c.kickoff)
+Index("ix_fixtures_away_club_kickoff", fixtures.c.away_club_id, fixtures.c.kickoff)
+
+
+def _per_player_season(name: str, *columns: Column[Any]) -> Table:
+    """Per player, competition and season: the totals a season profile ranks against (written
+    by the metrics step for each competition-season it stores per-match stats of: metrics/
+    compute.refresh_season_aggregates), so a player's percentiles read his season's peers here,
+    not every per-match row of the store."""
+    return Table(
+        name,
+        metadata,
+        Column("season_id", Integer, ForeignKey("seasons.id", ondelete="CASCADE"), primary_key=True),
+        Column("player_id", Integer, ForeignKey("players.id"), primary_key=True),
+        Column("competition_id", Integer, ForeignKey("competitions.id"), nullable=False),
+        Column("club_id", Integer),  # the club of most of his minutes
+        Column("minutes", Float, nullable=False),
+        Column("matches", Integer, nullable=False),
+        *columns,
+        sqlite_with_rowid=False,
+    )
+
+
+# metrics/profile.season_totals: totals of every per-match metric and the role of most minutes.
+season_player_totals = _per_player_season(
+    "season_player_totals",
+    *(Column(name, Float) for name in (*MATCH_COUNT_METRICS, *MATCH_VALUE_METRICS)),
+    Column("role", String(32)),
+    Column("role_share", Float),
+)
+
+# metrics/goalkeeping.goalkeeper_season_totals: a keeper's totals in goal.
+season_goalkeeper_totals = _per_player_season(
+    "season_goalkeeper_totals",
+    *(Column(name, Float) for name in GOALKEEPER_MATCH_COUNTS),
+)

@@ -24,7 +24,6 @@ from loanwatch.access import Permission, may, sees_terms
 from loanwatch.errors import InvalidInput, NotFound
 from loanwatch.reports import render as report_render
 from loanwatch.reports import vocab
-from loanwatch.reports.data import RECENT_MATCHES
 from loanwatch.reports.i18n import LANGUAGES, Formatter, translations
 from loanwatch.services import Services
 from loanwatch.services.models import AlertView, PlayerRef
@@ -45,7 +44,7 @@ SORTS: dict[str, Any] = {
     "recent": lambda r: -1.0 if r["recent_share"] is None else r["recent_share"],
     "trend": lambda r: r["trend"],
     "alerts": lambda r: (r["alerts"], r["critical"]),
-    "trigger": lambda r: (r["trigger"] or {}).get("count") or 0,
+    "trigger": lambda r: ((r["trigger"] or {}).get("count") or 0, (r["trigger"] or {}).get("target") or 0),
 }
 STATUSES = ("active", "upcoming", "ended")
 AUDIT_PAGE = 100  # entries per page of the audit log
@@ -161,56 +160,41 @@ def query_string(params: Mapping[str, Any], **changes: Any) -> str:
 
 
 def overview_rows(svc: Services, as_of: date | None, owner: str | None) -> list[dict[str, Any]]:
-    """Every loan spell of the portfolio as one row: owner, host club, competition, the last five
-    matches' availability, minutes share, trend, open alerts, trigger progress (None where the role
-    may not see the terms). Read through the services, one loanee at a time: the assessment (the
-    one judgment the reports and alerts read), the spell's timeline, the player's live alerts."""
-    day = as_of or svc.tracking.default_as_of()
+    """Every loanee of the portfolio (of ``owner``) as one row of the table, from
+    ``TrackingService.overview``: his current spell's owner, host club and competition, the last
+    five matches' availability, minutes share, trend, open alerts, trigger progress (None for a
+    role that may not see the terms): the one assessment the reports and alerts read."""
     rows = []
-    refs: dict[int, PlayerRef] = {}
-    for spell in svc.portfolio.loan_spells(owner):
-        ref = refs.get(spell.player_id) or refs.setdefault(spell.player_id, svc.players.ref(spell.player_id))
-        timeline = next((t for t in svc.tracking.timelines(ref, day) if int(t.spell["id"]) == spell.id), None)
-        judged = svc.tracking.assessment(ref, day, spell.id)
-        alerts = [
-            a
-            for a in svc.tracking.player_alerts(ref, day)
-            if a.status != "dismissed" and a.active and a.spell_id in (None, spell.id)
-        ]
-        counted = [ln for ln in (timeline.lines if timeline else ()) if ln.status.value != "no_data"]
+    for o in svc.tracking.overview(as_of, owner):
         trigger = None
-        if judged is not None and judged.trigger is not None and judged.trigger.kind != "none":
+        if o.trigger is not None:
             trigger = {
-                "kind": judged.trigger.kind,
-                "state": judged.trigger.state,
-                "count": judged.trigger.count,
-                "target": judged.trigger.target,
-                "words": judged.trigger.words,
+                "state": o.trigger_state or "",
+                "count": o.trigger.count,
+                "target": o.trigger.target,
+                "words": o.trigger.words,
             }
-        avail = judged.availability if judged is not None else None
         rows.append(
             {
-                "player_id": ref.id,
-                "spell_id": spell.id,
-                "name": ref.display_name or spell.player_name,
-                "role": ref.role,
-                "owner": spell.owner_name,
-                "host_club": spell.host_club_name,
-                "competition": spell.competition_name,
-                "start": spell.start_date,
-                "end": spell.end_date,
-                "status": spell_status(spell.start_date, spell.end_date, day),
-                "has_data": spell.has_match_data,
-                "last_five": [ln.status.value for ln in counted[-RECENT_MATCHES:]],
-                "share": avail.minutes / avail.available_minutes
-                if avail and avail.available_minutes
-                else None,
-                "recent_share": avail.recent_share if avail else None,
-                "minutes": avail.minutes if avail else 0,
-                "trend": judged.trend.verdict if judged else "no data",
-                "direction": judged.trend.direction if judged else "unknown",
-                "alerts": len(alerts),
-                "critical": sum(1 for a in alerts if a.severity == "critical"),
+                "player_id": o.player.id,
+                "spell_id": o.spell.id,
+                "name": o.player.display_name or o.spell.player_name,
+                "role": o.player.role,
+                "owner": o.owner,
+                "host_club": o.host_club,
+                "competition": o.competition,
+                "start": o.spell.start_date,
+                "end": o.spell.end_date,
+                "status": spell_status(o.spell.start_date, o.spell.end_date, o.as_of),
+                "has_data": o.spell.has_match_data,
+                "last_five": [m.status for m in o.last_five],
+                "share": o.minutes_share,
+                "recent_share": o.recent_share,
+                "minutes": o.minutes,
+                "trend": o.verdict,
+                "direction": o.trend,
+                "alerts": len(o.open_alerts),
+                "critical": sum(1 for a in o.open_alerts if a.severity == "critical"),
                 "trigger": trigger,
             }
         )

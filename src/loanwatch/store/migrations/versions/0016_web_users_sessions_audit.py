@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0011"
+down_revision = "0015"  # chained after reads (0015) at the merge of i12-reads; the lead re-chains
 branch_labels = None
 depends_on = None
 
