@@ -8,8 +8,9 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,68 @@ def copy_store(source: Path, dest: Path) -> Path:
     src.close()
     out.close()
     return dest
+
+
+# -- the web app (tests/test_web_*.py; helpers in tests/webtools.py) --------------------------------
+# The web modules load when a web fixture is first used, not for every test run.
+
+
+@pytest.fixture(scope="session")
+def web_store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the sample store with the loan list and one user per role (the web tests write)."""
+    from webtools import add_users, copy_store
+
+    path = copy_store(with_portfolio.url.removeprefix("sqlite:///"), tmp_path_factory.mktemp("web") / "lw.db")
+    add_users(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def web_app(web_store: str) -> Any:
+    """The web app (``loanwatch.web.app.create_app``) over ``web_store``."""
+    from loanwatch.web.app import create_app
+    from webtools import settings_for
+
+    return create_app(settings_for(web_store))
+
+
+@pytest.fixture(scope="session")
+def clients(web_app: Any) -> Any:
+    """``webtools.Clients``: a TestClient per role, logged in with a bearer token."""
+    from webtools import Clients
+
+    return Clients(web_app, {})
+
+
+@pytest.fixture(scope="session")
+def users_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new store holding one user per role and nothing else (made once, copied by fresh_app)."""
+    from webtools import add_users
+
+    path = tmp_path_factory.mktemp("users") / "users.db"
+    add_users(str(path))
+    return path
+
+
+@pytest.fixture()
+def fresh_app(users_store: Path, tmp_path: Path) -> Callable[..., Any]:
+    """``make(**settings)``: an app over this test's copy of ``users_store`` (sessions, logins)."""
+    from loanwatch.web.app import create_app
+    from webtools import copy_store, settings_for
+
+    def make(**overrides: object) -> Any:
+        store = tmp_path / "users.db"
+        if not store.exists():
+            copy_store(users_store, store)
+        return create_app(settings_for(str(store), **overrides))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def live_server(web_app: Any) -> Iterator[Any]:
+    """``webtools.LiveServer``: the web app served by uvicorn on a free loopback port (a thread)."""
+    from webtools import serve_in_thread
+
+    with serve_in_thread(web_app) as server:
+        yield server

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from webtools import browser_login, csrf_of, password
 
 from loanwatch.web.deps import SESSION_COOKIE
+from webtools import browser_login, csrf_of, password
 
 MakeApp = Callable[..., FastAPI]
 

@@ -30,7 +30,7 @@ from loanwatch.services import Context, Services, User
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = Path("/tmp/loanwatch-web-screens")
-GROUP_LIST = Path(__file__).resolve().parents[2] / "data" / "portfolios" / "group-2017-18.csv"
+GROUP_LIST = Path(__file__).resolve().parents[1] / "data" / "portfolios" / "group-2017-18.csv"
 # What a page must never show a role without the terms: the loan lists' fees as printed, and the
 # terms' headings and words (the report's own term headings: test_access.TERM_HEADINGS).
 TERM_TEXT = re.compile(

@@ -16,9 +16,9 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from webtools import Clients, copy_store, settings_for
 
 from loanwatch.web.app import create_app
+from webtools import Clients, copy_store, settings_for
 
 EXAMPLES = 5  # per operation
 

@@ -1,14 +1,21 @@
-"""What the web tests share (tests/web/conftest.py holds the fixtures): the test users (one per
-role, named as the role), clients logged in with a token, the browser's login through the form."""
+"""What the web tests share (the fixtures are in tests/conftest.py: web_store, web_app, clients,
+users_store, fresh_app, live_server): the test users (one per role, named as the role, password
+``password(role)``), clients logged in with a token, the browser's login through the form, store
+copies, a uvicorn server in a thread."""
 
 from __future__ import annotations
 
 import re
 import socket
 import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -90,3 +97,28 @@ def copy_store(source: str | Path, dest: str | Path) -> str:
         src.backup(copy)
     src.close()
     return str(dest)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: FastAPI
+
+
+@contextmanager
+def serve_in_thread(app: FastAPI) -> Iterator[LiveServer]:
+    """The app served by uvicorn on a free loopback port, in a thread, until the block ends."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

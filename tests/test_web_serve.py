@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 from typer.testing import CliRunner
-from webtools import copy_store, free_port, password
 
 from loanwatch.cli import app
+from webtools import copy_store, free_port, password
 
 
 def test_serve_answers_a_browser_and_a_script(users_store: Path, tmp_path: Path) -> None:

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from webtools import Clients
 
 from loanwatch.access import Permission, Role, may
 from loanwatch.services import Context, Services, User
 from test_access import leaks
+from webtools import Clients
 
 AS_OF = date(2018, 6, 1)  # loan-ending alerts live (as in test_access)
 EARLY = date(2017, 8, 1)  # before the first match: a report is quick to write, its terms are there
