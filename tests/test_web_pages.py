@@ -22,11 +22,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from webtools import add_users, copy_store, csrf_of, free_port, password
 
 from loanwatch.access import Role
 from loanwatch.api import Loanwatch
 from loanwatch.services import Context, Services, User
+from webtools import add_users, copy_store, csrf_of, free_port, password
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = Path("/tmp/loanwatch-web-screens")
