@@ -217,21 +217,33 @@ def _recommendation(lang: str, rec: Recommendation | None) -> dict[str, Any] | N
     }
 
 
-def _charts(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
+def chart_names(data: Mapping[str, Any]) -> list[str]:
+    """The charts a player's report has: ``minutes-<spell id>`` for each spell with match data,
+    then a goalkeeper's ``goalkeeper_shots``, or ``pizza`` (a profile with percentiles) and
+    ``shots`` and ``actions`` (the current spell has match data)."""
+    names = [f"minutes-{spell['id']}" for spell in data["spells"] if spell["has_data"]]
+    if data.get("goalkeeper"):  # a goalkeeper: his shots faced, never the outfield pizza and shot map
+        return [*names, "goalkeeper_shots"]
+    profile = data.get("profile")
+    if profile and any(m["pct"] is not None for m in profile["metrics"]):
+        names.append("pizza")
+    current = data.get("current")
+    if current and current["has_data"]:
+        names += ["shots", "actions"]
+    return names
+
+
+def draw_chart(data: Mapping[str, Any], lang: str, name: str) -> str:
+    """One of :func:`chart_names`, drawn in the reader's language (a PNG data URI)."""
     tr, fmt = translations(lang), Formatter(lang)
     _ = look_up = tr.gettext  # look_up: messages held in vocab (extracted there)
-    status_labels = {k: look_up(v) for k, v in vocab.STATUS.items()}
-    out: dict[str, Any] = {"minutes": {}}
-    for spell in data["spells"]:
-        if spell["has_data"]:
-            out["minutes"][spell["id"]] = charts.minutes_timeline(
-                spell["lines"], status_labels, _("minutes"), fmt.short_date
-            )
-    profile = data.get("profile")
-    keeper = data.get("goalkeeper")
-    if keeper:  # a goalkeeper: his shots faced, never the outfield pizza and shot map
-        out["goalkeeper_shots"] = charts.shots_faced_map(
-            keeper["shots"],
+    if name.startswith("minutes-"):
+        spell = next(s for s in data["spells"] if f"minutes-{s['id']}" == name)
+        status_labels = {k: look_up(v) for k, v in vocab.STATUS.items()}
+        return charts.minutes_timeline(spell["lines"], status_labels, _("minutes"), fmt.short_date)
+    if name == "goalkeeper_shots":
+        return charts.shots_faced_map(
+            data["goalkeeper"]["shots"],
             {
                 "goal": _("goal conceded"),
                 "save": _("saved"),
@@ -239,22 +251,20 @@ def _charts(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
                 "title": _("Shots on target he faced (marker size: xG)"),
             },
         )
-        return out
-    if profile:
+    if name == "pizza":
         slices = [
             (look_up(vocab.METRICS[m["key"]]), m["pct"], m["group"])
-            for m in profile["metrics"]
+            for m in data["profile"]["metrics"]
             if m["pct"] is not None
         ]
-        if slices:
-            out["pizza"] = charts.percentile_pizza(slices, {g: look_up(w) for g, w in vocab.GROUPS.items()})
-    current = data.get("current")
-    if current and current["has_data"]:
-        out["shots"] = charts.shot_map(
+        return charts.percentile_pizza(slices, {g: look_up(w) for g, w in vocab.GROUPS.items()})
+    if name == "shots":
+        return charts.shot_map(
             data["shots"],
             {"goal": _("goal"), "shot": _("shot, no goal"), "title": _("Shots (marker size: xG)")},
         )
-        out["actions"] = charts.action_map(
+    if name == "actions":
+        return charts.action_map(
             data["actions"],
             {
                 "attack": _("attacking direction"),
@@ -263,17 +273,33 @@ def _charts(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
                 "title": _("Action map"),
             },
         )
+    raise ValueError(f"no chart {name!r}: {', '.join(chart_names(data))}")
+
+
+def player_charts(data: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """A player report's charts (PNG data URIs) in the reader's language: ``minutes`` by spell id,
+    and ``pizza``, ``shots``, ``actions`` or a goalkeeper's ``goalkeeper_shots`` where the data has them."""
+    out: dict[str, Any] = {"minutes": {}}
+    for name in chart_names(data):
+        if name.startswith("minutes-"):
+            out["minutes"][int(name.removeprefix("minutes-"))] = draw_chart(data, lang, name)
+        else:
+            out[name] = draw_chart(data, lang, name)
     return out
 
 
-def render_player_html(data: Mapping[str, Any], lang: str = "en") -> str:
+def render_player_html(
+    data: Mapping[str, Any], lang: str = "en", charts: Mapping[str, Any] | None = None
+) -> str:
+    """The report as HTML; ``charts``: :func:`player_charts`'s answer when the caller drew them
+    already (the web app keeps them), else they are drawn here."""
     check_lang(lang)
     check_edition(data["edition"])
     env = environment(lang)
     return env.get_template("player.html.j2").render(
         d=data,
         player=data["player"],
-        charts=_charts(data, lang),
+        charts=player_charts(data, lang) if charts is None else charts,
         rec=_recommendation(lang, data.get("recommendation")),
         alerts=sorted(data.get("alerts") or [], key=lambda a: SEVERITY_ORDER.get(str(a.get("severity")), 3)),
         form=_form(data.get("form"), lang),
@@ -344,8 +370,10 @@ def _print_css() -> Any:
     return CSS(filename=str(PRINT_CSS))
 
 
-def render_player(data: Mapping[str, Any], lang: str = "en", fmt: str = "html") -> bytes:
-    html = render_player_html(data, lang)
+def render_player(
+    data: Mapping[str, Any], lang: str = "en", fmt: str = "html", charts: Mapping[str, Any] | None = None
+) -> bytes:
+    html = render_player_html(data, lang, charts)
     return to_pdf(html) if check_format(fmt) == "pdf" else html.encode("utf-8")
 
 

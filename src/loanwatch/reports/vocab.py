@@ -81,6 +81,16 @@ FORM_VERDICTS = {
     "not for goalkeepers": N_("not read for a goalkeeper"),
     "no data": N_("no data"),
 }
+# A loan spell on the as-of date (the web portfolio's status filter).
+SPELL_STATES = {"active": N_("on loan"), "upcoming": N_("not started"), "ended": N_("ended")}
+# Trigger progress (tracking/assessment.TriggerProgress): its state.
+TRIGGER_STATES = {
+    "fired": N_("triggered"),
+    "will fire": N_("will be triggered"),
+    "close": N_("close"),
+    "open": N_("open"),
+    "none": N_("no condition"),
+}
 ALERT_KINDS = {
     "minutes_collapse": N_("Minutes collapse"),
     "out_of_squad": N_("Out of the squad"),

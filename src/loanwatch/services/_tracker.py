@@ -300,6 +300,7 @@ def alert_dict(alert: Alert, stored: Mapping[str, Any] | None, as_of: date) -> d
         "triggered_on": alert.triggered_on,
         "status": stored["status"] if stored else "new",
         "dismissed_by": stored["dismissed_by"] if stored else None,
+        "dismissed_at": stored.get("dismissed_at") if stored else None,
         "dismiss_reason": stored["dismiss_reason"] if stored else None,
         "player_id": alert.player_id,
         "spell_id": alert.spell_id,

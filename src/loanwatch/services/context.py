@@ -130,6 +130,10 @@ class Context:
             cached = self.caches.tracker = (chosen, Tracker(self.store, config))
         return cached[1]
 
+    def data_version(self) -> tuple[str, ...]:
+        """The store's data stamp (Store.data_version): a web page caches what it computed under it."""
+        return self.store.data_version()
+
     def store_changed(self) -> None:
         self.caches.tracker = None
         self.caches.club_leagues = None

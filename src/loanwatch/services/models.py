@@ -134,6 +134,7 @@ class AlertView(Model):
     triggered_on: date
     status: str  # open, dismissed, new (not stored yet)
     dismissed_by: str | None = None
+    dismissed_at: datetime | None = None  # when it was dismissed (the web inbox shows who and when)
     dismiss_reason: str | None = None
     player_id: int
     spell_id: int | None = None

@@ -57,3 +57,34 @@ class Store(
                     ("loan_spells", t.loan_spells),
                 )
             }
+
+    def data_version(self) -> tuple[str, ...]:
+        """A stamp that changes when what a page shows may have changed: an ingest run, a model
+        trained, a loan spell added or its terms changed, an alert stored or dismissed, a note or
+        a watched player added (one query of a few aggregates: cheap enough for every request)."""
+        s = t.loan_spells.c
+        terms = (
+            func.coalesce(s.option_fee_eur, 0)
+            + func.coalesce(s.obligation_fee_eur, 0)
+            + func.coalesce(s.trigger_appearances, 0)
+            + func.length(s.loan_type)
+            + func.length(s.obligation_trigger)
+            + func.length(s.recall_clause)
+            + func.length(s.notes)
+            + func.length(s.host_club_name)
+        )
+        parts = (
+            select(func.max(t.ingest_runs.c.id)),
+            select(func.max(t.models.c.id)),
+            select(func.count()).select_from(t.loan_spells),
+            select(func.max(t.loan_spells.c.id)),
+            select(func.sum(terms)),
+            select(func.max(s.end_date)),
+            select(func.max(t.alerts.c.id)),
+            select(func.max(t.alerts.c.dismissed_at)),
+            select(func.max(t.scout_notes.c.id)),
+            select(func.count()).select_from(t.watchlist_players),
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*(p.scalar_subquery() for p in parts))).one()
+        return tuple("" if v is None else str(v) for v in row)
