@@ -127,8 +127,10 @@ def current_user(request: Request) -> Viewer:
 CurrentUser = Annotated[Viewer, Depends(current_user)]
 
 
-def services(request: Request, user: CurrentUser) -> Services:
-    """The services acting as the logged-in user."""
+def services(request: Request) -> Services:
+    """The services acting as the logged-in user (NotAuthenticated when nobody is): a dependency
+    (``ServicesDep``) or a plain call from a route."""
+    user = current_user(request)
     return Services(state(request).context(user.user, client_address(request)))
 
 
