@@ -82,6 +82,9 @@ def test_player_shows_a_season_profile(trained: Path) -> None:
     for label in ("xG", "xA", "Progressive passes", "VAEP", "Aerials won"):
         assert label in result.output
     assert "Adjusted to Serie A level" in result.output
+    # the model versions the figures come from (the models registry), as the report says it
+    assert "Figures from the models VAEP version 1, trained on" in result.output
+    assert "xT version 1" in result.output and "xG version 1" in result.output
 
 
 def test_export_rejects_an_unknown_format(trained: Path, tmp_path: Path) -> None:

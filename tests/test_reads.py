@@ -200,3 +200,28 @@ def test_overview_reads_per_player_and_agrees_with_the_assessment_and_the_alerts
         o.trigger is None and o.trigger_state is None and o.spell.terms is None
         for o in coach.tracking.overview()
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Figures from the models VAEP version 1, trained on"),
+        ("it", "Dati calcolati con i modelli VAEP versione 1, addestrato il"),
+        ("fr", "Chiffres issus des modèles VAEP version 1, entraîné le"),
+    ],
+)
+def test_the_report_says_which_model_versions_its_figures_come_from(
+    trained_rounds: Path, lang: str, words: str
+) -> None:
+    from loanwatch.reports.render import render_player_html
+
+    svc = Services(Loanwatch(str(trained_rounds)).ctx)
+    report = svc.reports.report(svc.players.resolve("Caldara"), edition="coach")
+    versions = report.content["models"]["versions"]
+    stored = {k: svc.metrics.latest_model(k) for k in ("vaep", "xt", "xg")}
+    assert [(m["label"], m["version"]) for m in versions] == [
+        (label, stored[k].version)  # type: ignore[union-attr]
+        for k, label in (("vaep", "VAEP"), ("xt", "xT"), ("xg", "xG"))
+    ]
+    html = render_player_html(report.content, lang)
+    assert words in html and "xT" in html and "xG" in html

@@ -120,6 +120,11 @@ def player(
             for keeper in keepers:
                 if keeper.spell.id in keeper_spells:
                     console.print(_goalkeeper_table(keeper))
+    if timelines and trained:
+        from loanwatch.reports.render import models_text
+
+        versions = [m.model_dump() for m in lw.metrics.model_versions()]
+        console.print(f"[dim]{models_text('en', versions)}[/dim]")  # the report's words
 
 
 def _print_player_header(player: Player) -> None:

@@ -502,5 +502,6 @@ def player_report_data(
             "xg": {"version": xg_model["version"], "trained_at": xg_model["trained_at"]}
             if xg_model
             else None,
+            "versions": [dict(m) for m in inputs.model_versions],
         },
     }

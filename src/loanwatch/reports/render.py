@@ -7,7 +7,7 @@ One template per document, for both formats, so the HTML and the PDF carry the s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -171,6 +171,20 @@ def reference_text(lang: str, profile: Mapping[str, Any]) -> str:
     return text
 
 
+def models_text(lang: str, versions: Sequence[Mapping[str, Any]]) -> str:
+    """Which model versions the figures come from (label, version, training date), in the
+    reader's words: "Figures from the models VAEP version 2, trained on 1 Dec 2026; ..."."""
+    tr, fmt = translations(lang), Formatter(lang)
+    if not versions:
+        return tr.gettext(vocab.MODELS_NOT_TRAINED)
+    each = [
+        tr.gettext(vocab.MODEL_VERSION)
+        % {"model": m["label"], "version": m["version"], "date": fmt.date(m["trained_at"])}
+        for m in versions
+    ]
+    return tr.gettext(vocab.MODELS_USED) % {"models": "; ".join(each)}
+
+
 def say(lang: str, reason: Reason) -> str:
     """A recommendation reason in the reader's words, its figures in his locale."""
     tr, fmt = translations(lang), Formatter(lang)
@@ -304,6 +318,7 @@ def render_player_html(
         alerts=sorted(data.get("alerts") or [], key=lambda a: SEVERITY_ORDER.get(str(a.get("severity")), 3)),
         form=_form(data.get("form"), lang),
         word=lambda table, key: _word(lang, table, key),
+        models_text=models_text(lang, data["models"].get("versions") or []),
     )
 
 

@@ -43,6 +43,8 @@ class ReportInputs:
     xg_model: Mapping[str, Any] | None  # version, trained_at
     in_portfolio: bool
     profiles: Sequence[ProfileEntry] = ()  # the current spell's
+    # The model versions the figures come from, in order (VAEP, xT, xG): label, version, trained_at
+    model_versions: Sequence[Mapping[str, Any]] = ()
     goalkeeper: Sequence[ProfileEntry] = ()  # the current spell's, for a goalkeeper
     actions: pd.DataFrame = field(default_factory=pd.DataFrame)  # his, left to right
     xg: pd.DataFrame = field(default_factory=pd.DataFrame)  # match_id, action_id, value

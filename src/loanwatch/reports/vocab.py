@@ -197,6 +197,10 @@ REFERENCE_SOURCES = {
     "owner_table": N_("the league of the owner club, %(owner)s, from the table of owner leagues"),
     "default": N_("the default reference league"),
 }
+# The model versions a report's figures come from (the models registry, metrics/models.py).
+MODEL_VERSION = N_("%(model)s version %(version)s, trained on %(date)s")
+MODELS_USED = N_("Figures from the models %(models)s.")
+MODELS_NOT_TRAINED = N_("Models not trained in this store.")
 REFERENCE_UNRATED = N_("%(league)s, the owner club's league, has no strength in the table")
 # The market plan's decisions (market/plan.py DECISIONS), as the plan's pages name them.
 DECISIONS = {

@@ -39,13 +39,17 @@ TOURNAMENTS = frozenset({"European Championship", "World Cup"})
 
 
 def model_version(row: Mapping[str, object] | None) -> ModelVersion | None:
+    from loanwatch.metrics.models import KINDS
+
     if row is None:
         return None
+    kind = str(row["kind"])
     return ModelVersion(
-        kind=str(row["kind"]),
+        kind=kind,
         version=int(str(row["version"])),
         trained_at=row["trained_at"],  # type: ignore[arg-type]
         quality=dict(row.get("quality") or {}),  # type: ignore[call-overload]
+        label=KINDS[kind].label if kind in KINDS else kind,
     )
 
 
@@ -123,6 +127,14 @@ class MetricsService(Service):
     def latest_model(self, kind: str) -> ModelVersion | None:
         """The newest version of a model (vaep, xt, xg), None before training."""
         return model_version(self.store.latest_model(kind))
+
+    def model_versions(self) -> list[ModelVersion]:
+        """The model versions the figures come from (the newest of each kind: VAEP, xT, xG, in
+        that order); empty before training. What the report and ``player`` say under the figures."""
+        from loanwatch.metrics.models import KINDS
+
+        found = (self.latest_model(kind) for kind in KINDS)
+        return [m for m in found if m is not None]
 
     def club_league(self, club: str) -> str | None:
         """The league a club plays in the data (its competition with the most matches; tournaments

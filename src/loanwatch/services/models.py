@@ -299,10 +299,14 @@ class GoalkeeperProfile(Model):
 
 
 class ModelVersion(Model):
+    """A trained model of the registry (metrics/models.py): kind (vaep, xt, xg), the name readers
+    know it by (``label``: VAEP, xT, xG), version, training date, held-out quality."""
+
     kind: str
     version: int
     trained_at: datetime
     quality: dict[str, object]
+    label: str = ""
 
 
 class TrainingRun(Model):

@@ -96,6 +96,7 @@ class ReportService(Service):
         )
         tracking = TrackingService(ctx)
         xg_model = metrics.latest_model("xg")
+        versions = metrics.model_versions()
         all_ids = [ln.match_id for t in full for ln in t.lines if ln.match_id is not None]
         return ReportInputs(
             edition=edition,
@@ -107,6 +108,10 @@ class ReportService(Service):
             match_warnings=store.match_warnings(all_ids),
             trained=trained,
             xg_model={"version": xg_model.version, "trained_at": xg_model.trained_at} if xg_model else None,
+            model_versions=[
+                {"kind": m.kind, "label": m.label, "version": m.version, "trained_at": m.trained_at}
+                for m in versions
+            ],
             in_portfolio=bool(store.loan_spells(ref.id)),
             profiles=profiles,
             goalkeeper=keepers,
