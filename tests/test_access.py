@@ -207,6 +207,7 @@ def calls(svc: Services, out: Path, actions: Path) -> dict[str, Callable[[], obj
         "MetricsService.export_partitioned": lambda: m.export_partitioned(out / "parquet"),
         "MetricsService.trained": lambda: m.trained(),
         "MetricsService.latest_model": lambda: m.latest_model("xg"),
+        "MetricsService.model_versions": lambda: m.model_versions(),
         "MetricsService.club_league": lambda: m.club_league("Crotone"),
         "MetricsService.reference_league": lambda: m.reference_league({"parent_club": "Juventus"}),
         # Profiles of an untrained store are computed from the events (half a minute a season):
