@@ -110,7 +110,7 @@ def with_actions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import json
 
     from loanwatch.metrics import spadl
-    from loanwatch.metrics.compute import save_match_level, season_profiles
+    from loanwatch.metrics.compute import refresh_season_aggregates, save_match_level, season_profiles
 
     root = tmp_path_factory.mktemp("actions")
     sheets = json.loads(gzip.decompress((SAMPLE_DATA / "matches" / "matches_Italy.json.gz").read_bytes()))
@@ -118,8 +118,9 @@ def with_actions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lw = Loanwatch(str(root / "lw.db"))
     assert lw.ingest([folder]).matches == 30
     spadl.compute_actions(lw.store, sorted(int(m) for m in lw.store.matches_frame()["match_id"]))
-    for season in season_profiles(lw.store).values():
+    for (competition_id, season_name), season in season_profiles(lw.store).items():
         save_match_level(lw.store, season)
+        refresh_season_aggregates(lw.store, competition_id, season_name)  # what models train stores
     return root / "lw.db"
 # -- the web app (tests/test_web_*.py; helpers in tests/webtools.py) --------------------------------
 # The web modules load when a web fixture is first used, not for every test run.

@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
 }
 AS_READ = {
     "min_minutes": float,
+    "retrain_growth": float,
     "session_idle_minutes": int,
     "token_hours": int,
     "secure_cookies": lambda v: v == "yes",
@@ -99,7 +100,6 @@ def test_argument_over_environment_over_file_over_default(
         # a relative path in the file is read from the file's folder
         assert str(getattr(from_file, key)) == str(config.parent / in_file)
     from_env = Settings.load(environ=env)
-    expected_env = float(in_env) if key in ("min_minutes", "retrain_growth") else in_env
     expected_env = AS_READ[key](in_env) if key in AS_READ else in_env
     assert _plain(from_env, key) == expected_env and from_env.source(key) == ENVIRONMENT[key]
     given_over = Settings.load(environ=env, **{key: given})

@@ -344,9 +344,12 @@ def percentiles_in_groups(
     ``group``: ``metrics`` are (percentile column, value column, sign), sign -1 where lower is
     better. NaN where a row has no peers."""
     columns = {out: np.full(len(prof), np.nan) for out, _col, _sign in metrics}
-    peer_groups = {k: g for k, g in peers.groupby(group)}
+    def key(k: object) -> tuple[object, ...]:  # iteration gives tuples, .indices scalars for one column
+        return k if isinstance(k, tuple) else (k,)
+
+    peer_groups = {key(k): g for k, g in peers.groupby(group)}
     for k, at in prof.groupby(group).indices.items():  # positions of each group's rows
-        g = peer_groups.get(k)  # type: ignore[call-overload]
+        g = peer_groups.get(key(k))
         if g is None:
             continue
         rows = prof.iloc[at]
