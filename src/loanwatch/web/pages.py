@@ -193,6 +193,7 @@ def overview_rows(svc: Services, as_of: date | None, owner: str | None) -> list[
                 "minutes": o.minutes,
                 "trend": o.verdict,
                 "direction": o.trend,
+                "trend_source": o.trend_source,  # form, minutes (no per-match stats yet), none
                 "alerts": len(o.open_alerts),
                 "critical": sum(1 for a in o.open_alerts if a.severity == "critical"),
                 "trigger": trigger,
