@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -37,6 +37,7 @@ from loanwatch.services.models import (
     WatchEntry,
 )
 from loanwatch.tracking.digest import Digest, iso_week
+from loanwatch.web.cache import cache_of
 from loanwatch.web.deps import CSRF, PrefsDep, ServicesDep
 from loanwatch.web.errors import Error
 
@@ -118,8 +119,10 @@ def change_me(svc: ServicesDep, change: PrefsChange) -> UserAccount:
     summary="The loan spells",
     responses=NO_OWNER,
 )
-def portfolio(svc: ServicesDep, owner: Owner = None) -> list[LoanSpell]:
-    return svc.portfolio.loan_spells(owner_of(svc, owner))
+def portfolio(request: Request, svc: ServicesDep, owner: Owner = None) -> list[LoanSpell]:
+    # computed once per role, owner and data stamp (the app's cache, as the pages do)
+    key = ("api-portfolio", svc.ctx.role, owner, svc.ctx.data_version())
+    return cache_of(request).get(key, lambda: svc.portfolio.loan_spells(owner_of(svc, owner)))
 
 
 @router.get(
@@ -159,7 +162,7 @@ class PlayerPage(BaseModel):
 
 
 def player_page(svc: Services, player_id: int, as_of: date | None) -> PlayerPage:
-    """A player's page, as the user may see it (pages.py shows the same); recorded as viewed."""
+    """A player's page, as the user's role may see it (pages.py shows the same)."""
     ref = svc.players.ref(player_id)
     t = svc.tracking
     profiles = []
@@ -179,7 +182,6 @@ def player_page(svc: Services, player_id: int, as_of: date | None) -> PlayerPage
         notes=t.notes(ref, as_of),
         profiles=profiles,
     )
-    svc.audit.viewed(ref, "player")
     return page
 
 
@@ -190,8 +192,14 @@ def player_page(svc: Services, player_id: int, as_of: date | None) -> PlayerPage
     summary="A player",
     responses=NOT_FOUND,
 )
-def player(svc: ServicesDep, player_id: PlayerId, as_of: Day) -> PlayerPage:
-    return player_page(svc, player_id, as_of)
+def player(request: Request, svc: ServicesDep, player_id: PlayerId, as_of: Day) -> PlayerPage:
+    """Computed once per player, as-of date, role and data stamp (the app's cache, as the pages
+    do); every view is recorded in the audit log."""
+    ref = svc.players.ref(player_id)  # NotFound (404) before anything is cached
+    key = ("api-player", player_id, as_of, svc.ctx.role, svc.ctx.data_version())
+    page = cache_of(request).get(key, lambda: player_page(svc, player_id, as_of))
+    svc.audit.viewed(ref, "player")
+    return page
 
 
 @router.get(

@@ -14,6 +14,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from starlette.requests import Request
+
 T = TypeVar("T")
 
 MAX_ENTRIES = 256
@@ -63,3 +65,11 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def cache_of(request: Request) -> PageCache:
+    """The app's page cache (one per app, made on first use): the pages and the JSON API share it."""
+    state = request.app.state
+    if getattr(state, "page_cache", None) is None:
+        state.page_cache = PageCache()
+    return state.page_cache  # type: ignore[no-any-return]

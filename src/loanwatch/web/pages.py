@@ -27,7 +27,7 @@ from loanwatch.reports import vocab
 from loanwatch.reports.i18n import LANGUAGES, Formatter, translations
 from loanwatch.services import Services
 from loanwatch.services.models import AlertView, PlayerRef
-from loanwatch.web.cache import PageCache
+from loanwatch.web.cache import cache_of
 from loanwatch.web.deps import CSRF, ServicesDep, prefs
 from loanwatch.web.templating import render
 
@@ -52,13 +52,6 @@ AUDIT_PAGE = 100  # entries per page of the audit log
 
 # -- helpers ---------------------------------------------------------------------------------------
 
-
-def cache_of(request: Request) -> PageCache:
-    """The app's page cache (one per app, made on first use)."""
-    state = request.app.state
-    if getattr(state, "page_cache", None) is None:
-        state.page_cache = PageCache()
-    return state.page_cache  # type: ignore[no-any-return]
 
 
 def is_htmx(request: Request) -> bool:
