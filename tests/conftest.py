@@ -93,7 +93,7 @@ def trained_rounds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-def copy_store(source: Path, dest: Path) -> Path:
+def copy_store(source: str | Path, dest: str | Path) -> Path:
     """A copy of a SQLite store, its write-ahead log included (sqlite3's backup)."""
     import sqlite3
 
@@ -101,7 +101,8 @@ def copy_store(source: Path, dest: Path) -> Path:
         src.backup(out)
     src.close()
     out.close()
-    return dest
+    return Path(dest)
+
 @pytest.fixture(scope="session")
 def with_actions(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The first three Serie A rounds of the sample (30 matches) with their SPADL actions and
@@ -129,9 +130,10 @@ def with_actions(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def web_store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A copy of the sample store with the loan list and one user per role (the web tests write)."""
-    from webtools import add_users, copy_store
+    from webtools import add_users
 
-    path = copy_store(with_portfolio.url.removeprefix("sqlite:///"), tmp_path_factory.mktemp("web") / "lw.db")
+    source = with_portfolio.url.removeprefix("sqlite:///")
+    path = str(copy_store(source, tmp_path_factory.mktemp("web") / "lw.db"))
     add_users(path)
     return path
 
@@ -167,7 +169,7 @@ def users_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fresh_app(users_store: Path, tmp_path: Path) -> Callable[..., Any]:
     """``make(**settings)``: an app over this test's copy of ``users_store`` (sessions, logins)."""
     from loanwatch.web.app import create_app
-    from webtools import copy_store, settings_for
+    from webtools import settings_for
 
     def make(**overrides: object) -> Any:
         store = tmp_path / "users.db"

@@ -12,7 +12,6 @@ import dataclasses
 import enum
 import inspect
 import re
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel
 
+from conftest import copy_store
 from loanwatch import access
 from loanwatch.access import Role
 from loanwatch.api import SAMPLE_DATA, SAMPLE_PORTFOLIO, Loanwatch
@@ -100,11 +100,8 @@ def leaks(result: object, terms: tuple[set[str], set[int]]) -> list[str]:
 @pytest.fixture(scope="module")
 def store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the sample store with the loan list (the walk stores alerts)."""
-    path = tmp_path_factory.mktemp("access") / "lw.db"
-    source = sqlite3.connect(with_portfolio.url.removeprefix("sqlite:///"))
-    with sqlite3.connect(path) as copy:
-        source.backup(copy)  # what the write-ahead log holds too
-    source.close()
+    source = with_portfolio.url.removeprefix("sqlite:///")
+    path = copy_store(source, tmp_path_factory.mktemp("access") / "lw.db")  # the write-ahead log too
     # The owner's squad with a wage (a contract term of the squad list, access.SQUAD_TERMS)
     Loanwatch(str(path)).import_squad(squad_file(path.parent), owner="Juventus")
     return path
@@ -142,12 +139,7 @@ def account(svc: Services) -> str:
 @pytest.fixture(scope="module")
 def actions_store(with_actions: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the three rounds with SPADL actions (similar players need them)."""
-    path = tmp_path_factory.mktemp("access-actions") / "lw.db"
-    source = sqlite3.connect(with_actions)
-    with sqlite3.connect(path) as copy:
-        source.backup(copy)
-    source.close()
-    return path
+    return copy_store(with_actions, tmp_path_factory.mktemp("access-actions") / "lw.db")
 
 
 def calls(svc: Services, out: Path, actions: Path) -> dict[str, Callable[[], object]]:

@@ -4,7 +4,6 @@ the explanations, the page, the errors a user meets."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from conftest import copy_store
 from loanwatch.cli import app
 from loanwatch.errors import InvalidInput, NotEnoughData
 from loanwatch.market import similarity as sim
@@ -25,12 +25,7 @@ MIN = 150.0  # three rounds: at most 270 minutes
 @pytest.fixture(scope="module")
 def store(with_actions: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the three-round store (a query builds the counts: it writes)."""
-    path = tmp_path_factory.mktemp("similar") / "lw.db"
-    source = sqlite3.connect(with_actions)
-    with sqlite3.connect(path) as copy:
-        source.backup(copy)
-    source.close()
-    return path
+    return copy_store(with_actions, tmp_path_factory.mktemp("similar") / "lw.db")
 
 
 @pytest.fixture(scope="module")

@@ -23,10 +23,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from conftest import copy_store
 from loanwatch.access import Role
 from loanwatch.api import Loanwatch
 from loanwatch.services import Context, Services, User
-from webtools import add_users, copy_store, csrf_of, free_port, password
+from webtools import add_users, csrf_of, free_port, password
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = Path("/tmp/loanwatch-web-screens")
@@ -46,9 +47,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 @pytest.fixture(scope="module")
 def store(with_portfolio: Loanwatch, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the sample store with both loan lists and a user of every role (named as it)."""
-    path = Path(
-        copy_store(with_portfolio.url.removeprefix("sqlite:///"), tmp_path_factory.mktemp("pages") / "lw.db")
-    )
+    source = with_portfolio.url.removeprefix("sqlite:///")
+    path = copy_store(source, tmp_path_factory.mktemp("pages") / "lw.db")
     add_users(str(path))
     admin = Services(Context.open(str(path), user=User("setup", Role.ADMIN)))
     admin.portfolio.import_loan_list(GROUP_LIST)  # goalkeepers (Meret), owners outside the data

@@ -17,8 +17,9 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from conftest import copy_store
 from loanwatch.web.app import create_app
-from webtools import Clients, copy_store, settings_for
+from webtools import Clients, settings_for
 
 EXAMPLES = 5  # per operation
 
@@ -27,7 +28,7 @@ EXAMPLES = 5  # per operation
 def own_app(web_store: str, tmp_path: Path) -> FastAPI:
     """The app over its own copy of the web store: the random logins schemathesis tries must not
     throttle the other tests' logins (one client address)."""
-    return create_app(settings_for(copy_store(web_store, tmp_path / "schema.db")))
+    return create_app(settings_for(str(copy_store(web_store, tmp_path / "schema.db"))))
 
 
 def test_the_api_answers_as_it_says(own_app: FastAPI) -> None:

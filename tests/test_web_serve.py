@@ -12,12 +12,13 @@ from pathlib import Path
 import httpx
 from typer.testing import CliRunner
 
+from conftest import copy_store
 from loanwatch.cli import app
-from webtools import copy_store, free_port, password
+from webtools import free_port, password
 
 
 def test_serve_answers_a_browser_and_a_script(users_store: Path, tmp_path: Path) -> None:
-    store = copy_store(users_store, tmp_path / "served.db")
+    store = str(copy_store(users_store, tmp_path / "served.db"))
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     server = subprocess.Popen(

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import re
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -88,15 +86,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def copy_store(source: str | Path, dest: str | Path) -> str:
-    """A copy of a SQLite store, what its write-ahead log holds included."""
-    src = sqlite3.connect(source)
-    with sqlite3.connect(dest) as copy:
-        src.backup(copy)
-    src.close()
-    return str(dest)
 
 
 @dataclass
