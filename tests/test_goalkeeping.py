@@ -216,3 +216,28 @@ def test_a_keepers_form_is_not_read_on_vaep(lw: Loanwatch) -> None:
     data = lw.report_data(MERET, edition="coach", min_minutes=MIN_MINUTES)
     html = render_player(data, "en", "html").decode()
     assert "not read for a goalkeeper" in html and "read his goalkeeping profile instead" in html
+
+
+def test_a_keepers_shot_map_reads_only_his_matches_shots(lw: Loanwatch) -> None:
+    """The page's shot map (MetricsService._shots_faced: the shots and goals of his matches and
+    the stored keepers, issue 12's reads per player) is the one computed from every event of those
+    matches with the roles inferred again, shot for shot, for every keeper of the two rounds."""
+    from loanwatch.domain import GOALKEEPER
+    from loanwatch.metrics.goalkeeping import shots_faced
+    from loanwatch.metrics.roles import infer_roles
+    st, svc = lw.store, lw.services
+    stored = st.goalkeeper_match_stats_frame()
+    ids = sorted(int(m) for m in stored["match_id"].unique())
+    matches, actions, apps = st.matches_frame(match_ids=ids), st.actions_frame(ids), st.appearances_frame(ids)
+    model = st.latest_model("xg")
+    values = st.action_values_frame(int(model["id"]), ids)
+    roles = infer_roles(actions, matches, apps)
+    keepers = roles.loc[roles["role"] == GOALKEEPER, ["match_id", "player_id"]]
+    every = shots_faced(st.events_frame(ids), actions, values, apps, keepers, matches)
+    compared = 0
+    for pid, mine in stored.groupby("player_id"):
+        narrow = svc.metrics._shots_faced(int(pid), mine["match_id"], stored)
+        wide = every.loc[every["player_id"] == pid].reset_index(drop=True)
+        pd.testing.assert_frame_equal(narrow, wide, check_dtype=False)
+        compared += len(narrow)
+    assert stored["player_id"].nunique() >= 20 and compared == int(stored["shots_faced"].sum())

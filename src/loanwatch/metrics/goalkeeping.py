@@ -108,10 +108,15 @@ SEASON_KEYS = ["player_id", "competition_id", "competition", "season_id", "seaso
 GK_SEASON_TOTALS_COLUMNS = [*SEASON_KEYS, "minutes", "matches", *COUNT_COLUMNS, "club_id"]
 
 
-def _event_clock(events: pd.DataFrame) -> pd.Series:
-    """Each event's minute on the match's real timeline (periods before it + its own second)."""
-    ev = events.loc[events["period"] < SHOOTOUT]
-    length = ev.groupby(["match_id", "period"])["second"].max().div(60.0).round(2)
+def _event_clock(events: pd.DataFrame, period_seconds: pd.Series | None = None) -> pd.Series:
+    """Each event's minute on the match's real timeline (periods before it + its own second).
+    The periods' lengths are the last event's second of each (``period_seconds``, indexed by
+    match_id and period, when ``events`` is not every event of the matches)."""
+    if period_seconds is None:
+        ev = events.loc[events["period"] < SHOOTOUT]
+        period_seconds = ev.groupby(["match_id", "period"])["second"].max()
+    periods = period_seconds.index.get_level_values("period")
+    length = period_seconds.loc[periods < SHOOTOUT].div(60.0).round(2)
     starts = length.groupby(level="match_id").cumsum() - length
     key = pd.MultiIndex.from_arrays([events["match_id"], events["period"]])
     start = pd.Series(starts.reindex(key).to_numpy(), index=events.index)
@@ -163,10 +168,14 @@ def shots_faced(
     appearances: pd.DataFrame,
     keepers: pd.DataFrame,
     matches: pd.DataFrame,
+    period_seconds: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Every shot on target a keeper faced (``SHOT_COLUMNS``): the keeper (``player_id``) and his
     club, the shot's SPADL action, its location seen from the shooter (attacking left to right,
-    metres), its xG (NaN without the model), goal or not, penalty or not."""
+    metres), its xG (NaN without the model), goal or not, penalty or not.
+
+    ``events`` may be only the shots and goals of the matches (``Store.shot_events_frame``) when
+    ``period_seconds`` gives the periods' lengths, and ``actions`` only the shots."""
     if events.empty:
         return pd.DataFrame(columns=SHOT_COLUMNS)
     ev = events.loc[events["period"] < SHOOTOUT]
@@ -174,7 +183,7 @@ def shots_faced(
     ev = ev.loc[((ev["kind"] == "shot") & ev["on_target"].astype(bool)) | goal]
     if ev.empty:
         return pd.DataFrame(columns=SHOT_COLUMNS)
-    clock = _event_clock(events).loc[ev.index]
+    clock = _event_clock(events, period_seconds).loc[ev.index]
     sides = matches.set_index("match_id")[["home_club_id", "away_club_id"]]
     home = sides["home_club_id"].reindex(ev["match_id"]).to_numpy()
     away = sides["away_club_id"].reindex(ev["match_id"]).to_numpy()

@@ -4,7 +4,7 @@ season export for analysts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from loanwatch.access import Permission, sees_terms
-from loanwatch.domain import GOALKEEPER, season_name
+from loanwatch.domain import season_name
 from loanwatch.metrics.league import Reference
 from loanwatch.portfolio.names import display_name, normalize_name
 from loanwatch.services.context import Service, writes
@@ -287,24 +287,29 @@ class MetricsService(Service):
                         season=season,
                         profile=rows,
                         matches=mine.reset_index(drop=True),
-                        shots=self._shots_faced(ref.id, [int(m) for m in mine["match_id"]]),
+                        shots=self._shots_faced(ref.id, mine["match_id"], p.goalkeepers),
                     )
                 )
         return out
 
-    def _shots_faced(self, player_id: int, match_ids: Sequence[int]) -> pd.DataFrame:
+    def _shots_faced(self, player_id: int, match_ids: Iterable[int], keepers: pd.DataFrame) -> pd.DataFrame:
+        """The shots on target he faced in these matches in goal: read from those matches' shots
+        and goals only, and their keepers from the stored goalkeeper stats (``keepers``: the
+        season's ``goalkeeper_match_stats``, the roles the training stored), not from every event."""
         from loanwatch.metrics.goalkeeping import shots_faced
-        from loanwatch.metrics.roles import infer_roles
+        from loanwatch.providers.spadl_vocab import SHOT_TYPES
 
-        ids = [int(m) for m in match_ids]
+        ids = sorted({int(m) for m in match_ids})
+        if not ids:
+            return shots_faced(pd.DataFrame(), pd.DataFrame(), None, pd.DataFrame(), keepers, pd.DataFrame())
+        in_goal = keepers.loc[keepers["match_id"].isin(ids), ["match_id", "player_id"]]
         matches = self.store.matches_frame(match_ids=ids)
-        actions = self.store.actions_frame(ids)
+        actions = self.store.actions_frame(ids, type_ids=list(SHOT_TYPES))
         appearances = self.store.appearances_frame(ids)
         model = self.store.latest_model("xg")
         values = self.store.action_values_frame(int(model["id"]), ids) if model else None
-        roles = infer_roles(actions, matches, appearances)
-        keepers = roles.loc[(roles["role"] == GOALKEEPER), ["match_id", "player_id"]]
-        shots = shots_faced(self.store.events_frame(ids), actions, values, appearances, keepers, matches)
+        events, period_seconds = self.store.shot_events_frame(ids)
+        shots = shots_faced(events, actions, values, appearances, in_goal, matches, period_seconds)
         return shots[shots["player_id"] == player_id].reset_index(drop=True)
 
     def player_events(self, player_id: int, match_ids: Sequence[int]) -> tuple[pd.DataFrame, pd.DataFrame]:

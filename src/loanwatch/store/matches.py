@@ -356,6 +356,36 @@ class MatchStore(PlayerStore):
             rows = conn.execute(q).all()
         return pd.DataFrame.from_records(rows, columns=cols)
 
+    def shot_events_frame(self, match_ids: Sequence[int]) -> tuple[Any, Any]:
+        """What a keeper's shot map reads of these matches' events, instead of every event: the
+        shots on target and the goals (the columns of ``events_frame``), and each period's length
+        (``period_seconds``: the last event's second, indexed by match_id and period) for the
+        match clock (metrics.goalkeeping.shots_faced)."""
+        import pandas as pd
+        from sqlalchemy import and_, func, or_
+
+        ids = sorted({int(m) for m in match_ids})
+        cols = [c.name for c in t.events.columns]
+        e = t.events.c
+        q = (
+            select(t.events)
+            .where(e.match_id.in_(ids), or_(and_(e.kind == "shot", e.on_target), e.is_goal))
+            .order_by(e.match_id, e.seq)
+        )
+        ends = (
+            select(e.match_id, e.period, func.max(e.second))
+            .where(e.match_id.in_(ids))
+            .group_by(e.match_id, e.period)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+            lengths = conn.execute(ends).all()
+        index = pd.MultiIndex.from_tuples(
+            [(int(r[0]), int(r[1])) for r in lengths], names=["match_id", "period"]
+        )
+        seconds = pd.Series([float(r[2]) for r in lengths], index=index, name="second", dtype=float)
+        return pd.DataFrame.from_records(rows, columns=cols), seconds
+
     def matches_frame(
         self, match_ids: Sequence[int] | None = None, season_ids: Sequence[int] | None = None
     ) -> Any:

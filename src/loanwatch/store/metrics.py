@@ -34,9 +34,11 @@ class MetricsStore(StoreBase):
             conn.execute(delete(t.actions).where(t.actions.c.match_id.in_(list(match_ids))))
             self._bulk_insert(conn, "actions", self.ACTION_COLUMNS, rows)
 
-    def actions_frame(self, match_ids: Sequence[int] | None = None) -> Any:
+    def actions_frame(
+        self, match_ids: Sequence[int] | None = None, type_ids: Sequence[int] | None = None
+    ) -> Any:
         """SPADL actions as a pandas DataFrame (``ACTION_COLUMNS``: match_id, club_id, ...),
-        ordered by match and action."""
+        ordered by match and action (only these matches, and actions of these types, when given)."""
         import pandas as pd
 
         q = select(*(t.actions.c[c] for c in self.ACTION_COLUMNS)).order_by(
@@ -44,6 +46,8 @@ class MetricsStore(StoreBase):
         )
         if match_ids is not None:
             q = q.where(t.actions.c.match_id.in_(list(match_ids)))
+        if type_ids is not None:
+            q = q.where(t.actions.c.type_id.in_(sorted({int(i) for i in type_ids})))
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         from loanwatch.frames import ACTIONS
