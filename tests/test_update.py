@@ -186,3 +186,25 @@ def test_parquet_export_by_competition_and_season(
     for col in ("match_id", "player_id", "minutes", "vaep", "xg"):
         np.testing.assert_allclose(back[col].to_numpy(float), stats[col].to_numpy(float), rtol=0)
     assert back["player"].str.len().gt(0).all()
+
+
+def test_update_stores_the_aggregates_a_store_trained_before_them_lacks(base: Path, tmp_path: Path) -> None:
+    """A store trained before the season aggregates (revision 0015) has per-match stats only: its
+    reads aggregated a season on every player page. The next ``update`` stores them, once, equal
+    to a trained store's, with nothing new to ingest or rate."""
+    store = _copy(base, tmp_path / "old.db")
+    lw = Loanwatch(str(store))
+    ids = sorted({int(s) for s in lw.ctx.store.matches_frame()["season_id"]})
+    before = {k: lw.ctx.store.season_aggregates_frame(k, ids) for k in ("players", "goalkeepers")}
+    assert len(before["players"]) > 200 and len(before["goalkeepers"]) >= 20
+    with sqlite3.connect(store) as con:
+        con.execute("DELETE FROM season_player_totals")
+        con.execute("DELETE FROM season_goalkeeper_totals")
+    assert not Loanwatch(str(store)).ctx.store.seasons_with_aggregates(ids)
+    run = Loanwatch(str(store), settings=Settings.load(retrain_growth=0)).update(
+        [str(copy_sample(tmp_path / "round1", _rounds(1)))]
+    )
+    assert run.ingest.matches == 0 and run.metrics.rated == 0 and not run.metrics.retrained
+    after = Loanwatch(str(store)).ctx.store
+    for kind, frame in before.items():
+        pd.testing.assert_frame_equal(after.season_aggregates_frame(kind, ids), frame, check_exact=True)

@@ -167,6 +167,19 @@ def _refresh_seasons(ex: Executor, store: Store, done: Sequence[Mapping[str, Any
     ex.map(aggregate_step, seasons, ex.source(store))
 
 
+def _without_aggregates(store: Store, matches: pd.DataFrame) -> list[dict[str, Any]]:
+    """The competition-seasons rated but without their stored aggregates (a store trained before
+    revision 0015): the next ``update`` (or ``models train``) stores them, once, so reads of a
+    player never aggregate a season's per-match stats again."""
+    seasons = matches[["season_id", "competition_id", "season"]].drop_duplicates()
+    stored = store.seasons_with_aggregates([int(s) for s in seasons["season_id"]])
+    return [
+        {"competition_id": int(r.competition_id), "season": str(r.season)}
+        for r in seasons.itertuples()
+        if int(r.season_id) not in stored and store.has_per_match_stats(int(r.season_id))
+    ]
+
+
 def _newest(store: Store) -> dict[str, dict[str, Any] | None]:
     return {kind: store.latest_model(kind) for kind in models.KINDS}
 
@@ -253,7 +266,7 @@ def update_metrics(
     unrated = sorted((set(matches["match_id"].astype(int)) - rated) | set(todo))
     say(f"SPADL actions for {len(todo)} new matches; {len(unrated)} matches rated with the current models")
     done = ex.map(rate_step, partitions(matches, unrated), ex.source(store), model_ids, todo)
-    _refresh_seasons(ex, store, done)
+    _refresh_seasons(ex, store, [*done, *_without_aggregates(store, matches)])
     n_actions = sum(d["new_actions"] for d in done)
     return {
         "partitions": done,
