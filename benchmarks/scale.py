@@ -1,26 +1,30 @@
 """Issue 12's figures, side by side in one run, on real data (../shared: 1,117 matches).
 
-    flock /work/brief/s16/heavy.lock python benchmarks/scale.py \
-        --full /work/stores/full.db --half /work/stores/half.db --work /tmp/scale
+    python benchmarks/scale.py [--store UNTRAINED.db] [--work /tmp/scale]
 
-1. ``models train --retrain`` (the full metrics: SPADL actions are stored, so the models trained on
-   their bounded sample and every match rated, per partition): on the full store serially and on a
-   2-worker local Dask cluster, and on the half store serially (training memory must stay flat
-   when the store doubles). Peak memory: the largest resident set of the command's process tree
-   (client and workers), sampled every 0.1 s with psutil.
-2. ``loanwatch update FOLDER`` with one Bundesliga matchday (9 matches) on both stores: the half
-   store gets the first matchday it does not hold; the full store, which holds every match, gets
-   its last matchday (34) back after it was deleted from the copy. Timed as a command (Python's
+The stores: the store of all of ``../shared`` (``--store``: ingested, both example loan lists
+imported, not trained; without it, built in ``--work``: ``ingest`` + ``portfolio import``, about a
+minute) and its half, the same store with the 562 matches played before 2017-12-21 only (a copy
+with the later matches deleted). Every step works on copies in ``--work``.
+
+1. Before training: the commands a user runs first (``player``, a goalkeeper's ``player``,
+   ``report``, ``portfolio list``, ``alerts list``, ``digest``, ``market depth``) on both stores,
+   wall time and peak memory: no command may load the whole store.
+2. The full metrics (``models train --retrain``: SPADL actions, the models trained on their bounded
+   sample, every match rated and its per-match stats and season aggregates stored, per partition):
+   on the full store serially and on a 2-worker local Dask cluster, and on the half store serially
+   (memory must stay flat when the store doubles). Peak memory: the largest resident set of the
+   command's process tree (client and workers), sampled every 0.1 s with psutil. The serial and the
+   Dask store are then compared value for value (action values, per-match stats).
+3. ``loanwatch update FOLDER`` with one Bundesliga matchday (9 matches) on both trained stores: the
+   half store gets the first matchday it does not hold; the full store, which holds every match,
+   gets its last matchday (34) back after it was deleted from the copy. Timed as a command (Python's
    start included) and, in-process, the ``IngestService.update`` call alone.
-3. ``player NAME`` read time and peak memory on both stores (``_scale_reads.measure_player_reads``
-   when the "reads" branch provides it; else ``loanwatch player NAME`` as a command).
-4. A projection for 20,000 matches on 1 and on 8 workers, from the measured per-match cost of the
+4. ``player NAME`` read time and peak memory on both trained stores (``_scale_reads``: cold, then
+   warm with the caches cleared).
+5. A projection for 20,000 matches on 1 and on 8 workers, from the measured per-match cost of the
    per-partition steps and the fixed cost of training on the bounded sample: a projection, not a
    measurement.
-
-The stores are only read: each is copied to ``--work`` first (and migrated there by this code).
-The half store was built with main's code from the 562 matches played before 2017-12-21
-(ingest, both loan lists, ``models train``: see /work/stores/SCALE_STORES_READY).
 """
 
 from __future__ import annotations
@@ -42,7 +46,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _child import table  # noqa: E402
 
-SHARED = Path(os.environ.get("SCALE_SHARED", "/work/shared/data/wyscout-2017-18"))  # the real data
+REPO = Path(__file__).resolve().parents[1]
+# the real data: ../shared beside the repo (SCALE_SHARED elsewhere)
+SHARED = Path(os.environ.get("SCALE_SHARED", REPO.parent / "shared" / "data" / "wyscout-2017-18"))
+LOAN_LISTS = (
+    REPO / "data" / "portfolios" / "juventus-2017-18.csv",
+    REPO / "data" / "portfolios" / "group-2017-18.csv",
+)
+HALF_BEFORE = "2017-12-21"  # the half store: the matches played before this day
 LEAGUE = "Germany"  # the matchday: one Bundesliga round, 9 matches
 PLAYERS = ("Orsolini", "Caldara", "Meret")  # a winger, a defender, a goalkeeper
 PROJECTED = 20_000
@@ -237,31 +248,173 @@ def step_seconds(steps: list[tuple[float, str]], total: float) -> dict[str, floa
     return out
 
 
+def build_store(dest: Path) -> Path:
+    """The store of all of ``../shared``: ingested, both example loan lists imported, not trained."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(f"{dest}{suffix}").unlink(missing_ok=True)
+    print(f"building {dest}: ingest {SHARED} and the two example loan lists ...", flush=True)
+    r = loanwatch("ingest", str(SHARED), "--store", str(dest))
+    for loans in LOAN_LISTS:
+        loanwatch("portfolio", "import", str(loans), "--store", str(dest))
+    print(f"  ingest {r['seconds']:.0f} s, peak {r['peak_mb']:.0f} MB", flush=True)
+    return dest
+
+
+def trained(store: Path) -> bool:
+    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as conn:
+        return bool(conn.execute("SELECT count(*) FROM models").fetchone()[0])
+
+
+def half_of(full: Path, dest: Path) -> Path:
+    """A copy of the store with the matches played on or after HALF_BEFORE deleted (with what
+    cascades, their source files and alerts). Benchmark-only surgery."""
+    copy_store(full, dest)
+    with sqlite3.connect(dest) as conn:
+        conn.execute("PRAGMA foreign_keys=ON")
+        rows = conn.execute(
+            "SELECT id, source_file_id FROM matches WHERE kickoff >= ?", (HALF_BEFORE,)
+        ).fetchall()
+        ids, files = [r[0] for r in rows], [r[1] for r in rows if r[1] is not None]
+        conn.executemany("DELETE FROM alerts WHERE match_id = ?", [(i,) for i in ids])
+        conn.executemany("DELETE FROM matches WHERE id = ?", [(i,) for i in ids])
+        conn.executemany("DELETE FROM source_files WHERE id = ?", [(f,) for f in files])
+    with sqlite3.connect(dest) as conn:
+        conn.execute("VACUUM")
+    return dest
+
+
+UNTRAINED_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("player", "Orsolini"),
+    ("player", "Meret"),
+    ("report", "Orsolini"),
+    ("portfolio", "list"),
+    ("alerts", "list"),
+    ("digest",),
+    ("market", "depth", "--owner", "Juventus"),
+)
+
+
+def before_training(stores: dict[str, Path], work: Path) -> str:
+    rows = []
+    for label, store in stores.items():
+        for command in UNTRAINED_COMMANDS:
+            extra = ["--out", str(work / "reports")] if command[0] == "report" else []
+            r = loanwatch(*command, *extra, "--store", str(store))
+            rows.append([label, " ".join(command), f"{r['seconds']:.2f}", f"{r['peak_mb']:.0f}"])
+    return table(["store (not trained)", "command", "seconds", "peak MB"], rows)
+
+
+def same_values(a: Path, b: Path) -> str:
+    """Do two trained stores hold the same action values and per-match stats (the serial and the
+    Dask run)? Compared row for row in SQL."""
+    out = []
+    with sqlite3.connect(f"file:{a}?mode=ro", uri=True) as conn:
+        conn.execute(f"ATTACH DATABASE 'file:{b}?mode=ro' AS other")
+        for table_name in (
+            "action_values",
+            "player_match_stats",
+        ):
+            if table_name == "action_values":
+                q = (
+                    "SELECT m.kind, v.match_id, v.action_id, v.offensive, v.defensive, v.value "
+                    "FROM {db}action_values v JOIN {db}models m ON m.id = v.model_id"
+                )
+                left, right = q.format(db="main."), q.format(db="other.")
+            else:
+                left = f"SELECT * FROM main.{table_name}"
+                right = f"SELECT * FROM other.{table_name}"
+            n = conn.execute(f"SELECT count(*) FROM ({left})").fetchone()[0]
+            only_a = conn.execute(f"SELECT count(*) FROM ({left} EXCEPT {right})").fetchone()[0]
+            only_b = conn.execute(f"SELECT count(*) FROM ({right} EXCEPT {left})").fetchone()[0]
+            verdict = "identical" if only_a == only_b == 0 else f"{only_a} / {only_b} rows differ"
+            out.append(f"{table_name}: {n:,} rows, {verdict}")
+    return "; ".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--full", type=Path, default=Path("/work/stores/full.db"))
-    ap.add_argument("--half", type=Path, default=Path("/work/stores/half.db"))
+    ap.add_argument("--store", type=Path, help="the untrained store of all of ../shared (default: built)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/scale"))
-    ap.add_argument("--skip-train", action="store_true", help="only the update and read figures")
     args = ap.parse_args()
     work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
-    print(f"copies of {args.full} and {args.half} in {work}", flush=True)
-    full = copy_store(args.full, work / "full.db")
-    half = copy_store(args.half, work / "half.db")
+    source = args.store or build_store(work / "source.db")
+    if trained(source):
+        raise SystemExit(f"{source} is trained: pass the store before `models train` (or none: it is built)")
+    full = copy_store(source, work / "full.db")
+    run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from loanwatch.api import Loanwatch; Loanwatch(sys.argv[1])",
+            str(full),
+        ]
+    )
+    half = half_of(full, work / "half.db")
     sizes = {"full": len(stored_provider_ids(full)), "half": len(stored_provider_ids(half))}
-    for store in (full, half):  # migrated to this code's schema before anything is timed
-        run(
+    print(
+        f"stores: full {sizes['full']} matches, half {sizes['half']} (before {HALF_BEFORE}), in {work}",
+        flush=True,
+    )
+
+    # 1. before training
+    print("before training: the first commands on each store ...", flush=True)
+    untrained_table = before_training(
+        {
+            f"half ({sizes['half']})": copy_store(half, work / "half-u.db"),
+            f"full ({sizes['full']})": copy_store(full, work / "full-u.db"),
+        },
+        work,
+    )
+    print(untrained_table, flush=True)
+
+    # 2. the full metrics
+    dask_store = copy_store(full, work / "full-dask.db")
+    train_rows: list[list[str]] = []
+    runs: dict[str, dict[str, Any]] = {}
+    for label, store, extra in (
+        ("full, serial", full, []),
+        ("full, 2 Dask workers", dask_store, ["--workers", "2"]),
+        ("half, serial", half, []),
+    ):
+        print(f"models train --retrain: {label} ...", flush=True)
+        r = loanwatch("models", "train", "--retrain", "--store", str(store), *extra)
+        steps = step_seconds(r["steps"], r["seconds"])
+        runs[label] = {**r, "split": steps}
+        n = sizes["full"] if store != half else sizes["half"]
+        train_rows.append(
             [
-                sys.executable,
-                "-c",
-                "import sys; from loanwatch.api import Loanwatch; Loanwatch(sys.argv[1])",
-                str(store),
+                label,
+                str(n),
+                f"{r['seconds']:.0f}",
+                f"{steps.get('actions', 0):.0f}",
+                f"{steps.get('train', 0):.0f}",
+                f"{steps.get('rate', 0):.0f}",
+                f"{1000 * (steps.get('actions', 0) + steps.get('rate', 0)) / n:.0f}",
+                f"{r['peak_mb']:.0f}",
             ]
         )
+        print("  " + " | ".join(train_rows[-1]), flush=True)  # as it comes: each run is long
+    train_table = table(
+        [
+            "models train --retrain",
+            "matches",
+            "total s",
+            "actions s",
+            "train s",
+            "rate s",
+            "ms/match",
+            "peak MB",
+        ],
+        train_rows,
+    )
+    print(train_table, flush=True)
+    flat = runs["full, serial"]["peak_mb"] / runs["half, serial"]["peak_mb"] - 1
+    print(f"peak memory full vs half: {flat:+.0%} (target: within 20%; under 2 GB)", flush=True)
+    print(f"serial vs 2 Dask workers: {same_values(full, dask_store)}", flush=True)
 
-    # 2. the incremental matchday (first: the copies' models are the stores' own)
-    print("update: one Bundesliga matchday on each store ...", flush=True)
+    # 3. the incremental matchday
+    print("update: one Bundesliga matchday on each trained store ...", flush=True)
     half_round = first_missing_round(half)
     full_round = delete_round(full, 34)
     updates = [
@@ -286,76 +439,47 @@ def main() -> None:
                 f"{u['command']['peak_mb']:.0f}",
             ]
         )
-    update_table = table(["store", "ingested", "rated", "retrained", "call s", "command s", "peak MB"], rows)
-    print(update_table, flush=True)
+    print(
+        table(
+            ["update (trained store)", "ingested", "rated", "retrained", "call s", "command s", "peak MB"],
+            rows,
+        ),
+        flush=True,
+    )
 
-    # 3. player reads
+    # 4. player reads
     print("player reads ...", flush=True)
-    reads = player_reads([half, full])
     read_rows = [
         [
-            str(r.get("store")),
-            str(r.get("player")),
-            f"{float(r.get('cold_s', r.get('seconds', 0))):.3f}",
-            f"{float(r.get('warm_s', r.get('seconds', 0))):.3f}",
-            f"{float(r.get('peak_mb', 0)):.0f}",
-            str(r.get("how", "in process: cold, then warm with the caches cleared (_scale_reads)")),
+            f"{Path(str(r['store'])).stem} ({r['matches']})",
+            str(r["player"]),
+            f"{1000 * float(r['cold_s']):.0f}",
+            f"{1000 * float(r['warm_s']):.0f}",
+            f"{float(r['peak_mb']):.0f}",
         ]
-        for r in reads
+        for r in player_reads([half, full])
     ]
-    reads_table = table(["store", "player", "cold s", "warm s", "peak MB", "how"], read_rows)
-    print(reads_table, flush=True)
+    print(table(["store (trained)", "player", "cold ms", "warm ms", "peak MB"], read_rows), flush=True)
 
-    # 1. the full metrics
-    train_rows: list[list[str]] = []
-    runs: dict[str, dict[str, Any]] = {}
-    if not args.skip_train:
-        for label, store, extra in (
-            ("full, serial", full, []),
-            ("full, 2 Dask workers", full, ["--workers", "2"]),
-            ("half, serial", half, []),
-        ):
-            print(f"models train --retrain: {label} ...", flush=True)
-            r = loanwatch("models", "train", "--retrain", "--store", str(store), *extra)
-            steps = step_seconds(r["steps"], r["seconds"])
-            runs[label] = {**r, "split": steps}
-            n = sizes["full"] if store == full else sizes["half"]
-            train_rows.append(
-                [
-                    label,
-                    str(n),
-                    f"{r['seconds']:.0f}",
-                    f"{steps.get('train', 0):.0f}",
-                    f"{steps.get('rate', 0):.0f}",
-                    f"{1000 * steps.get('rate', 0) / n:.0f}",
-                    f"{r['peak_mb']:.0f}",
-                ]
-            )
-            print("  " + " | ".join(train_rows[-1]), flush=True)  # as it comes: each run is long
-        train_table = table(
-            ["models train --retrain", "matches", "total s", "train s", "rate s", "ms/match", "peak MB"],
-            train_rows,
-        )
-        print(train_table, flush=True)
-
-        # 4. the projection
-        serial = runs["full, serial"]["split"]
-        dask2 = runs["full, 2 Dask workers"]["split"]
-        per_match = serial.get("rate", 0) / sizes["full"]
-        speedup2 = serial.get("rate", 0) / max(dask2.get("rate", 1e-9), 1e-9)
-        efficiency = min(1.0, speedup2 / 2)
-        fixed = serial.get("train", 0)
-        one = fixed + PROJECTED * per_match
-        eight = fixed + PROJECTED * per_match / (8 * efficiency)
-        print(
-            f"PROJECTION (not measured) for {PROJECTED:,} matches: rating and per-match stats "
-            f"{per_match * 1000:.0f} ms a match (measured, full store, serial), training fixed at "
-            f"{fixed:.0f} s (bounded sample of 600 matches): 1 worker ~{one / 60:.0f} min; 8 workers "
-            f"~{eight / 60:.0f} min at the 2-worker efficiency measured here ({efficiency:.0%}; "
-            f"speed-up {speedup2:.2f} on 2 workers of a 2-core machine). New SPADL conversion "
-            f"(once per match, at ingest time) not included.",
-            flush=True,
-        )
+    # 5. the projection
+    serial = runs["full, serial"]["split"]
+    dask2 = runs["full, 2 Dask workers"]["split"]
+    per_match = (serial.get("actions", 0) + serial.get("rate", 0)) / sizes["full"]
+    per_match2 = (dask2.get("actions", 0) + dask2.get("rate", 0)) / sizes["full"]
+    speedup2 = per_match / max(per_match2, 1e-9)
+    efficiency = min(1.0, speedup2 / 2)
+    fixed = serial.get("train", 0)
+    one = fixed + PROJECTED * per_match
+    eight = fixed + PROJECTED * per_match / (8 * efficiency)
+    print(
+        f"PROJECTION (not measured) for {PROJECTED:,} matches, `models train --retrain`: SPADL actions, "
+        f"rating and per-match stats {per_match * 1000:.0f} ms a match (measured: full store, serial), "
+        f"training fixed at {fixed:.0f} s (the bounded sample of 600 matches): 1 worker ~{one / 60:.0f} min; "
+        f"8 workers ~{eight / 60:.0f} min at the 2-worker efficiency measured here ({efficiency:.0%}: "
+        f"speed-up {speedup2:.2f} on 2 workers of a 2-core machine, the client on the same cores). "
+        f"Peak memory stays that of one partition per worker (<= 100 matches) plus the training sample.",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
