@@ -15,13 +15,14 @@ with the later matches deleted). Every step works on copies in ``--work``.
    on the full store serially and on a 2-worker local Dask cluster, and on the half store serially
    (memory must stay flat when the store doubles). Peak memory: the largest resident set of the
    command's process tree (client and workers), sampled every 0.1 s with psutil. The serial and the
-   Dask store are then compared value for value (action values, per-match stats).
+   Dask store are then compared value for value (action values, per-match stats): identical.
 3. ``loanwatch update FOLDER`` with one Bundesliga matchday (9 matches) on both trained stores: the
    half store gets the first matchday it does not hold; the full store, which holds every match,
    gets its last matchday (34) back after it was deleted from the copy. Timed as a command (Python's
    start included) and, in-process, the ``IngestService.update`` call alone.
-4. ``player NAME`` read time and peak memory on both trained stores (``_scale_reads``: cold, then
-   warm with the caches cleared).
+4. ``player NAME`` read time and peak memory (``_scale_reads``: cold, then warm with the caches
+   cleared) on the trained full store, its half and its Serie A matches only (380: the players read
+   play in Serie A, so their own rows are the same as in the full store, 2.9 times its size).
 5. A projection for 20,000 matches on 1 and on 8 workers, from the measured per-match cost of the
    per-partition steps and the fixed cost of training on the bounded sample: a projection, not a
    measurement.
@@ -164,20 +165,9 @@ def first_missing_round(store: Path) -> list[str]:
 
 
 def delete_round(store: Path, gameweek: int) -> list[str]:
-    """Delete one Bundesliga round from a copy of a store (its matches, with what cascades, their
-    source files and alerts), so that `update` can bring it back. Benchmark-only surgery."""
+    """Delete one Bundesliga round from a copy of a store, so that `update` can bring it back."""
     ids = sorted(str(m["wyId"]) for m in sheets(LEAGUE) if int(m["gameweek"]) == gameweek)
-    with sqlite3.connect(store) as conn:
-        conn.execute("PRAGMA foreign_keys=ON")
-        rows = conn.execute(
-            f"SELECT id, source_file_id FROM matches WHERE provider_id IN ({','.join('?' * len(ids))})", ids
-        ).fetchall()
-        match_ids = [r[0] for r in rows]
-        files = [r[1] for r in rows]
-        marks = ",".join("?" * len(match_ids))
-        conn.execute(f"DELETE FROM alerts WHERE match_id IN ({marks})", match_ids)
-        conn.execute(f"DELETE FROM matches WHERE id IN ({marks})", match_ids)
-        conn.execute(f"DELETE FROM source_files WHERE id IN ({','.join('?' * len(files))})", files)
+    delete_matches(store, f"m.provider_id IN ({','.join('?' * len(ids))})", tuple(ids))
     return ids
 
 
@@ -265,21 +255,37 @@ def trained(store: Path) -> bool:
         return bool(conn.execute("SELECT count(*) FROM models").fetchone()[0])
 
 
-def half_of(full: Path, dest: Path) -> Path:
-    """A copy of the store with the matches played on or after HALF_BEFORE deleted (with what
-    cascades, their source files and alerts). Benchmark-only surgery."""
-    copy_store(full, dest)
-    with sqlite3.connect(dest) as conn:
+def delete_matches(store: Path, where: str, params: tuple[Any, ...] = ()) -> int:
+    """Delete the matches ``where`` says (SQL on ``matches m``) from a store, with what cascades,
+    their source files and alerts, and the aggregates of the seasons left without a match; then
+    VACUUM. Benchmark-only surgery, on copies."""
+    with sqlite3.connect(store) as conn:
         conn.execute("PRAGMA foreign_keys=ON")
-        rows = conn.execute(
-            "SELECT id, source_file_id FROM matches WHERE kickoff >= ?", (HALF_BEFORE,)
-        ).fetchall()
+        rows = conn.execute(f"SELECT m.id, m.source_file_id FROM matches m WHERE {where}", params).fetchall()
         ids, files = [r[0] for r in rows], [r[1] for r in rows if r[1] is not None]
         conn.executemany("DELETE FROM alerts WHERE match_id = ?", [(i,) for i in ids])
         conn.executemany("DELETE FROM matches WHERE id = ?", [(i,) for i in ids])
         conn.executemany("DELETE FROM source_files WHERE id = ?", [(f,) for f in files])
-    with sqlite3.connect(dest) as conn:
+        for table_name in ("season_player_totals", "season_goalkeeper_totals"):
+            conn.execute(f"DELETE FROM {table_name} WHERE season_id NOT IN (SELECT season_id FROM matches)")
+    with sqlite3.connect(store) as conn:
         conn.execute("VACUUM")
+    return len(ids)
+
+
+def serie_a_of(trained_full: Path, dest: Path) -> Path:
+    """The trained full store with Serie A's matches only (380): the loanees read below play there,
+    so their rows are the same as in the full store and only the rest of the store is smaller."""
+    copy_store(trained_full, dest)
+    where = "m.season_id IN (SELECT s.id FROM seasons s JOIN competitions c ON c.id = s.competition_id "
+    delete_matches(dest, where + "WHERE c.name != 'Serie A')")
+    return dest
+
+
+def half_of(full: Path, dest: Path) -> Path:
+    """A copy of the store with the matches played on or after HALF_BEFORE deleted."""
+    copy_store(full, dest)
+    delete_matches(dest, "m.kickoff >= ?", (HALF_BEFORE,))
     return dest
 
 
@@ -306,28 +312,43 @@ def before_training(stores: dict[str, Path], work: Path) -> str:
 
 def same_values(a: Path, b: Path) -> str:
     """Do two trained stores hold the same action values and per-match stats (the serial and the
-    Dask run)? Compared row for row in SQL."""
-    out = []
+    Dask run)? Joined row for row in SQL: the rows on one side only, the rows whose numbers differ
+    at all, and the largest difference."""
+    value_cols = ("offensive", "defensive", "value")
     with sqlite3.connect(f"file:{a}?mode=ro", uri=True) as conn:
+        stat_cols = [
+            r[1]
+            for r in conn.execute("PRAGMA table_info(player_match_stats)")
+            if r[2].upper() in ("FLOAT", "REAL", "INTEGER") and r[1] not in ("match_id", "player_id")
+        ]
         conn.execute(f"ATTACH DATABASE 'file:{b}?mode=ro' AS other")
-        for table_name in (
-            "action_values",
-            "player_match_stats",
-        ):
-            if table_name == "action_values":
-                q = (
-                    "SELECT m.kind, v.match_id, v.action_id, v.offensive, v.defensive, v.value "
-                    "FROM {db}action_values v JOIN {db}models m ON m.id = v.model_id"
-                )
-                left, right = q.format(db="main."), q.format(db="other.")
-            else:
-                left = f"SELECT * FROM main.{table_name}"
-                right = f"SELECT * FROM other.{table_name}"
-            n = conn.execute(f"SELECT count(*) FROM ({left})").fetchone()[0]
-            only_a = conn.execute(f"SELECT count(*) FROM ({left} EXCEPT {right})").fetchone()[0]
-            only_b = conn.execute(f"SELECT count(*) FROM ({right} EXCEPT {left})").fetchone()[0]
-            verdict = "identical" if only_a == only_b == 0 else f"{only_a} / {only_b} rows differ"
-            out.append(f"{table_name}: {n:,} rows, {verdict}")
+        values = (
+            "(SELECT m.kind, v.* FROM {db}.action_values v JOIN {db}.models m ON m.id = v.model_id)",
+            ("kind", "match_id", "action_id"),
+            value_cols,
+        )
+        stats = ("{db}.player_match_stats", ("match_id", "player_id"), tuple(stat_cols))
+        out = []
+        for name, (source, key, cols) in (("action values", values), ("per-match stats", stats)):
+            left, right = source.format(db="main"), source.format(db="other")
+            on = " AND ".join(f"l.{k} = r.{k}" for k in key)
+            n_left = conn.execute(f"SELECT count(*) FROM {left}").fetchone()[0]
+            n_right = conn.execute(f"SELECT count(*) FROM {right}").fetchone()[0]
+            diffs = ", ".join(f"max(abs(coalesce(l.{c}, 0) - coalesce(r.{c}, 0)))" for c in cols)
+            differ = " OR ".join(f"l.{c} IS NOT r.{c}" for c in cols)
+            row = conn.execute(
+                f"SELECT count(*), sum({differ}), max({diffs}) FROM {left} l JOIN {right} r ON {on}"
+                if len(cols) > 1
+                else f"SELECT count(*), sum({differ}), {diffs} FROM {left} l JOIN {right} r ON {on}"
+            ).fetchone()
+            joined, changed, largest = int(row[0]), int(row[1] or 0), float(row[2] or 0.0)
+            alone = n_left + n_right - 2 * joined
+            verdict = (
+                "identical"
+                if changed == 0 and alone == 0
+                else f"{changed} differ (largest difference {largest:.1e}), {alone} on one side only"
+            )
+            out.append(f"{name}: {joined:,} rows, {verdict}")
     return "; ".join(out)
 
 
@@ -413,6 +434,8 @@ def main() -> None:
     print(f"peak memory full vs half: {flat:+.0%} (target: within 20%; under 2 GB)", flush=True)
     print(f"serial vs 2 Dask workers: {same_values(full, dask_store)}", flush=True)
 
+    serie_a = serie_a_of(full, work / "serie-a.db")  # before the update changes the full store
+
     # 3. the incremental matchday
     print("update: one Bundesliga matchday on each trained store ...", flush=True)
     half_round = first_missing_round(half)
@@ -457,7 +480,7 @@ def main() -> None:
             f"{1000 * float(r['warm_s']):.0f}",
             f"{float(r['peak_mb']):.0f}",
         ]
-        for r in player_reads([half, full])
+        for r in player_reads([serie_a, half, full])
     ]
     print(table(["store (trained)", "player", "cold ms", "warm ms", "peak MB"], read_rows), flush=True)
 

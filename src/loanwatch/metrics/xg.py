@@ -389,8 +389,13 @@ class XgModel:
         pen = features["is_penalty"].to_numpy(dtype=bool)
         p[pen] = self.penalty_rate
         if (~pen).any():
+            from threadpoolctl import threadpool_limits
+
             x = features.loc[~pen, list(self.features)].to_numpy(dtype=float)
-            p[~pen] = self.estimator.predict_proba(x)[:, 1]
+            # One BLAS thread: a multi-threaded product sums in another order, and the last binary
+            # digit of a shot's xG would depend on where it is rated (a Dask worker runs one).
+            with threadpool_limits(limits=1, user_api="blas"):
+                p[~pen] = self.estimator.predict_proba(x)[:, 1]
         return np.clip(p, 0.0, 1.0)
 
     def describe(self) -> dict[str, Any]:
