@@ -198,26 +198,9 @@ def update_matchday(store: Path, folder: Path, label: str) -> dict[str, Any]:
 
 
 def player_reads(stores: list[Path]) -> list[dict[str, Any]]:
-    try:
-        from _scale_reads import measure_player_reads  # type: ignore[import-not-found]
-    except ImportError:
-        measure_player_reads = None
-    if measure_player_reads is not None:
-        return list(measure_player_reads([str(s) for s in stores], list(PLAYERS)))
-    out = []
-    for s in stores:
-        for name in PLAYERS:
-            r = loanwatch("player", name, "--store", str(s))
-            out.append(
-                {
-                    "store": s.name,
-                    "player": name,
-                    "seconds": r["seconds"],
-                    "peak_mb": r["peak_mb"],
-                    "how": "command (Python start included)",
-                }
-            )
-    return out
+    from _scale_reads import measure_player_reads
+
+    return list(measure_player_reads([str(s) for s in stores], list(PLAYERS)))
 
 
 def step_seconds(steps: list[tuple[float, str]], total: float) -> dict[str, float]:
