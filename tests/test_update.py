@@ -208,3 +208,28 @@ def test_update_stores_the_aggregates_a_store_trained_before_them_lacks(base: Pa
     after = Loanwatch(str(store)).ctx.store
     for kind, frame in before.items():
         pd.testing.assert_frame_equal(after.season_aggregates_frame(kind, ids), frame, check_exact=True)
+
+
+def test_update_on_a_running_dask_scheduler(
+    base: Path, matchday: Path, updated: tuple[Path, dict[str, pd.DataFrame], pd.DataFrame]
+) -> None:
+    """``LOANWATCH_DASK_SCHEDULER=tcp://host:port``: the update's steps run on a cluster that is
+    already running (here a scheduler and 2 worker processes on this machine, reached over TCP as a
+    real cluster would be), with the serial run's values."""
+    from distributed import LocalCluster
+
+    store = _copy(base, base.with_name("scheduler.db"))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        result = CliRunner().invoke(
+            app,
+            ["update", str(matchday), "--store", str(store)],
+            env={"COLUMNS": "200", "LOANWATCH_RETRAIN_GROWTH": "0", "LOANWATCH_DASK_SCHEDULER": address},
+        )
+    assert result.exit_code == 0, result.output
+    assert "10 matches rated" in result.output and f"on 2 Dask workers at {address})" in result.output
+    lw, serial = Loanwatch(str(store)), Loanwatch(str(updated[0]))
+    for kind, frame in _values(lw).items():
+        pd.testing.assert_frame_equal(frame, _values(serial)[kind], check_exact=True)
+    pd.testing.assert_frame_equal(_stats(lw), _stats(serial), check_exact=True)

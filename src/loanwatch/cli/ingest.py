@@ -110,7 +110,7 @@ def update(
     how = "models trained again" if m.retrained else "no retraining"
     console.print(
         f"{m.rated} matches rated with {versions} ({how}; {m.new_actions} new actions; "
-        f"{m.matches} matches in the store)"
+        f"{m.matches} matches in the store; on {m.ran_on})"
     )
     console.print(f"{len(run.alerts)} alerts live")
     if run.ingest.rejected:

@@ -174,9 +174,9 @@ def _without_aggregates(store: Store, matches: pd.DataFrame) -> list[dict[str, A
     seasons = matches[["season_id", "competition_id", "season"]].drop_duplicates()
     stored = store.seasons_with_aggregates([int(s) for s in seasons["season_id"]])
     return [
-        {"competition_id": int(r.competition_id), "season": str(r.season)}
-        for r in seasons.itertuples()
-        if int(r.season_id) not in stored and store.has_per_match_stats(int(r.season_id))
+        {"competition_id": int(competition), "season": str(season)}
+        for season_id, competition, season in seasons.itertuples(index=False, name=None)
+        if int(season_id) not in stored and store.has_per_match_stats(int(season_id))
     ]
 
 
@@ -212,7 +212,10 @@ def compute_all(
     newest = _newest(store)
     model_ids = {kind: int(m["id"]) for kind, m in newest.items() if m is not None}
     parts = partitions(matches, store.matches_with_actions())
-    say(f"rating every action ({', '.join(labels)}), per-match stats and roles: {len(parts)} partitions")
+    say(
+        f"rating every action ({', '.join(labels)}), per-match stats and roles: {len(parts)} partitions"
+        f" on {ex.where}"
+    )
     done = ex.map(rate_step, parts, ex.source(store), model_ids)
     _refresh_seasons(ex, store, done)
     return {

@@ -30,6 +30,7 @@ R = TypeVar("R")
 class Executor(Protocol):
     name: str
     workers: int
+    where: str  # in words, for the user: "this process", "2 Dask workers at tcp://..."
 
     def source(self, store: Store) -> Store | str:
         """What a step is given to reach the store: the open store, or its URL for other processes."""
@@ -47,6 +48,7 @@ class SerialExecutor:
 
     name = "serial"
     workers = 1
+    where = "this process"
 
     def source(self, store: Store) -> Store | str:
         return store
@@ -84,7 +86,10 @@ class DaskExecutor:
                 memory_limit=0,  # the partitions bound the memory; no spilling or restarts
             )
             self.client = Client(self._cluster)
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        info = self.client.scheduler_info()
+        self.workers = max(1, len(info.get("workers", {})))
+        plural = "s" if self.workers > 1 else ""
+        self.where = f"{self.workers} Dask worker{plural} at {info.get('address', '?')}"
 
     def source(self, store: Store) -> Store | str:
         return store_url(store)

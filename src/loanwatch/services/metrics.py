@@ -117,6 +117,7 @@ class MetricsService(Service):
             rated=int(result["rated"]),
             retrained=bool(result["retrained"]),
             executor=executor.name,
+            ran_on=executor.where,
             models={kind: model_version(m) for kind, m in result["models"].items()},
         )
 

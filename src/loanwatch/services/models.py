@@ -328,6 +328,7 @@ class MetricsUpdate(Model):
     rated: int
     retrained: bool
     executor: str  # serial, dask
+    ran_on: str = "this process"  # where the steps ran, in words (Executor.where)
     models: dict[str, ModelVersion | None]
 
 
