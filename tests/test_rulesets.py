@@ -66,6 +66,11 @@ def test_fifa_loan_rules_since_july_2022() -> None:
     assert [(e.kind, e.max_age) for e in cap.exemptions] == [("young", 21), ("club_trained", None)]
     same = fifa.rule("same-club")
     assert isinstance(same, SameClubCap) and (same.max_out_to, same.max_in_from) == (3, 3)
+    # FIFA's "exempt from these limitations" does not say whether it reaches this limit: the
+    # season cap's exemptions are unsettled here, not applied and not ignored
+    assert not same.exemptions
+    assert [(e.kind, e.max_age) for e in same.unsettled_exemptions] == [("young", 21), ("club_trained", None)]
+    assert "30 March 2022" in fifa.source.edition and not fifa.source.primary
     duration = fifa.rule("duration")
     assert isinstance(duration, Duration) and duration.max_months == 12
     assert duration.min_between_registration_periods
@@ -85,6 +90,8 @@ def test_figc_domestic_loans_from_2025_26() -> None:
     assert young.born_on_or_after("2025/26") == date(2003, 1, 1)
     same = figc.rule("same-club")
     assert isinstance(same, SameClubCap) and same.max_out_to == 3 and not same.exemptions
+    assert not same.unsettled_exemptions  # "indipendentemente dall'età"
+    assert not figc.source.primary
     duration = figc.rule("duration")
     assert isinstance(duration, Duration) and duration.max_months == 12
 

@@ -365,6 +365,31 @@ def _loan_cap(
     return out
 
 
+_UNSETTLED = "exemption from this limit"  # what is not known, in the words: "... unknown for 2 players"
+
+
+def _unsettled(
+    state: _Counted, loan: LoanFact, exemptions: Sequence[Exemption], data_season: str
+) -> _Counted:
+    """A loan that counts, against exemptions the text read does not settle for this limit: one
+    they would (or might) exempt cannot be told; one none of them exempts still counts."""
+    exempt, why, kind = _exempt(
+        exemptions,
+        birth=loan.birth_date,
+        club_trained=loan.club_trained,
+        start=loan.start,
+        end=loan.end,
+        data_season=data_season,
+    )
+    if exempt is False:
+        return state
+    if exempt is None:  # not known whether he is exempt, nor whether it would count here
+        why = f"{why}; whether that exemption applies to this limit is not in the text read either"
+        return replace(state, counts=None, why=why, kind=kind)
+    why = f"{why}: whether that exempts him from this limit is not in the text read"
+    return replace(state, counts=None, why=why, kind=_UNSETTLED)
+
+
 def _same_club(
     ruleset: RuleSet, rule: SameClubCap, data_season: str, loans: Sequence[LoanFact]
 ) -> list[Finding]:
@@ -374,6 +399,8 @@ def _same_club(
         by_club: dict[str, list[_Counted]] = {}
         for loan in (x for x in loans if x.direction == direction):
             state = _loan_state(loan, scope, rule.exemptions, data_season)
+            if state is not None and state.counts is True and rule.unsettled_exemptions:
+                state = _unsettled(state, loan, rule.unsettled_exemptions, data_season)
             if state is not None:
                 by_club.setdefault(loan.other_club.casefold(), []).append(state)
         if not by_club:

@@ -171,12 +171,17 @@ class LoanCap(_Rule):
 
 class SameClubCap(_Rule):
     """At most ``max_out_to`` professionals loaned out to one club and ``max_in_from`` loaned in
-    from one club, at any given time."""
+    from one club, at any given time, not counting the ``exemptions``.
+
+    ``unsettled_exemptions``: exemptions the text read neither applies to this limit nor excludes
+    from it (FIFA's, said of "these limitations" after both limits): a player one of them would
+    exempt cannot be told, counted in ``possible`` and never for sure."""
 
     kind: Literal["same_club_cap"]
     max_out_to: int = Field(ge=0)
     max_in_from: int = Field(ge=0)
     exemptions: tuple[Exemption, ...] = ()
+    unsettled_exemptions: tuple[Exemption, ...] = ()
 
 
 class Duration(_Rule):
