@@ -406,9 +406,14 @@ def _same_club(
         if not by_club:
             continue
         peaks = {club: _peak(states) for club, states in by_club.items()}
-        club = max(peaks, key=lambda c: (peaks[c][1], peaks[c][0]))
+        best = max((p[1], p[0]) for p in peaks.values())
+        tied = sorted(
+            (c for c in peaks if (peaks[c][1], peaks[c][0]) == best), key=lambda c: by_club[c][0].club
+        )
+        club = tied[0]  # the clubs tied at the most have the same counts: the first by name is shown
         count, possible, on, sure, maybe = peaks[club]
         name = by_club[club][0].club
+        most = ", ".join(by_club[c][0].club for c in tied)
         status = _status(count, possible, limit)
         what = (
             f"{scope + ' ' if scope else ''}loans {direction} {'to' if direction == 'out' else 'from'} {name}"
@@ -417,7 +422,7 @@ def _same_club(
             _finding(
                 ruleset,
                 rule,
-                f"loans {direction} {'to' if direction == 'out' else 'from'} one club (the most: {name})",
+                f"loans {direction} {'to' if direction == 'out' else 'from'} one club (the most: {most})",
                 status,
                 limit=limit,
                 count=count,
