@@ -30,6 +30,7 @@ LOANEES = {"Mattia Caldara", "Leonardo Spinazzola", "Rolando Mandragora", "Ricca
 # store are computed from its events); its cards are the loanees' real ones. The squad before and
 # after the decisions is tested on 2018/19 (test_decisions_change_the_squad_and_the_counts).
 SEASON = "2016/17"
+RULES_SEASON = "2025/26"  # the loan rules of FIFA (2022) and the FIGC (from 1 July 2025) in force
 FEES = ("20,000,000", "20.000.000", "20 000 000", "15,000,000", "15.000.000", "15 000 000")
 
 
@@ -303,3 +304,57 @@ def test_decisions_change_the_squad_and_the_counts(director: Services, tmp_path:
     list_a = rows[("uefa-club-competitions-lists", "List A")]
     assert list_a.before == list_a.after == "cannot_check"
     assert (list_a.after_possible or 0) - (list_a.before_possible or 0) == 3
+
+
+def test_a_loan_out_goes_to_a_club_and_the_rules_count_it(director: Services, coach: Services) -> None:
+    """`market decide NAME loan-out --to CLUB`: the destination is stored and shown, and the rules
+    check after the decisions counts the new loan by that club's country (the data's): Spinazzola
+    (born 1993: no young player's exemption) loaned to Sassuolo is one more domestic loan of the
+    season under the FIGC; Caldara loaned to Schalke one more international loan under FIFA (at
+    most: his club-trained status is unknown); to a club the data does not hold (Venezia), the
+    loan cannot be checked."""
+    svc = director  # a plan for a season under the loan rules of FIFA and the FIGC
+    spinazzola, caldara = svc.players.resolve("Spinazzola"), svc.players.resolve("Caldara")
+    done = svc.plan.decide(spinazzola, "loan-out", plan="dest", season=RULES_SEASON, to="sassuolo")
+    assert (done.destination, done.destination_country) == ("Sassuolo", "Italy")
+    result = svc.plan.plan(plan="dest", season=RULES_SEASON)
+    squad = result.squad
+    assert squad is not None
+    rows = {(f.ruleset, f.rule, f.scope): f for f in squad.findings}
+
+    def moved(body: str) -> list[tuple[str, str, int | None, int | None]]:
+        return [(k[1], k[2], f.before_count, f.after_count) for k, f in rows.items() if k[0].startswith(body)]
+
+    figc = [f for k, f in rows.items() if k[0].startswith("figc") and k[1] == "season-cap" and "out" in f.scope]
+    assert figc and figc[0].after_count == (figc[0].before_count or 0) + 1, moved("figc")
+    # the card, the decisions and the depth chart after the decisions say where he goes
+    card = next(c for c in result.cards if c.player.id == spinazzola.id)
+    assert card.decision is not None and card.decision.destination == "Sassuolo"
+    svc.plan.decide(caldara, "loan-out", plan="dest", season=RULES_SEASON, to="Schalke 04")
+    squad = svc.plan.plan(plan="dest", season=RULES_SEASON).squad
+    assert squad is not None
+    fifa = [f for f in squad.findings if f.ruleset.startswith("fifa") and f.rule == "season-cap" and "out" in f.scope]
+    assert fifa and fifa[0].after_possible == (fifa[0].before_possible or 0) + 1
+    svc.plan.undecide(caldara, plan="dest", season=RULES_SEASON)
+    doc = result.document()
+    assert any(r["destination"] == "Sassuolo" for r in doc["rows"])  # type: ignore[index, union-attr]
+    # the coach sees the destination too (it shapes the squad: not a term)
+    assert [d.destination for d in coach.plan.decisions(plan="dest", season=RULES_SEASON)] == ["Sassuolo"]
+    # a club the data does not hold: its country is unknown, the loan cannot be checked
+    done = svc.plan.decide(spinazzola, "loan-out", plan="dest", season=RULES_SEASON, to="Venezia")
+    assert (done.destination, done.destination_country) == ("Venezia", None)
+    squad = svc.plan.plan(plan="dest", season=RULES_SEASON).squad
+    assert squad is not None
+    unknown = [f for f in squad.findings if f.ruleset.startswith(("fifa", "figc")) and f.after == "cannot_check"]
+    assert unknown, [(f.ruleset, f.rule, f.scope, f.before, f.after) for f in squad.findings]
+    # extend keeps the host club; --to is only for a loan-out (or develop)
+    kept = svc.plan.decide(spinazzola, "extend", plan="dest", season=RULES_SEASON)
+    assert kept.destination == "Atalanta"
+    with pytest.raises(InvalidInput, match="extend keeps"):
+        svc.plan.decide(spinazzola, "extend", plan="dest", season=RULES_SEASON, to="Sassuolo")
+    with pytest.raises(InvalidInput, match="--to is for loan-out"):
+        svc.plan.decide(spinazzola, "sell", plan="dest", season=RULES_SEASON, to="Sassuolo")
+    # next season's depth chart after the decisions (a plan for 2018/19: the data's next season)
+    svc.plan.decide(spinazzola, "loan-out", plan="dest", to="Sassuolo")
+    after = [e for r in svc.plan.plan(plan="dest").squad.after for e in r.loanees]  # type: ignore[union-attr]
+    assert [e.reason for e in after if e.player_id == spinazzola.id] == ["plan: loan-out to Sassuolo"]

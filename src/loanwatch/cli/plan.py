@@ -13,7 +13,7 @@ from loanwatch.access import sees_terms
 from loanwatch.cli.common import AsOfOption, OwnerOption, StoreOption, console, open_store, parse_date
 
 if TYPE_CHECKING:
-    from loanwatch.services.models import DecisionCard, MarketPlan
+    from loanwatch.services.models import DecisionCard, MarketPlan, PlanDecision
 
 market_app = typer.Typer(
     help="The market plan: decisions, decision cards, the plan's PDF.", no_args_is_help=True
@@ -48,6 +48,10 @@ def decide(
     note: Annotated[
         str, typer.Option("--note", help="Why (a note on the deal: the coach does not see it).")
     ] = "",
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="loan-out (or develop): the club he goes to on loan. extend keeps the host."),
+    ] = None,
     plan: PlanOption = "main",
     store: StoreOption = None,
 ) -> None:
@@ -55,11 +59,25 @@ def decide(
     one). Only the sporting director (and the admin) decide."""
     lw = open_store(store)
     done = lw.plan.decide(
-        lw.players.resolve(name), decision, season=season, owner=owner, plan=plan, note=note
+        lw.players.resolve(name), decision, season=season, owner=owner, plan=plan, note=note, to=to
     )
     console.print(
-        f"{done.player.display_name}: {done.decision} ({done.owner}, {done.season}, plan {done.plan!r})"
+        f"{done.player.display_name}: {decision_text(done)} ({done.owner}, {done.season}, plan {done.plan!r})"
     )
+    if done.destination:
+        country = done.destination_country or "unknown (the club is not in the data: the loan rules cannot check it)"
+        console.print(f"  {done.destination}'s country: {country}")
+
+
+def decision_text(decision: PlanDecision | None) -> str:
+    """'loan-out to Bologna', 'extend (at Atalanta)', 'sell'; 'not decided'."""
+    if decision is None:
+        return "not decided"
+    if not decision.destination:
+        return decision.decision
+    if decision.decision == "extend":
+        return f"extend (at {decision.destination})"
+    return f"{decision.decision} to {decision.destination}"
 
 
 def undecide(
@@ -130,7 +148,7 @@ def print_plan(result: MarketPlan) -> None:
         card = calls.get(d.player.id)
         decisions.add_row(
             d.player.display_name,
-            d.decision,
+            decision_text(d),
             _call(card) if card else "(not a loanee)",
             {True: "yes", False: "no", None: ""}[card.follows if card else None],
             d.note or "",
@@ -197,8 +215,7 @@ def print_plan(result: MarketPlan) -> None:
             if card.ahead:
                 ahead = ", ".join(f"{e.name} ({e.figures.vaep_p90:.2f})" for e in card.ahead if e.figures)
                 console.print(f"  ahead of him on VAEP per 90: {ahead}")
-        decision = card.decision.decision if card.decision else "not decided"
-        console.print(f"  plan: {decision}")
+        console.print(f"  plan: {decision_text(card.decision)}")
         from loanwatch.reports.plan import source_text
 
         for s in card.sources:

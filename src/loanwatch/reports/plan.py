@@ -41,6 +41,8 @@ STANDING = N_(
 STANDING_NONE = N_("No VAEP, xG or xA for him last season: no rank among the owner's players of his role.")
 AHEAD = N_("Ahead of him on VAEP per 90: %(names)s.")
 OUTLOOK = N_("Next season without a decision: %(status)s.")
+DESTINATION = N_("%(decision)s to %(club)s")  # a loan-out: where he goes
+KEPT_HOST = N_("%(decision)s (at %(club)s)")  # an extension: the host he stays at
 
 
 def source_text(lang: str, source: Mapping[str, Any]) -> str:
@@ -79,6 +81,16 @@ def change_word(lang: str, why: str) -> str:
     if why in vocab.DECISIONS:
         return translations(lang).gettext(vocab.DECISIONS[why]).lower()
     return _word(lang, vocab.DEPTH_STATUS, why)
+
+
+def decision_word(lang: str, decision: str, destination: str | None = None) -> str:
+    """A plan's decision in the reader's words, with where it sends the player: 'Loan out again to
+    Bologna', 'Extend the loan (at Atalanta)', 'Sell'."""
+    word = _word(lang, vocab.DECISIONS, decision)
+    if not destination:
+        return word
+    message = KEPT_HOST if decision == "extend" else DESTINATION
+    return translations(lang).gettext(message) % {"decision": word, "club": destination}
 
 
 def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
@@ -138,6 +150,7 @@ def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
             cards=[_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
             word=lambda table, key: _word(lang, table, key),
             change_word=lambda why: change_word(lang, why),
+            decision_word=lambda decision, to=None: decision_word(lang, decision, to),
             count_text=lambda count, possible, limit: count_text(lang, count, possible, limit),
             generated=datetime.now(),
         )

@@ -476,7 +476,11 @@ class DemoResult(Model):
 
 class PlanDecision(Model):
     """A decision of a named plan (owner club, season, plan name) on one player (market/plan.py
-    DECISIONS); ``note`` is None for a role that may not see notes on the deal (access.py)."""
+    DECISIONS); ``note`` is None for a role that may not see notes on the deal (access.py).
+    ``destination``: the club a loan-out (or keeping him developing) sends him to, the host an
+    extension keeps (None: not given); ``destination_country``: that club's country as the data
+    gives it (the provider's area), None when the club is not in the data (unknown: the loan
+    rules say "cannot check")."""
 
     id: int | None = None
     owner: str
@@ -484,6 +488,8 @@ class PlanDecision(Model):
     plan: str
     player: PlayerRef
     decision: str
+    destination: str | None = None
+    destination_country: str | None = None
     note: str | None = None
     decided_by: str = ""
     decided_at: datetime | None = None
@@ -607,6 +613,7 @@ class MarketPlan(Model):
                     "settled": bool(rec and any(a.decided for a in rec.options)),
                     "confidence": rec.confidence if rec else None,
                     "decision": d.decision if d else None,
+                    "destination": d.destination if d else None,
                     "follows": c.follows,
                     "note": d.note if d else None,
                 }
@@ -623,6 +630,7 @@ class MarketPlan(Model):
                         "settled": False,
                         "confidence": None,
                         "decision": d.decision,
+                        "destination": d.destination,
                         "follows": None,
                         "note": d.note,
                     }

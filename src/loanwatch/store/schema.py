@@ -458,6 +458,8 @@ plan_decisions = Table(
     Column("plan", Text, nullable=False, default="main"),
     Column("player_id", Integer, ForeignKey("players.id"), nullable=False),
     Column("decision", String(16), nullable=False),  # market/plan.py DECISIONS
+    # the club a loan-out sends him to (--to), the host an extension keeps; NULL: not given (0018)
+    Column("destination", Text),
     Column("note", Text, nullable=False, default=""),
     Column("decided_by", Text, nullable=False, default=""),
     Column("decided_at", DateTime, nullable=False),
