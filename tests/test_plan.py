@@ -325,7 +325,9 @@ def test_a_loan_out_goes_to_a_club_and_the_rules_count_it(director: Services, co
     def moved(body: str) -> list[tuple[str, str, int | None, int | None]]:
         return [(k[1], k[2], f.before_count, f.after_count) for k, f in rows.items() if k[0].startswith(body)]
 
-    figc = [f for k, f in rows.items() if k[0].startswith("figc") and k[1] == "season-cap" and "out" in f.scope]
+    figc = [
+        f for k, f in rows.items() if k[0].startswith("figc") and k[1] == "season-cap" and "out" in f.scope
+    ]
     assert figc and figc[0].after_count == (figc[0].before_count or 0) + 1, moved("figc")
     # the card, the decisions and the depth chart after the decisions say where he goes
     card = next(c for c in result.cards if c.player.id == spinazzola.id)
@@ -333,7 +335,11 @@ def test_a_loan_out_goes_to_a_club_and_the_rules_count_it(director: Services, co
     svc.plan.decide(caldara, "loan-out", plan="dest", season=RULES_SEASON, to="Schalke 04")
     squad = svc.plan.plan(plan="dest", season=RULES_SEASON).squad
     assert squad is not None
-    fifa = [f for f in squad.findings if f.ruleset.startswith("fifa") and f.rule == "season-cap" and "out" in f.scope]
+    fifa = [
+        f
+        for f in squad.findings
+        if f.ruleset.startswith("fifa") and f.rule == "season-cap" and "out" in f.scope
+    ]
     assert fifa and fifa[0].after_possible == (fifa[0].before_possible or 0) + 1
     svc.plan.undecide(caldara, plan="dest", season=RULES_SEASON)
     doc = result.document()
@@ -345,7 +351,9 @@ def test_a_loan_out_goes_to_a_club_and_the_rules_count_it(director: Services, co
     assert (done.destination, done.destination_country) == ("Venezia", None)
     squad = svc.plan.plan(plan="dest", season=RULES_SEASON).squad
     assert squad is not None
-    unknown = [f for f in squad.findings if f.ruleset.startswith(("fifa", "figc")) and f.after == "cannot_check"]
+    unknown = [
+        f for f in squad.findings if f.ruleset.startswith(("fifa", "figc")) and f.after == "cannot_check"
+    ]
     assert unknown, [(f.ruleset, f.rule, f.scope, f.before, f.after) for f in squad.findings]
     # extend keeps the host club; --to is only for a loan-out (or develop)
     kept = svc.plan.decide(spinazzola, "extend", plan="dest", season=RULES_SEASON)
@@ -358,3 +366,70 @@ def test_a_loan_out_goes_to_a_club_and_the_rules_count_it(director: Services, co
     svc.plan.decide(spinazzola, "loan-out", plan="dest", to="Sassuolo")
     after = [e for r in svc.plan.plan(plan="dest").squad.after for e in r.loanees]  # type: ignore[union-attr]
     assert [e.reason for e in after if e.player_id == spinazzola.id] == ["plan: loan-out to Sassuolo"]
+
+
+@pytest.fixture(scope="module")
+def trained_plan(trained_rounds: Path, tmp_path_factory: pytest.TempPathFactory) -> Services:
+    """The director over a copy of the first three Serie A rounds, trained (VAEP, xG, xA), the peer
+    groups' minutes lowered to 180 (three rounds hold 270 at most)."""
+    from loanwatch.settings import Settings
+    from conftest import copy_store
+
+    path = copy_store(trained_rounds, tmp_path_factory.mktemp("trained-plan") / "lw.db")
+    settings = Settings.load(store=str(path), min_minutes=180)
+    return Services(Context.open(str(path), settings=settings, user=User("DS", Role.DIRECTOR)))
+
+
+def test_each_card_names_whom_to_sign_instead(trained_plan: Services) -> None:
+    """The market's evidence on a card: the three players of the loanee's role closest to him by
+    output (the search of `market similar`), none of them the owner's, at most two years older,
+    with a peer group's minutes; each with his club, age, minutes, figures adjusted to the owner's
+    league, his rank among the owner's players of the role and his source. The coach's card carries
+    them too, and no term."""
+    from loanwatch.market.plan import CANDIDATES, CANDIDATE_AGE_GAP
+
+    svc = trained_plan
+    plan = svc.plan.plan()
+    cards = {c.player.display_name: c for c in plan.cards}
+    juventus = {int(c["id"]) for c in svc.ctx.store.all_clubs() if c["name"] == "Juventus"}
+    owned = {e.player_id for r in plan.squad.before for e in (*r.squad, *r.loanees)}  # type: ignore[union-attr]
+    with_candidates = [c for c in cards.values() if c.candidates]
+    assert with_candidates, {n: c.candidates_missing for n, c in cards.items()}
+    assert any(len(c.candidates) == CANDIDATES for c in with_candidates)
+    for card in with_candidates:
+        assert card.standing is not None and card.standing.figures is not None
+        search = card.candidate_search
+        assert search is not None and search.params["role"] == card.standing.role
+        assert len(card.candidates) == min(CANDIDATES, int(search.params["pool"] or 0))
+        assert search.params["minutes"] == 180 and card.candidates_missing is None
+        distances = [c.output_distance for c in card.candidates]
+        assert distances == sorted(distances)
+        for cand in card.candidates:
+            assert cand.role == card.standing.role and cand.player.id not in owned
+            assert cand.minutes >= 180 and cand.club and cand.club != "Juventus"
+            assert cand.age is not None and card.standing.age is not None
+            assert cand.age <= card.standing.age + CANDIDATE_AGE_GAP
+            # his figures, adjusted to the owner's league, and his rank at the owner, as a loanee's
+            st = cand.standing
+            assert st is not None and st.figures is not None and st.figures.reference == "Serie A"
+            assert st.figures.club == cand.club and st.figures.minutes == cand.minutes
+            assert st.of == card.standing.of and st.words.startswith("he would rank")
+            if st.figures.vaep_p90 is not None and card.standing.figures.vaep_p90 is not None:
+                assert cand.vaep_gap == pytest.approx(st.figures.vaep_p90 - card.standing.figures.vaep_p90, abs=1e-3)
+            # his source: the competition-season and the stored profile
+            assert cand.source.what == "candidate"
+            assert (cand.source.params["competition"], cand.source.params["season"]) == (
+                cand.competition,
+                "2017/18",
+            )
+            apps = svc.ctx.store.appearances_frame()
+            assert not apps[(apps["player_id"] == cand.player.id) & apps["club_id"].isin(juventus)].shape[0]
+    # the coach's plan: the same candidates, no term anywhere on the card
+    coach = Services(svc.ctx.as_role(Role.COACH)).plan.plan()
+    for mine, theirs in zip(plan.cards, coach.cards, strict=True):
+        assert [c.player.id for c in mine.candidates] == [c.player.id for c in theirs.candidates]
+        assert theirs.spell is None or theirs.spell.terms is None
+        assert theirs.trigger is None and (theirs.decision is None or theirs.decision.note is None)
+    # a loanee without match data in the store (Pjaca, at Schalke: not in these rounds) has none,
+    # and the card says why
+    assert cards["Marko Pjaca"].candidates == [] and cards["Marko Pjaca"].candidates_missing == "no_figures"

@@ -50,7 +50,9 @@ def decide(
     ] = "",
     to: Annotated[
         str | None,
-        typer.Option("--to", help="loan-out (or develop): the club he goes to on loan. extend keeps the host."),
+        typer.Option(
+            "--to", help="loan-out (or develop): the club he goes to on loan. extend keeps the host."
+        ),
     ] = None,
     plan: PlanOption = "main",
     store: StoreOption = None,
@@ -65,7 +67,10 @@ def decide(
         f"{done.player.display_name}: {decision_text(done)} ({done.owner}, {done.season}, plan {done.plan!r})"
     )
     if done.destination:
-        country = done.destination_country or "unknown (the club is not in the data: the loan rules cannot check it)"
+        country = (
+            done.destination_country
+            or "unknown (the club is not in the data: the loan rules cannot check it)"
+        )
         console.print(f"  {done.destination}'s country: {country}")
 
 

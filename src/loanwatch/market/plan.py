@@ -56,6 +56,22 @@ FOLLOWS: dict[str, frozenset[str]] = {
 }
 DEFAULT_PLAN = "main"
 
+# The market's evidence on a card: whom to sign instead of a loanee. The closest CANDIDATES players
+# of his role by output, not the owner's, at most CANDIDATE_AGE_GAP years older than he is, with the
+# minutes of a peer group; when there are none, why (the card says it: unknown is not zero).
+CANDIDATES = 3
+CANDIDATE_AGE_GAP = 2
+NO_FIGURES = "no_figures"  # no match of his last season in the data: nothing to compare
+NO_ROLE = "no_role"  # his role is not known
+NO_OUTPUT = "no_output"  # no per-90 output figures (the models are not trained)
+NO_POOL = "no_pool"  # nobody of his role qualifies
+MISSING_CANDIDATES = (NO_FIGURES, NO_ROLE, NO_OUTPUT, NO_POOL)
+
+
+def age_cap(age: int | None, gap: int = CANDIDATE_AGE_GAP) -> int | None:
+    """The oldest a candidate to replace a player of ``age`` may be (None: no cap, his age unknown)."""
+    return None if age is None else age + gap
+
 
 def check_decision(decision: str) -> str:
     """The decision as stored (lower case); an unknown one is a ValueError listing them."""

@@ -505,6 +505,31 @@ class CardSource(Model):
     params: dict[str, Scalar] = {}
 
 
+class CardCandidate(Model):
+    """A player the club could sign instead of a loanee: one of the store's player-seasons of the
+    loanee's role, not the owner's, closest to the loanee by output (the search of ``market
+    similar``: the per-90 percentile profile in the role, league-adjusted; ``output_distance``,
+    0-100, and the metrics closest, ``close``). ``standing``: his last season's figures adjusted to
+    the owner's league and where he would rank among the owner's players of the role next season
+    (the depth chart's ranking, as the loanee's); ``vaep_gap`` / ``xgxa_gap``: his VAEP per 90 and
+    minutes-weighted xG+xA minus the loanee's (both adjusted alike; None: one is not known);
+    ``source``: the competition-season and the stored profile his figures come from."""
+
+    player: PlayerRef
+    club: str
+    competition: str
+    season: str
+    role: str
+    age: int | None = None  # on 1 July of next season, as the depth chart's
+    minutes: float
+    output_distance: float
+    close: list[SimilarFeature] = []
+    standing: DepthEntry | None = None
+    vaep_gap: float | None = None
+    xgxa_gap: float | None = None
+    source: CardSource
+
+
 class DecisionCard(Model):
     """One loanee's decision card: the report's recommendation for him as of the same date (THE
     recommendation: reports/recommend.py through ReportService.report, never recomputed), the
@@ -527,6 +552,12 @@ class DecisionCard(Model):
     # of his role ranked ahead of him on VAEP per 90
     standing: DepthEntry | None = None
     ahead: list[DepthEntry] = []
+    # the market's evidence: whom to sign instead (CardCandidate, closest first), the search they
+    # come from (``candidate_search``: what="search", its season, role, age cap, minutes, pool), or
+    # why there are none (``candidates_missing``: market/plan.py MISSING_CANDIDATES)
+    candidates: list[CardCandidate] = []
+    candidate_search: CardSource | None = None
+    candidates_missing: str | None = None
     sources: list[CardSource] = []
 
 
