@@ -433,3 +433,22 @@ def test_each_card_names_whom_to_sign_instead(trained_plan: Services) -> None:
     # a loanee without match data in the store (Pjaca, at Schalke: not in these rounds) has none,
     # and the card says why
     assert cards["Marko Pjaca"].candidates == [] and cards["Marko Pjaca"].candidates_missing == "no_figures"
+
+
+SIGN_INSTEAD = {"it": "Chi acquistare al suo posto", "en": "Whom to sign instead", "fr": "Qui recruter à sa place"}
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing: run scripts/system-deps.sh")
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_the_plan_pdf_names_whom_to_sign_instead(trained_plan: Services, tmp_path: Path, lang: str) -> None:
+    """The cards' candidates in the plan's PDF, in each language, the coach's edition too."""
+    svc = trained_plan
+    edition = "coach" if lang == "fr" else "director"
+    plan = svc.plan.plan(edition=edition)
+    text = _pdf_text(svc.plan.write(tmp_path / f"plan.{lang}.pdf", lang=lang, edition=edition))
+    assert text.count(SIGN_INSTEAD[lang]) >= sum(1 for c in plan.cards if c.candidates)
+    for card in plan.cards:
+        for cand in card.candidates:
+            assert cand.player.display_name in text and cand.club in text
+    if edition == "coach":
+        assert not any(fee in text for fee in FEES) and "bid expected" not in text

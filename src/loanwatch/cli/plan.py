@@ -220,11 +220,57 @@ def print_plan(result: MarketPlan) -> None:
             if card.ahead:
                 ahead = ", ".join(f"{e.name} ({e.figures.vaep_p90:.2f})" for e in card.ahead if e.figures)
                 console.print(f"  ahead of him on VAEP per 90: {ahead}")
+        for line in candidate_lines(card):
+            console.print(f"  {line}")
         console.print(f"  plan: {decision_text(card.decision)}")
         from loanwatch.reports.plan import source_text
 
         for s in card.sources:
             console.print(f"  [dim]{source_text('en', s.model_dump())}[/dim]")
+
+
+MISSING_WORDS = {
+    "no_figures": "no match of his last season in the data: nobody to compare him with",
+    "no_role": "his role is not known: nobody to compare him with",
+    "no_output": "no output figures (loanwatch models train): nobody to compare him with",
+    "no_pool": "nobody of his role qualifies (age, minutes, not the owner's)",
+}
+
+
+def candidate_lines(card: DecisionCard) -> list[str]:
+    """Whom to sign instead: the card's candidates in words (English, the command line's)."""
+    search = card.candidate_search
+    if not card.candidates:
+        return [f"sign instead: none ({MISSING_WORDS.get(card.candidates_missing or '', 'unknown')})"]
+    assert search is not None
+    p = search.params
+    role = str(p["role"]).replace("_", " ")
+    cap = f", aged {p['age']} or under" if p.get("age") is not None else ", any age (his age is unknown)"
+    lines = [
+        f"sign instead (closest by output among {p['pool']} {role}s of {p['season']} not at {p['owner']}"
+        f"{cap}, {float(p['minutes']):.0f}+ minutes):"
+    ]
+    for n, c in enumerate(card.candidates, 1):
+        f = c.standing.figures if c.standing else None
+        figures = []
+        if f is not None and f.vaep_p90 is not None:
+            figures.append(
+                f"VAEP/90 {f.vaep_p90:.2f}"
+                + (f" ({c.vaep_gap:+.2f} vs him)" if c.vaep_gap is not None else "")
+            )
+        if f is not None and f.xgxa_weighted is not None:
+            figures.append(
+                f"weighted xG+xA {f.xgxa_weighted:.2f}"
+                + (f" ({c.xgxa_gap:+.2f})" if c.xgxa_gap is not None else "")
+            )
+        age = "age unknown" if c.age is None else f"{c.age}"
+        lines.append(
+            f"  {n}. {c.player.display_name} ({c.club}, {c.competition} {c.season}; {age}; "
+            f"{c.minutes:.0f} min; output distance {c.output_distance:.1f}){': ' + ', '.join(figures) if figures else ''}"
+        )
+        if c.standing is not None and c.standing.words:
+            lines.append(f"     {c.standing.words}")
+    return lines
 
 
 def _call(card: DecisionCard) -> str:

@@ -29,6 +29,11 @@ SOURCE_TEXTS = {
         "Profile: against %(peers)s players in his role (%(role)s) in %(competition)s %(season)s with "
         "%(minutes)s minutes or more."
     ),
+    "candidate": N_(
+        "%(name)s: his %(season)s season profile in %(competition)s (%(club)s, %(matches)s matches, "
+        "%(minutes)s minutes), stored by the models' training, against %(peers)s players of his role; "
+        "figures adjusted to %(league)s."
+    ),
     "depth": N_(
         "Rank: against the %(of)s players of his role at %(owner)s next season, on their %(season)s "
         "figures; his: %(matches)s matches, %(minutes)s minutes at %(club)s, adjusted to %(league)s."
@@ -41,6 +46,23 @@ STANDING = N_(
 STANDING_NONE = N_("No VAEP, xG or xA for him last season: no rank among the owner's players of his role.")
 AHEAD = N_("Ahead of him on VAEP per 90: %(names)s.")
 OUTLOOK = N_("Next season without a decision: %(status)s.")
+SIGN_INSTEAD = N_("Whom to sign instead")
+CANDIDATE_SEARCH = N_(
+    "The closest to him by output among %(pool)s players of his role (%(role)s) in %(season)s, not at "
+    "%(owner)s, %(ages)s, with %(minutes)s minutes or more: per-90 percentiles in the role across the "
+    "season's competitions (%(peers)s players), adjusted to %(league)s."
+)
+AGE_CAP = N_("aged %(age)s or under on 1 July (he is %(his)s)")
+AGE_ANY = N_("of any age (his own is not known)")
+NO_CANDIDATES = {
+    "no_figures": N_(
+        "Whom to sign instead: no match of his last season in the data, nobody to compare him with."
+    ),
+    "no_role": N_("Whom to sign instead: his role is not known, nobody to compare him with."),
+    "no_output": N_("Whom to sign instead: no output figures (the models are not trained)."),
+    "no_pool": N_("Whom to sign instead: nobody of his role qualifies (age, minutes, not the owner's)."),
+}
+CANDIDATE_RANK = N_("%(vaep)s / %(xgxa)s of %(of)s")
 DESTINATION = N_("%(decision)s to %(club)s")  # a loan-out: where he goes
 KEPT_HOST = N_("%(decision)s (at %(club)s)")  # an extension: the host he stays at
 
@@ -124,12 +146,78 @@ def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
     return lines
 
 
+def candidate_block(lang: str, card: Mapping[str, Any]) -> dict[str, Any]:
+    """Whom to sign instead of a loanee, in the reader's words: the search (or why there is
+    nobody) and one row per candidate (club, age, minutes, figures and their gap to the loanee's,
+    the output distance, his rank among the owner's players of the role)."""
+    tr, fmt = translations(lang), Formatter(lang)
+    found = card.get("candidates") or []
+    search = card.get("candidate_search")
+    if not found:
+        missing = NO_CANDIDATES.get(str(card.get("candidates_missing") or ""))
+        return {"rows": [], "search": tr.gettext(missing) if missing else ""}
+    p = (search or {}).get("params") or {}
+    ages = (
+        tr.gettext(AGE_CAP) % {"age": fmt.num(p["age"]), "his": fmt.num(p.get("his_age"))}
+        if p.get("age") is not None
+        else tr.gettext(AGE_ANY)
+    )
+    words = tr.gettext(CANDIDATE_SEARCH) % {
+        "pool": fmt.num(p.get("pool")),
+        "role": _word(lang, vocab.ROLES, str(p.get("role") or "")),
+        "season": p.get("season", ""),
+        "owner": p.get("owner", ""),
+        "ages": ages,
+        "minutes": fmt.num(p.get("minutes")),
+        "peers": fmt.num(p.get("peers")),
+        "league": p.get("league", ""),
+    }
+
+    def figure(value: float | None, gap: float | None) -> str:
+        if value is None:
+            return "–"
+        return fmt.num(value, 2) + (
+            "" if gap is None else f" ({'+' if gap >= 0 else '−'}{fmt.num(abs(gap), 2)})"
+        )
+
+    rows = []
+    for c in found:
+        st = c.get("standing") or {}
+        f = st.get("figures") or {}
+        rank = (
+            tr.gettext(CANDIDATE_RANK)
+            % {
+                "vaep": fmt.num(st.get("rank_vaep")) if st.get("rank_vaep") is not None else "–",
+                "xgxa": fmt.num(st.get("rank_xgxa")) if st.get("rank_xgxa") is not None else "–",
+                "of": fmt.num(st.get("of")),
+            }
+            if st.get("of")
+            else "–"
+        )
+        rows.append(
+            {
+                "name": c["player"]["display_name"],
+                "club": c["club"],
+                "competition": c["competition"],
+                "age": fmt.num(c["age"]) if c.get("age") is not None else "?",
+                "minutes": fmt.num(c["minutes"]),
+                "vaep": figure(f.get("vaep_p90"), c.get("vaep_gap")),
+                "xgxa": figure(f.get("xgxa_weighted"), c.get("xgxa_gap")),
+                "distance": fmt.num(c["output_distance"], 1),
+                "rank": rank,
+                "source": source_text(lang, c["source"]),
+            }
+        )
+    return {"rows": rows, "search": words}
+
+
 def _card(lang: str, card: Mapping[str, Any], owner: str) -> dict[str, Any]:
     rec = card.get("recommendation")
     tr = translations(lang)
     return {
         **card,
         "standing_lines": standing_lines(lang, card, owner),
+        "market": candidate_block(lang, card),
         "rec": _recommendation(lang, rec),
         "closed": [tr.gettext(vocab.OPTIONS[a.option]) for a in rec.options if a.stance == "closed"]
         if rec is not None

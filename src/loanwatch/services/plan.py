@@ -354,6 +354,7 @@ class PlanService(Service):
                     "season": chart.last_season,
                     "role": e.role,
                     "age": cap,
+                    "his_age": e.age,
                     "minutes": chart.min_minutes,
                     "pool": len(pool),
                     "peers": space.peers(e.role),
