@@ -372,8 +372,8 @@ def test_a_loan_out_goes_to_a_club_and_the_rules_count_it(director: Services, co
 def trained_plan(trained_rounds: Path, tmp_path_factory: pytest.TempPathFactory) -> Services:
     """The director over a copy of the first three Serie A rounds, trained (VAEP, xG, xA), the peer
     groups' minutes lowered to 180 (three rounds hold 270 at most)."""
-    from loanwatch.settings import Settings
     from conftest import copy_store
+    from loanwatch.settings import Settings
 
     path = copy_store(trained_rounds, tmp_path_factory.mktemp("trained-plan") / "lw.db")
     settings = Settings.load(store=str(path), min_minutes=180)
@@ -386,7 +386,7 @@ def test_each_card_names_whom_to_sign_instead(trained_plan: Services) -> None:
     with a peer group's minutes; each with his club, age, minutes, figures adjusted to the owner's
     league, his rank among the owner's players of the role and his source. The coach's card carries
     them too, and no term."""
-    from loanwatch.market.plan import CANDIDATES, CANDIDATE_AGE_GAP
+    from loanwatch.market.plan import CANDIDATE_AGE_GAP, CANDIDATES
 
     svc = trained_plan
     plan = svc.plan.plan()
@@ -415,7 +415,8 @@ def test_each_card_names_whom_to_sign_instead(trained_plan: Services) -> None:
             assert st.figures.club == cand.club and st.figures.minutes == cand.minutes
             assert st.of == card.standing.of and st.words.startswith("he would rank")
             if st.figures.vaep_p90 is not None and card.standing.figures.vaep_p90 is not None:
-                assert cand.vaep_gap == pytest.approx(st.figures.vaep_p90 - card.standing.figures.vaep_p90, abs=1e-3)
+                gap = st.figures.vaep_p90 - card.standing.figures.vaep_p90
+                assert cand.vaep_gap == pytest.approx(gap, abs=1e-3)
             # his source: the competition-season and the stored profile
             assert cand.source.what == "candidate"
             assert (cand.source.params["competition"], cand.source.params["season"]) == (
@@ -435,7 +436,8 @@ def test_each_card_names_whom_to_sign_instead(trained_plan: Services) -> None:
     assert cards["Marko Pjaca"].candidates == [] and cards["Marko Pjaca"].candidates_missing == "no_figures"
 
 
-SIGN_INSTEAD = {"it": "Chi acquistare al suo posto", "en": "Whom to sign instead", "fr": "Qui recruter à sa place"}
+SIGN_INSTEAD = {"it": "Chi acquistare al suo posto", "en": "Whom to sign instead"}
+SIGN_INSTEAD["fr"] = "Qui recruter à sa place"
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing: run scripts/system-deps.sh")

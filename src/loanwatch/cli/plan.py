@@ -245,10 +245,14 @@ def candidate_lines(card: DecisionCard) -> list[str]:
     assert search is not None
     p = search.params
     role = str(p["role"]).replace("_", " ")
-    cap = f", aged {p['age']} or under" if p.get("age") is not None else ", any age (his age is unknown)"
+    cap = (
+        f", aged {p['age']} or under on 1 July (he is {p.get('his_age')})"
+        if p.get("age") is not None
+        else ", any age (his age is unknown)"
+    )
     lines = [
         f"sign instead (closest by output among {p['pool']} {role}s of {p['season']} not at {p['owner']}"
-        f"{cap}, {float(p['minutes']):.0f}+ minutes):"
+        f"{cap}, {float(str(p['minutes'])):.0f}+ minutes):"
     ]
     for n, c in enumerate(card.candidates, 1):
         f = c.standing.figures if c.standing else None
@@ -264,9 +268,10 @@ def candidate_lines(card: DecisionCard) -> list[str]:
                 + (f" ({c.xgxa_gap:+.2f})" if c.xgxa_gap is not None else "")
             )
         age = "age unknown" if c.age is None else f"{c.age}"
+        shown = f": {', '.join(figures)}" if figures else ""
         lines.append(
             f"  {n}. {c.player.display_name} ({c.club}, {c.competition} {c.season}; {age}; "
-            f"{c.minutes:.0f} min; output distance {c.output_distance:.1f}){': ' + ', '.join(figures) if figures else ''}"
+            f"{c.minutes:.0f} min; output distance {c.output_distance:.1f}){shown}"
         )
         if c.standing is not None and c.standing.words:
             lines.append(f"     {c.standing.words}")

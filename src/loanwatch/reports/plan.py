@@ -46,6 +46,10 @@ STANDING = N_(
 STANDING_NONE = N_("No VAEP, xG or xA for him last season: no rank among the owner's players of his role.")
 AHEAD = N_("Ahead of him on VAEP per 90: %(names)s.")
 OUTLOOK = N_("Next season without a decision: %(status)s.")
+ROLE_SOURCES = {
+    "squad_file": N_("Role: from the club's squad file (no match of his in the data)."),
+    "provider": N_("Role: from the provider's player record (no match of his in the data)."),
+}
 SIGN_INSTEAD = N_("Whom to sign instead")
 CANDIDATE_SEARCH = N_(
     "The closest to him by output among %(pool)s players of his role (%(role)s) in %(season)s, not at "
@@ -123,6 +127,8 @@ def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
         return []
     tr, fmt = translations(lang), Formatter(lang)
     lines = [tr.gettext(OUTLOOK) % {"status": _word(lang, vocab.DEPTH_STATUS, str(entry["status"]))}]
+    if entry.get("role_source") in ROLE_SOURCES:
+        lines.append(tr.gettext(ROLE_SOURCES[str(entry["role_source"])]))
     if entry.get("rank_vaep") is None and entry.get("rank_xgxa") is None:
         lines.append(tr.gettext(STANDING_NONE))
         return lines

@@ -300,6 +300,7 @@ class PlanService(Service):
         search index for the whole plan: the season's output percentiles (SimilarService
         .output_space, on the profiles the depth chart read)."""
         import numpy as np
+        import pandas as pd
 
         from loanwatch.market import similarity as sim
         from loanwatch.metrics.league import adjust
@@ -345,7 +346,7 @@ class PlanService(Service):
                 market_service._age(players.get(int(p), {}).get("birth_date"), chart.first_day)
                 for p in pool["player_id"]
             ]
-            pool = pool.assign(age=ages)
+            pool = pool.assign(age=pd.Series(ages, index=pool.index, dtype="float"))
             if cap is not None:
                 pool = pool.loc[pool["age"].notna() & (pool["age"] <= cap)]
             search = CardSource(

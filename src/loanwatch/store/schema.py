@@ -236,6 +236,7 @@ squad_players = Table(
     Column("association_trained_years", Integer),
     Column("eu", Boolean),
     Column("wage_eur", Integer),  # a contract term: hidden from the roles that may not see terms
+    Column("role", String(32)),  # the file's role (domain.ROLES), NULL: not given (0018)
     Column("source", Text, nullable=False, default=""),  # file and row it came from
     UniqueConstraint("owner_club", "season", "player_key", name="uq_squad_players_owner_season_player"),
 )

@@ -1,4 +1,4 @@
-"""market plan: a loan-out's destination club
+"""market plan: a loan-out's destination club; the squad file's role of a player
 
 Revision ID: 0018
 Revises: 0017
@@ -21,8 +21,14 @@ def upgrade() -> None:
     # host kept by an extension; NULL: not given. The rules check reads its country.
     with op.batch_alter_table("plan_decisions") as batch:
         batch.add_column(sa.Column("destination", sa.Text(), nullable=True))
+    # The role the club's squad file gives a player (domain.ROLES; NULL: not given): where the data
+    # has no match of his (a goalkeeper on loan in Serie B), the depth chart places him by it.
+    with op.batch_alter_table("squad_players") as batch:
+        batch.add_column(sa.Column("role", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("squad_players") as batch:
+        batch.drop_column("role")
     with op.batch_alter_table("plan_decisions") as batch:
         batch.drop_column("destination")
