@@ -226,12 +226,16 @@ def test_the_commands(store: Path, tmp_path: Path) -> None:
 
     code, out = run("market", "decide", "Pjaca", "loan-out", "--season", "2016/17", "--note", "abroad")
     assert code == 0 and "Marko Pjaca: loan-out (Juventus, 2016/17, plan 'main')" in out
+    code, out = run("market", "decide", "Pjaca", "loan-out", "--season", "2016/17", "--to", "Sassuolo")
+    assert code == 0 and "Marko Pjaca: loan-out to Sassuolo (Juventus, 2016/17, plan 'main')" in out
+    assert "Sassuolo's country: Italy" in out
     code, out = run("market", "decide", "Mandragora", "sell", "--season", "2016/17")
     assert code == 0
     code, out = run("market", "plan", "--season", "2016/17")
     assert code == 0, out
     assert "Market plan 2016/17: Juventus" in out and "Decisions (5)" in out
     assert "Loan and terms: the loan list juventus-2017-18.csv, row 4." in out  # Mandragora's row
+    assert "plan: loan-out to Sassuolo" in out and "sign instead: none" in out
     code, out = run("market", "plan", "--season", "2016/17", "--pdf", str(tmp_path / "p.pdf"), "--lang", "fr")
     assert code == 0 and (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
     code, out = run("market", "undecide", "Pjaca", "--season", "2016/17")
