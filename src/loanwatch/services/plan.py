@@ -14,17 +14,12 @@ from typing import TYPE_CHECKING, Any
 from loanwatch.access import Permission, edition_role, redact_decision, require_view, sees_terms
 from loanwatch.domain import season_name
 from loanwatch.errors import InvalidInput, NotFound
-from loanwatch.market.depth import IN_SQUAD, STAYS, DepthEntry, RoleDepth, depth_chart
+from loanwatch.market.depth import IN_SQUAD, STAYS, DepthEntry, RoleDepth
 from loanwatch.market.plan import (
-    CANDIDATES,
     COUNTS,
     DEFAULT_PLAN,
     NO_FIGURES,
-    NO_OUTPUT,
-    NO_POOL,
-    NO_ROLE,
     SIGNING,
-    age_cap,
     apply_decisions,
     check_decision,
     facts_after,
@@ -33,11 +28,11 @@ from loanwatch.market.plan import (
 )
 from loanwatch.market.plan import counts as plan_counts
 from loanwatch.market.rulesets import season_year
+from loanwatch.services.candidates import market_evidence
 from loanwatch.services.context import Service, writes
 from loanwatch.services.market import MarketService
 from loanwatch.services.market_models import DepthChart
 from loanwatch.services.models import (
-    CardCandidate,
     CardSource,
     DecisionCard,
     LoanSpell,
@@ -48,9 +43,8 @@ from loanwatch.services.models import (
     RoleChange,
     RuleChange,
     Scalar,
-    SimilarFeature,
 )
-from loanwatch.services.players import PlayerService, player_ref
+from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
 from loanwatch.services.tracking import TrackingService
@@ -255,7 +249,7 @@ class PlanService(Service):
         decided = {d.player.id: d for d in PlanService(ctx).decisions(season, club, plan)}
         reports, tracking = ReportService(ctx), TrackingService(ctx)
         spells = {s.id: s for s in PortfolioService(ctx).loan_spells(club)}
-        evidence = self._market_evidence(chart)
+        evidence = market_evidence(ctx, chart)
         cards = []
         for ref in PortfolioService(ctx).loanees(club):
             content = reports.report(ref, as_of, edition=shown, min_minutes=ctx.settings.min_minutes).content
@@ -291,151 +285,6 @@ class PlanService(Service):
                 )
             )
         return cards
-
-    def _market_evidence(
-        self, chart: DepthChart
-    ) -> dict[int, tuple[list[CardCandidate], CardSource | None, str | None]]:
-        """Per loanee of the chart: whom to sign instead (CardCandidate, closest first), the search
-        (a CardSource), or why there is no candidate (market/plan.py MISSING_CANDIDATES). One
-        search index for the whole plan: the season's output percentiles (SimilarService
-        .output_space, on the profiles the depth chart read)."""
-        import numpy as np
-        import pandas as pd
-
-        from loanwatch.market import similarity as sim
-        from loanwatch.metrics.league import adjust
-        from loanwatch.services import market as market_service
-        from loanwatch.services.similar import SimilarService
-
-        market = MarketService(self.ctx)
-        entries = [e for r in chart.roles for e in r.loanees if e.player_id is not None]
-        if not entries:
-            return {}
-        prof = market._season_profiles(chart.last_season, chart.min_minutes)
-        space = SimilarService(self.ctx).output_space(chart.last_season, chart.min_minutes, profiles=prof)
-        frame, metrics = space.frame, space.metrics
-        owner_ids = market._club_ids(chart.owner)
-        owned = {e.player_id for r in chart.roles for e in (*r.squad, *r.loanees) if e.player_id is not None}
-        players = {int(p["id"]): p for p in self.store.all_players()}
-        clubs = {int(c["id"]): str(c["name"]) for c in self.store.all_clubs()}
-        squads = {r.role: r.squad for r in chart.roles}
-        cols = [f"{m}_mkt" for m in metrics]
-        out: dict[int, tuple[list[CardCandidate], CardSource | None, str | None]] = {}
-        for e in entries:
-            pid = int(e.player_id)  # type: ignore[arg-type]
-            if e.figures is None:
-                out[pid] = ([], None, NO_FIGURES)
-                continue
-            if not e.role:
-                out[pid] = ([], None, NO_ROLE)
-                continue
-            mine = frame.loc[frame["player_id"] == pid] if not frame.empty else frame
-            if not metrics or mine.empty:
-                out[pid] = ([], None, NO_OUTPUT)
-                continue
-            same = mine.loc[mine["competition"] == e.figures.competition]
-            target = (same if not same.empty else mine).sort_values("minutes", ascending=False).iloc[0]
-            cap = age_cap(e.age)
-            pool = frame.loc[
-                (frame["role"] == e.role)
-                & (frame["minutes"] >= chart.min_minutes)
-                & ~frame["player_id"].isin(owned)
-                & ~frame["club_id"].isin(owner_ids)
-            ]
-            ages = [
-                market_service._age(players.get(int(p), {}).get("birth_date"), chart.first_day)
-                for p in pool["player_id"]
-            ]
-            pool = pool.assign(age=pd.Series(ages, index=pool.index, dtype="float"))
-            if cap is not None:
-                pool = pool.loc[pool["age"].notna() & (pool["age"] <= cap)]
-            search = CardSource(
-                what="search",
-                params={
-                    "season": chart.last_season,
-                    "role": e.role,
-                    "age": cap,
-                    "his_age": e.age,
-                    "minutes": chart.min_minutes,
-                    "pool": len(pool),
-                    "peers": space.peers(e.role),
-                    "owner": chart.owner,
-                    "league": space.reference,
-                },
-            )
-            to = target[cols].to_numpy(dtype=float)
-            po = pool[cols].to_numpy(dtype=float)
-            d = sim.output_distance(to, po) if len(pool) else np.array([])
-            order = [int(i) for i in np.argsort(d, kind="stable") if np.isfinite(d[i])][:CANDIDATES]
-            if not order:
-                out[pid] = ([], search, NO_POOL)
-                continue
-            spread = np.nanstd(po, axis=0) if len(po) > 1 else np.ones(len(metrics))
-            rows: list[tuple[Any, DepthEntry]] = []
-            for i in order:
-                row = pool.iloc[i]
-                cid = int(row["player_id"])
-                raw = prof.season.loc[
-                    (prof.season["player_id"] == cid) & (prof.season["competition"] == row["competition"])
-                ]
-                adjusted = adjust(raw, reference=chart.reference.league) if not raw.empty else raw
-                figures = market_service._figures(adjusted, clubs, chart.reference.league, chart.min_minutes)
-                ref = player_ref(players.get(cid, {"id": cid}))
-                rows.append(
-                    (
-                        row,
-                        DepthEntry(
-                            kind="candidate",
-                            player_id=cid,
-                            name=ref.display_name,
-                            role=e.role,
-                            status=STAYS,
-                            reason="candidate",
-                            term_reason=None,
-                            age=None if row["age"] != row["age"] else int(row["age"]),
-                            contract_end=None,
-                            figures=figures,
-                        ),
-                    )
-                )
-            ranked = depth_chart(squads.get(e.role, ()), [r[1] for r in rows], chart.owner)
-            standings = {x.player_id: x for r in ranked for x in r.loanees}
-            found = []
-            for i, (row, entry) in zip(order, rows, strict=True):
-                close, _apart = sim.explain(metrics, to, po[i], spread, floor=-1.0)
-                standing = standings.get(entry.player_id, entry)
-                f = standing.figures
-                found.append(
-                    CardCandidate(
-                        player=player_ref(players.get(int(row["player_id"]), {"id": int(row["player_id"])})),
-                        club=clubs.get(int(row["club_id"]), "") if row["club_id"] == row["club_id"] else "",
-                        competition=str(row["competition"]),
-                        season=str(row["season"]),
-                        role=e.role,
-                        age=entry.age,
-                        minutes=float(row["minutes"]),
-                        output_distance=round(float(d[i]), 2),
-                        close=[_similar_feature(c) for c in close],
-                        standing=standing,
-                        vaep_gap=_gap(f.vaep_p90 if f else None, e.figures.vaep_p90),
-                        xgxa_gap=_gap(f.xgxa_weighted if f else None, e.figures.xgxa_weighted),
-                        source=CardSource(
-                            what="candidate",
-                            params={
-                                "name": entry.name,
-                                "club": f.club if f else "",
-                                "competition": str(row["competition"]),
-                                "season": str(row["season"]),
-                                "matches": int(row["matches"]),
-                                "minutes": float(row["minutes"]),
-                                "peers": space.peers(e.role),
-                                "league": chart.reference.league,
-                            },
-                        ),
-                    )
-                )
-            out[pid] = (found, search, None)
-        return out
 
     def plan(
         self,
@@ -617,17 +466,6 @@ class PlanService(Service):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(render_plan(document, lang, fmt))
         return out
-
-
-def _gap(his: float | None, loanee: float | None) -> float | None:
-    """A candidate's figure minus the loanee's (None when either is not known)."""
-    return None if his is None or loanee is None else round(his - loanee, 3)
-
-
-def _similar_feature(f: Any) -> SimilarFeature:
-    return SimilarFeature(
-        kind="output", key=f.key, group=f.group, target=round(f.target, 3), other=round(f.other, 3), gap=f.gap
-    )
 
 
 def _rule_key(finding: Finding) -> tuple[str, str, str]:
