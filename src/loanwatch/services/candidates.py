@@ -93,7 +93,15 @@ def market_evidence(
         to = target[cols].to_numpy(dtype=float)
         po = pool[cols].to_numpy(dtype=float)
         d = sim.output_distance(to, po) if len(pool) else np.array([])
-        order = [int(i) for i in np.argsort(d, kind="stable") if np.isfinite(d[i])][:CANDIDATES]
+        order: list[int] = []
+        seen: set[int] = set()
+        for i in (int(x) for x in np.argsort(d, kind="stable") if np.isfinite(d[x])):
+            who = int(pool.iloc[i]["player_id"])
+            if who not in seen:  # a player of two clubs in the season: his closest row only
+                seen.add(who)
+                order.append(i)
+            if len(order) == CANDIDATES:
+                break
         if not order:
             out[pid] = ([], search, NO_POOL)
             continue
