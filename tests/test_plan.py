@@ -407,6 +407,7 @@ def test_each_card_names_whom_to_sign_instead(trained_plan: Services) -> None:
         assert len(card.candidates) == min(CANDIDATES, int(search.params["pool"] or 0))
         assert search.params["minutes"] == 180 and card.candidates_missing is None
         distances = [c.output_distance for c in card.candidates]
+        assert len({c.player.id for c in card.candidates}) == len(card.candidates)
         assert distances == sorted(distances)
         for cand in card.candidates:
             assert cand.role == card.standing.role and cand.player.id not in owned
