@@ -11,6 +11,7 @@ from rich.table import Table
 
 from loanwatch.access import sees_terms
 from loanwatch.cli.common import AsOfOption, OwnerOption, StoreOption, console, open_store, parse_date
+from loanwatch.cli.market import ROLE_SOURCE_WORDS
 
 if TYPE_CHECKING:
     from loanwatch.services.models import DecisionCard, MarketPlan, PlanDecision
@@ -215,6 +216,9 @@ def print_plan(result: MarketPlan) -> None:
         if card.standing is not None:
             status = STATUS_WORDS.get(card.standing.status, card.standing.status)
             console.print(f"  next season without a decision: {status}")
+            if card.standing.role_source in ROLE_SOURCE_WORDS:
+                role = (card.standing.role or "").replace("_", " ")
+                console.print(f"  role: {role}, {ROLE_SOURCE_WORDS[card.standing.role_source]}")
             if card.standing.words:
                 console.print(f"  {card.standing.words}")
             if card.ahead:
