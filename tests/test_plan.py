@@ -236,6 +236,7 @@ def test_the_commands(store: Path, tmp_path: Path) -> None:
     assert "Market plan 2016/17: Juventus" in out and "Decisions (5)" in out
     assert "Loan and terms: the loan list juventus-2017-18.csv, row 4." in out  # Mandragora's row
     assert "plan: loan-out to Sassuolo" in out and "sign instead: none" in out
+    assert "The rules of 2016/17: before and after the decisions" in out  # the list rules of then
     code, out = run("market", "plan", "--season", "2016/17", "--pdf", str(tmp_path / "p.pdf"), "--lang", "fr")
     assert code == 0 and (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
     code, out = run("market", "undecide", "Pjaca", "--season", "2016/17")

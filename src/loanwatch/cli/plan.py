@@ -180,6 +180,19 @@ def print_plan(result: MarketPlan) -> None:
         for key, (before, after) in squad.counts.items():
             counts.add_row(COUNT_WORDS.get(key, key), str(before), str(after))
         console.print(counts)
+        shown = [f for f in squad.findings if f.before != "not_applicable"]
+        if shown:
+            rules = Table(title=f"The rules of {squad.rules_season}: before and after the decisions")
+            for col in ("Rule", "Scope", "Before", "After"):
+                rules.add_column(col)
+            for f in shown:
+                rules.add_row(
+                    f"{f.title} ({f.ruleset})",
+                    f.scope,
+                    _finding(f.before, f.before_count, f.before_possible, f.limit),
+                    _finding(f.after, f.after_count, f.after_possible, f.limit),
+                )
+            console.print(rules)
         for note in squad.notes:
             console.print(f"[yellow]![/yellow] {note}")
     for card in result.cards:
@@ -280,6 +293,15 @@ def candidate_lines(card: DecisionCard) -> list[str]:
         if c.standing is not None and c.standing.words:
             lines.append(f"     {c.standing.words}")
     return lines
+
+
+def _finding(status: str, count: int | None, possible: int | None, limit: int | None) -> str:
+    """'ok 2 / 6', 'cannot check 1-2 / 6' (counted for sure, at most where unknown)."""
+    words = status.replace("_", " ")
+    if count is None:
+        return words
+    counted = str(count) if possible in (None, count) else f"{count}-{possible}"
+    return f"{words} {counted}" + (f" / {limit}" if limit is not None else "")
 
 
 def _call(card: DecisionCard) -> str:
