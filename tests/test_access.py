@@ -240,6 +240,7 @@ def calls(svc: Services, out: Path, actions: Path) -> dict[str, Callable[[], obj
         ),
         "SimilarService.refresh": lambda: s.refresh(),
         "SimilarService.similar": near,
+        "SimilarService.output_space": lambda: s.output_space("2017/18", 150).frame,
         "SimilarService.write": lambda: s.write(near(), out / "similar"),
     }
 

@@ -23,7 +23,19 @@ from loanwatch.api import REPO_ROOT, SAMPLE_DATA, Loanwatch
 from loanwatch.cli import app
 from loanwatch.errors import Forbidden, InvalidInput
 from loanwatch.market.check import BREACH, CANNOT_CHECK, NEAR_BREACH, OK, Finding, LoanFact, check
-from loanwatch.market.depth import DECISION, ON_LOAN, RETURNS, STAYS, DepthEntry, Figures, depth_chart
+from loanwatch.market.depth import (
+    DECISION,
+    ON_LOAN,
+    RETURNS,
+    ROLE_FROM_DATA,
+    ROLE_FROM_FILE,
+    ROLE_FROM_PROVIDER,
+    STAYS,
+    DepthEntry,
+    Figures,
+    depth_chart,
+    known_role,
+)
 from loanwatch.market.rulesets import applicable, load_rulesets
 from loanwatch.settings import Settings
 
@@ -189,8 +201,18 @@ def test_depth_next_season(lw: Loanwatch) -> None:
         36,
     )
     assert mandragora.age == 21 and mandragora.term_reason and "option" in mandragora.term_reason
-    # Created from the loan list (no match data anywhere): his role is not known, not guessed
-    assert [e.name for e in next(r for r in chart.roles if r.role == "").loanees] == ["Emil Audero"]
+    # Created from the loan list (no match data anywhere, no provider record): his role is the one
+    # the club's squad file gives (portiere), and the chart says where it comes from
+    audero = loanees["Emil Audero"]
+    assert (audero.role, audero.role_source, audero.figures) == ("goalkeeper", ROLE_FROM_FILE, None)
+    keepers = next(r for r in chart.roles if r.role == "goalkeeper")
+    assert "Emil Audero" in [e.name for e in keepers.loanees]
+    # a role from the match data says so; one nothing knows stays unknown, not guessed (a defender
+    # in the provider's record names no role of the chart)
+    assert loanees["Rolando Mandragora"].role_source == ROLE_FROM_DATA
+    unknown = [e for r in chart.roles if r.role == "" for e in (*r.squad, *r.loanees)]
+    assert all(e.role_source is None for e in unknown)
+    assert all(e.provider_role != "GK" for e in unknown), [(e.name, e.provider_role) for e in unknown]
     pjaca = loanees["Marko Pjaca"]
     assert (
         pjaca.contract_end == date(2021, 6, 30)
@@ -203,6 +225,15 @@ def test_depth_next_season(lw: Loanwatch) -> None:
     # The coach sees the outlook, not the term behind it
     coach = Loanwatch(lw.url.removeprefix("sqlite:///"), role=Role.COACH).depth("Juventus", "2018/19")
     assert all(e.term_reason is None for r in coach.roles for e in (*r.squad, *r.loanees))
+
+
+def test_where_a_role_comes_from() -> None:
+    """The match data first, then the club's squad file, then the provider's record (whose coarse
+    role names only the goalkeeper); nothing: unknown."""
+    assert known_role("winger", "striker", "FW") == ("winger", ROLE_FROM_DATA)
+    assert known_role(None, "goalkeeper", "") == ("goalkeeper", ROLE_FROM_FILE)
+    assert known_role(None, None, "GK") == ("goalkeeper", ROLE_FROM_PROVIDER)
+    assert known_role(None, None, "DF") == (None, None) == known_role(None, None, "")
 
 
 def _entry(kind: str, name: str, vaep: float, xgxa: float, minutes: float, status: str = STAYS) -> DepthEntry:

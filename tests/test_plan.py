@@ -30,6 +30,7 @@ LOANEES = {"Mattia Caldara", "Leonardo Spinazzola", "Rolando Mandragora", "Ricca
 # store are computed from its events); its cards are the loanees' real ones. The squad before and
 # after the decisions is tested on 2018/19 (test_decisions_change_the_squad_and_the_counts).
 SEASON = "2016/17"
+RULES_SEASON = "2025/26"  # the loan rules of FIFA (2022) and the FIGC (from 1 July 2025) in force
 FEES = ("20,000,000", "20.000.000", "20 000 000", "15,000,000", "15.000.000", "15 000 000")
 
 
@@ -225,12 +226,17 @@ def test_the_commands(store: Path, tmp_path: Path) -> None:
 
     code, out = run("market", "decide", "Pjaca", "loan-out", "--season", "2016/17", "--note", "abroad")
     assert code == 0 and "Marko Pjaca: loan-out (Juventus, 2016/17, plan 'main')" in out
+    code, out = run("market", "decide", "Pjaca", "loan-out", "--season", "2016/17", "--to", "Sassuolo")
+    assert code == 0 and "Marko Pjaca: loan-out to Sassuolo (Juventus, 2016/17, plan 'main')" in out
+    assert "Sassuolo's country: Italy" in out
     code, out = run("market", "decide", "Mandragora", "sell", "--season", "2016/17")
     assert code == 0
     code, out = run("market", "plan", "--season", "2016/17")
     assert code == 0, out
     assert "Market plan 2016/17: Juventus" in out and "Decisions (5)" in out
     assert "Loan and terms: the loan list juventus-2017-18.csv, row 4." in out  # Mandragora's row
+    assert "plan: loan-out to Sassuolo" in out and "sign instead: none" in out
+    assert "The rules of 2016/17: before and after the decisions" in out  # the list rules of then
     code, out = run("market", "plan", "--season", "2016/17", "--pdf", str(tmp_path / "p.pdf"), "--lang", "fr")
     assert code == 0 and (tmp_path / "p.pdf").read_bytes().startswith(b"%PDF")
     code, out = run("market", "undecide", "Pjaca", "--season", "2016/17")
@@ -303,3 +309,154 @@ def test_decisions_change_the_squad_and_the_counts(director: Services, tmp_path:
     list_a = rows[("uefa-club-competitions-lists", "List A")]
     assert list_a.before == list_a.after == "cannot_check"
     assert (list_a.after_possible or 0) - (list_a.before_possible or 0) == 3
+
+
+def test_a_loan_out_goes_to_a_club_and_the_rules_count_it(director: Services, coach: Services) -> None:
+    """`market decide NAME loan-out --to CLUB`: the destination is stored and shown, and the rules
+    check after the decisions counts the new loan by that club's country (the data's): Spinazzola
+    (born 1993: no young player's exemption) loaned to Sassuolo is one more domestic loan of the
+    season under the FIGC; Caldara loaned to Schalke one more international loan under FIFA (at
+    most: his club-trained status is unknown); to a club the data does not hold (Venezia), the
+    loan cannot be checked."""
+    svc = director  # a plan for a season under the loan rules of FIFA and the FIGC
+    spinazzola, caldara = svc.players.resolve("Spinazzola"), svc.players.resolve("Caldara")
+    done = svc.plan.decide(spinazzola, "loan-out", plan="dest", season=RULES_SEASON, to="sassuolo")
+    assert (done.destination, done.destination_country) == ("Sassuolo", "Italy")
+    result = svc.plan.plan(plan="dest", season=RULES_SEASON)
+    squad = result.squad
+    assert squad is not None
+    rows = {(f.ruleset, f.rule, f.scope): f for f in squad.findings}
+
+    def moved(body: str) -> list[tuple[str, str, int | None, int | None]]:
+        return [(k[1], k[2], f.before_count, f.after_count) for k, f in rows.items() if k[0].startswith(body)]
+
+    figc = [
+        f for k, f in rows.items() if k[0].startswith("figc") and k[1] == "season-cap" and "out" in f.scope
+    ]
+    assert figc and figc[0].after_count == (figc[0].before_count or 0) + 1, moved("figc")
+    # the card, the decisions and the depth chart after the decisions say where he goes
+    card = next(c for c in result.cards if c.player.id == spinazzola.id)
+    assert card.decision is not None and card.decision.destination == "Sassuolo"
+    svc.plan.decide(caldara, "loan-out", plan="dest", season=RULES_SEASON, to="Schalke 04")
+    squad = svc.plan.plan(plan="dest", season=RULES_SEASON).squad
+    assert squad is not None
+    fifa = [
+        f
+        for f in squad.findings
+        if f.ruleset.startswith("fifa") and f.rule == "season-cap" and "out" in f.scope
+    ]
+    assert fifa and fifa[0].after_possible == (fifa[0].before_possible or 0) + 1
+    svc.plan.undecide(caldara, plan="dest", season=RULES_SEASON)
+    doc = result.document()
+    assert any(r["destination"] == "Sassuolo" for r in doc["rows"])  # type: ignore[index, union-attr]
+    # the coach sees the destination too (it shapes the squad: not a term)
+    assert [d.destination for d in coach.plan.decisions(plan="dest", season=RULES_SEASON)] == ["Sassuolo"]
+    # a club the data does not hold: its country is unknown, the loan cannot be checked
+    done = svc.plan.decide(spinazzola, "loan-out", plan="dest", season=RULES_SEASON, to="Venezia")
+    assert (done.destination, done.destination_country) == ("Venezia", None)
+    squad = svc.plan.plan(plan="dest", season=RULES_SEASON).squad
+    assert squad is not None
+    unknown = [
+        f for f in squad.findings if f.ruleset.startswith(("fifa", "figc")) and f.after == "cannot_check"
+    ]
+    assert unknown, [(f.ruleset, f.rule, f.scope, f.before, f.after) for f in squad.findings]
+    # extend keeps the host club; --to is only for a loan-out (or develop)
+    kept = svc.plan.decide(spinazzola, "extend", plan="dest", season=RULES_SEASON)
+    assert kept.destination == "Atalanta"
+    with pytest.raises(InvalidInput, match="extend keeps"):
+        svc.plan.decide(spinazzola, "extend", plan="dest", season=RULES_SEASON, to="Sassuolo")
+    with pytest.raises(InvalidInput, match="--to is for loan-out"):
+        svc.plan.decide(spinazzola, "sell", plan="dest", season=RULES_SEASON, to="Sassuolo")
+    # next season's depth chart after the decisions (a plan for 2018/19: the data's next season)
+    svc.plan.decide(spinazzola, "loan-out", plan="dest", to="Sassuolo")
+    after = [e for r in svc.plan.plan(plan="dest").squad.after for e in r.loanees]  # type: ignore[union-attr]
+    assert [e.reason for e in after if e.player_id == spinazzola.id] == ["plan: loan-out to Sassuolo"]
+
+
+@pytest.fixture(scope="module")
+def trained_plan(trained_rounds: Path, tmp_path_factory: pytest.TempPathFactory) -> Services:
+    """The director over a copy of the first three Serie A rounds, trained (VAEP, xG, xA), the peer
+    groups' minutes lowered to 180 (three rounds hold 270 at most)."""
+    from conftest import copy_store
+    from loanwatch.settings import Settings
+
+    path = copy_store(trained_rounds, tmp_path_factory.mktemp("trained-plan") / "lw.db")
+    settings = Settings.load(store=str(path), min_minutes=180)
+    return Services(Context.open(str(path), settings=settings, user=User("DS", Role.DIRECTOR)))
+
+
+def test_each_card_names_whom_to_sign_instead(trained_plan: Services) -> None:
+    """The market's evidence on a card: the three players of the loanee's role closest to him by
+    output (the search of `market similar`), none of them the owner's, at most two years older,
+    with a peer group's minutes; each with his club, age, minutes, figures adjusted to the owner's
+    league, his rank among the owner's players of the role and his source. The coach's card carries
+    them too, and no term."""
+    from loanwatch.market.plan import CANDIDATE_AGE_GAP, CANDIDATES
+
+    svc = trained_plan
+    plan = svc.plan.plan()
+    cards = {c.player.display_name: c for c in plan.cards}
+    juventus = {int(c["id"]) for c in svc.ctx.store.all_clubs() if c["name"] == "Juventus"}
+    owned = {e.player_id for r in plan.squad.before for e in (*r.squad, *r.loanees)}  # type: ignore[union-attr]
+    with_candidates = [c for c in cards.values() if c.candidates]
+    assert with_candidates, {n: c.candidates_missing for n, c in cards.items()}
+    assert any(len(c.candidates) == CANDIDATES for c in with_candidates)
+    for card in with_candidates:
+        assert card.standing is not None and card.standing.figures is not None
+        search = card.candidate_search
+        assert search is not None and search.params["role"] == card.standing.role
+        assert len(card.candidates) == min(CANDIDATES, int(search.params["pool"] or 0))
+        assert search.params["minutes"] == 180 and card.candidates_missing is None
+        distances = [c.output_distance for c in card.candidates]
+        assert len({c.player.id for c in card.candidates}) == len(card.candidates)
+        assert distances == sorted(distances)
+        for cand in card.candidates:
+            assert cand.role == card.standing.role and cand.player.id not in owned
+            assert cand.minutes >= 180 and cand.club and cand.club != "Juventus"
+            assert cand.age is not None and card.standing.age is not None
+            assert cand.age <= card.standing.age + CANDIDATE_AGE_GAP
+            # his figures, adjusted to the owner's league, and his rank at the owner, as a loanee's
+            st = cand.standing
+            assert st is not None and st.figures is not None and st.figures.reference == "Serie A"
+            assert st.figures.club == cand.club and st.figures.minutes == cand.minutes
+            assert st.of == card.standing.of and st.words.startswith("he would rank")
+            if st.figures.vaep_p90 is not None and card.standing.figures.vaep_p90 is not None:
+                gap = st.figures.vaep_p90 - card.standing.figures.vaep_p90
+                assert cand.vaep_gap == pytest.approx(gap, abs=1e-3)
+            # his source: the competition-season and the stored profile
+            assert cand.source.what == "candidate"
+            assert (cand.source.params["competition"], cand.source.params["season"]) == (
+                cand.competition,
+                "2017/18",
+            )
+            apps = svc.ctx.store.appearances_frame()
+            assert not apps[(apps["player_id"] == cand.player.id) & apps["club_id"].isin(juventus)].shape[0]
+    # the coach's plan: the same candidates, no term anywhere on the card
+    coach = Services(svc.ctx.as_role(Role.COACH)).plan.plan()
+    for mine, theirs in zip(plan.cards, coach.cards, strict=True):
+        assert [c.player.id for c in mine.candidates] == [c.player.id for c in theirs.candidates]
+        assert theirs.spell is None or theirs.spell.terms is None
+        assert theirs.trigger is None and (theirs.decision is None or theirs.decision.note is None)
+    # a loanee without match data in the store (Pjaca, at Schalke: not in these rounds) has none,
+    # and the card says why
+    assert cards["Marko Pjaca"].candidates == [] and cards["Marko Pjaca"].candidates_missing == "no_figures"
+
+
+SIGN_INSTEAD = {"it": "Chi acquistare al suo posto", "en": "Whom to sign instead"}
+SIGN_INSTEAD["fr"] = "Qui recruter à sa place"
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing: run scripts/system-deps.sh")
+@pytest.mark.parametrize("lang", ["it", "en", "fr"])
+def test_the_plan_pdf_names_whom_to_sign_instead(trained_plan: Services, tmp_path: Path, lang: str) -> None:
+    """The cards' candidates in the plan's PDF, in each language, the coach's edition too."""
+    svc = trained_plan
+    edition = "coach" if lang == "fr" else "director"
+    plan = svc.plan.plan(edition=edition)
+    text = _pdf_text(svc.plan.write(tmp_path / f"plan.{lang}.pdf", lang=lang, edition=edition))
+    assert text.count(SIGN_INSTEAD[lang]) >= sum(1 for c in plan.cards if c.candidates)
+    for card in plan.cards:
+        for cand in card.candidates:
+            assert cand.player.display_name in text and cand.club in text
+    if edition == "coach":
+        assert not any(fee in text for fee in FEES) and "bid expected" not in text

@@ -233,7 +233,7 @@ def test_an_ingest_waits_for_the_run_holding_the_database(sample: Path, sqlite_l
 
 
 def test_plan_decisions_on_postgresql(pg_ingest: tuple[Loanwatch, IngestSummary]) -> None:
-    """The market plan's decisions (migration 0017): stored, replaced and removed as on SQLite."""
+    """The market plan's decisions (migrations 0017, 0018): stored, replaced and removed as on SQLite."""
     lw, _ = pg_ingest
     player_id = int(_rows(lw, select(t.players.c.id).limit(1))[0][0])
     key = {"owner": "Juventus", "season": "2018/19", "plan": "main", "player_id": player_id}
@@ -241,7 +241,10 @@ def test_plan_decisions_on_postgresql(pg_ingest: tuple[Loanwatch, IngestSummary]
     again = lw.store.set_decision(**key, decision="recall", note="", decided_by="DS")
     assert first[1] and not again[1] and first[0] == again[0]
     rows = lw.store.decisions(owner="Juventus", season="2018/19", plan="main")
-    assert [(r["player_id"], r["decision"]) for r in rows] == [(player_id, "recall")]
+    assert [(r["player_id"], r["decision"], r["destination"]) for r in rows] == [(player_id, "recall", None)]
+    lw.store.set_decision(**key, decision="loan-out", note="", decided_by="DS", destination="Sassuolo")
+    rows = lw.store.decisions(owner="Juventus", season="2018/19", plan="main")
+    assert [(r["decision"], r["destination"]) for r in rows] == [("loan-out", "Sassuolo")]  # migration 0018
     assert lw.store.remove_decision(owner="Juventus", season="2018/19", plan="main", player_id=player_id)
     assert lw.store.decisions(owner="Juventus") == []
 def test_similar_players_on_postgresql(sample: Path, tmp_path: Path) -> None:

@@ -172,8 +172,17 @@ def market_depth(
         for e in role.loanees:
             if e.words:
                 console.print(f"  {e.name}: {e.words}")
+        for e in (*role.squad, *role.loanees):
+            if e.role_source in ROLE_SOURCE_WORDS:
+                console.print(f"  {e.name}: role {ROLE_SOURCE_WORDS[e.role_source]}")
     for note in chart.notes:
         console.print(f"[yellow]![/yellow] {note}")
+
+
+ROLE_SOURCE_WORDS = {
+    "squad_file": "from the club's squad file (no match of his in the data)",
+    "provider": "from the provider's player record (no match of his in the data)",
+}
 
 
 def _num(value: float | None) -> str:

@@ -11,9 +11,10 @@ from rich.table import Table
 
 from loanwatch.access import sees_terms
 from loanwatch.cli.common import AsOfOption, OwnerOption, StoreOption, console, open_store, parse_date
+from loanwatch.cli.market import ROLE_SOURCE_WORDS
 
 if TYPE_CHECKING:
-    from loanwatch.services.models import DecisionCard, MarketPlan
+    from loanwatch.services.models import DecisionCard, MarketPlan, PlanDecision
 
 market_app = typer.Typer(
     help="The market plan: decisions, decision cards, the plan's PDF.", no_args_is_help=True
@@ -48,6 +49,12 @@ def decide(
     note: Annotated[
         str, typer.Option("--note", help="Why (a note on the deal: the coach does not see it).")
     ] = "",
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="loan-out (or develop): the club he goes to on loan. extend keeps the host."
+        ),
+    ] = None,
     plan: PlanOption = "main",
     store: StoreOption = None,
 ) -> None:
@@ -55,11 +62,28 @@ def decide(
     one). Only the sporting director (and the admin) decide."""
     lw = open_store(store)
     done = lw.plan.decide(
-        lw.players.resolve(name), decision, season=season, owner=owner, plan=plan, note=note
+        lw.players.resolve(name), decision, season=season, owner=owner, plan=plan, note=note, to=to
     )
     console.print(
-        f"{done.player.display_name}: {done.decision} ({done.owner}, {done.season}, plan {done.plan!r})"
+        f"{done.player.display_name}: {decision_text(done)} ({done.owner}, {done.season}, plan {done.plan!r})"
     )
+    if done.destination:
+        country = (
+            done.destination_country
+            or "unknown (the club is not in the data: the loan rules cannot check it)"
+        )
+        console.print(f"  {done.destination}'s country: {country}")
+
+
+def decision_text(decision: PlanDecision | None) -> str:
+    """'loan-out to Bologna', 'extend (at Atalanta)', 'sell'; 'not decided'."""
+    if decision is None:
+        return "not decided"
+    if not decision.destination:
+        return decision.decision
+    if decision.decision == "extend":
+        return f"extend (at {decision.destination})"
+    return f"{decision.decision} to {decision.destination}"
 
 
 def undecide(
@@ -130,7 +154,7 @@ def print_plan(result: MarketPlan) -> None:
         card = calls.get(d.player.id)
         decisions.add_row(
             d.player.display_name,
-            d.decision,
+            decision_text(d),
             _call(card) if card else "(not a loanee)",
             {True: "yes", False: "no", None: ""}[card.follows if card else None],
             d.note or "",
@@ -156,6 +180,19 @@ def print_plan(result: MarketPlan) -> None:
         for key, (before, after) in squad.counts.items():
             counts.add_row(COUNT_WORDS.get(key, key), str(before), str(after))
         console.print(counts)
+        shown = [f for f in squad.findings if f.before != "not_applicable"]
+        if shown:
+            rules = Table(title=f"The rules of {squad.rules_season}: before and after the decisions")
+            for col in ("Rule", "Scope", "Before", "After"):
+                rules.add_column(col)
+            for f in shown:
+                rules.add_row(
+                    f"{f.title} ({f.ruleset})",
+                    f.scope,
+                    _finding(f.before, f.before_count, f.before_possible, f.limit),
+                    _finding(f.after, f.after_count, f.after_possible, f.limit),
+                )
+            console.print(rules)
         for note in squad.notes:
             console.print(f"[yellow]![/yellow] {note}")
     for card in result.cards:
@@ -192,17 +229,79 @@ def print_plan(result: MarketPlan) -> None:
         if card.standing is not None:
             status = STATUS_WORDS.get(card.standing.status, card.standing.status)
             console.print(f"  next season without a decision: {status}")
+            if card.standing.role_source in ROLE_SOURCE_WORDS:
+                role = (card.standing.role or "").replace("_", " ")
+                console.print(f"  role: {role}, {ROLE_SOURCE_WORDS[card.standing.role_source]}")
             if card.standing.words:
                 console.print(f"  {card.standing.words}")
             if card.ahead:
                 ahead = ", ".join(f"{e.name} ({e.figures.vaep_p90:.2f})" for e in card.ahead if e.figures)
                 console.print(f"  ahead of him on VAEP per 90: {ahead}")
-        decision = card.decision.decision if card.decision else "not decided"
-        console.print(f"  plan: {decision}")
+        for line in candidate_lines(card):
+            console.print(f"  {line}")
+        console.print(f"  plan: {decision_text(card.decision)}")
         from loanwatch.reports.plan import source_text
 
         for s in card.sources:
             console.print(f"  [dim]{source_text('en', s.model_dump())}[/dim]")
+
+
+MISSING_WORDS = {
+    "no_figures": "no match of his last season in the data: nobody to compare him with",
+    "no_role": "his role is not known: nobody to compare him with",
+    "no_output": "no output figures (loanwatch models train): nobody to compare him with",
+    "no_pool": "nobody of his role qualifies (age, minutes, not the owner's)",
+}
+
+
+def candidate_lines(card: DecisionCard) -> list[str]:
+    """Whom to sign instead: the card's candidates in words (English, the command line's)."""
+    search = card.candidate_search
+    if not card.candidates:
+        return [f"sign instead: none ({MISSING_WORDS.get(card.candidates_missing or '', 'unknown')})"]
+    assert search is not None
+    p = search.params
+    role = str(p["role"]).replace("_", " ")
+    cap = (
+        f", aged {p['age']} or under on 1 July (he is {p.get('his_age')})"
+        if p.get("age") is not None
+        else ", any age (his age is unknown)"
+    )
+    lines = [
+        f"sign instead (closest by output among {p['pool']} {role}s of {p['season']} not at {p['owner']}"
+        f"{cap}, {float(str(p['minutes'])):.0f}+ minutes):"
+    ]
+    for n, c in enumerate(card.candidates, 1):
+        f = c.standing.figures if c.standing else None
+        figures = []
+        if f is not None and f.vaep_p90 is not None:
+            figures.append(
+                f"VAEP/90 {f.vaep_p90:.2f}"
+                + (f" ({c.vaep_gap:+.2f} vs him)" if c.vaep_gap is not None else "")
+            )
+        if f is not None and f.xgxa_weighted is not None:
+            figures.append(
+                f"weighted xG+xA {f.xgxa_weighted:.2f}"
+                + (f" ({c.xgxa_gap:+.2f})" if c.xgxa_gap is not None else "")
+            )
+        age = "age unknown" if c.age is None else f"{c.age}"
+        shown = f": {', '.join(figures)}" if figures else ""
+        lines.append(
+            f"  {n}. {c.player.display_name} ({c.club}, {c.competition} {c.season}; {age}; "
+            f"{c.minutes:.0f} min; output distance {c.output_distance:.1f}){shown}"
+        )
+        if c.standing is not None and c.standing.words:
+            lines.append(f"     {c.standing.words}")
+    return lines
+
+
+def _finding(status: str, count: int | None, possible: int | None, limit: int | None) -> str:
+    """'ok 2 / 6', 'cannot check 1-2 / 6' (counted for sure, at most where unknown)."""
+    words = status.replace("_", " ")
+    if count is None:
+        return words
+    counted = str(count) if possible in (None, count) else f"{count}-{possible}"
+    return f"{words} {counted}" + (f" / {limit}" if limit is not None else "")
 
 
 def _call(card: DecisionCard) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from loanwatch.domain import ROLES, LoanType
+from loanwatch.domain import GOALKEEPER, ROLES, LoanType
 
 STAYS = "stays"
 CONTRACT_ENDS = "contract_ends"
@@ -40,6 +40,28 @@ ON_LOAN = "on_loan"
 STATUSES = (STAYS, CONTRACT_ENDS, RETURNS, LEAVES, DECISION, ON_LOAN)
 # In next season's squad (the peers a loanee is ranked against, the plan's depth): these.
 IN_SQUAD = frozenset({STAYS, RETURNS})
+
+
+# Where a player's role comes from: the role of most of his minutes in the match data
+# (metrics/roles.py), else the club's squad file, else the provider's player record (its coarse
+# role says goalkeeper for sure; defender, midfielder, forward name no role of the chart's).
+ROLE_FROM_DATA = "data"
+ROLE_FROM_FILE = "squad_file"
+ROLE_FROM_PROVIDER = "provider"
+ROLE_SOURCES = (ROLE_FROM_DATA, ROLE_FROM_FILE, ROLE_FROM_PROVIDER)
+
+
+def known_role(
+    data_role: str | None, file_role: str | None, provider_role: str | None
+) -> tuple[str | None, str | None]:
+    """A player's role and where it comes from (ROLE_SOURCES); (None, None): nothing knows it."""
+    if data_role:
+        return data_role, ROLE_FROM_DATA
+    if file_role:
+        return file_role, ROLE_FROM_FILE
+    if (provider_role or "").upper() == "GK":
+        return GOALKEEPER, ROLE_FROM_PROVIDER
+    return None, None
 
 
 @dataclass(frozen=True)
@@ -154,6 +176,8 @@ class DepthEntry:
     rank_xgxa: int | None = None
     of: int = 0
     words: str = ""
+    role_source: str | None = None  # where ``role`` comes from (ROLE_SOURCES); None: not known
+    provider_role: str = ""  # the provider's coarse role (GK, DF, MD, FW; "": not given)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,22 @@ FOLLOWS: dict[str, frozenset[str]] = {
 }
 DEFAULT_PLAN = "main"
 
+# The market's evidence on a card: whom to sign instead of a loanee. The closest CANDIDATES players
+# of his role by output, not the owner's, at most CANDIDATE_AGE_GAP years older than he is, with the
+# minutes of a peer group; when there are none, why (the card says it: unknown is not zero).
+CANDIDATES = 3
+CANDIDATE_AGE_GAP = 2
+NO_FIGURES = "no_figures"  # no match of his last season in the data: nothing to compare
+NO_ROLE = "no_role"  # his role is not known
+NO_OUTPUT = "no_output"  # no per-90 output figures (the models are not trained)
+NO_POOL = "no_pool"  # nobody of his role qualifies
+MISSING_CANDIDATES = (NO_FIGURES, NO_ROLE, NO_OUTPUT, NO_POOL)
+
+
+def age_cap(age: int | None, gap: int = CANDIDATE_AGE_GAP) -> int | None:
+    """The oldest a candidate to replace a player of ``age`` may be (None: no cap, his age unknown)."""
+    return None if age is None else age + gap
+
 
 def check_decision(decision: str) -> str:
     """The decision as stored (lower case); an unknown one is a ValueError listing them."""
@@ -103,14 +119,22 @@ def apply_decisions(
     decisions: Mapping[int, str],
     owner: str,
     signings: Sequence[DepthEntry] = (),
+    destinations: Mapping[int, str] | None = None,
 ) -> list[RoleDepth]:
     """Next season's depth chart as the decisions change it: a recalled or integrated loanee joins
     the owner's players of his role (and is ranked among them), a loanee extended, loaned out or
     kept developing stays on loan, a player sold leaves, a candidate signed joins; the chart is
     then built again by the same rules (``depth_chart``: the loanees still out ranked against the
-    squad as it now is)."""
+    squad as it now is). ``destinations``: where a decision sends a player ("plan: loan-out to
+    Bologna")."""
     squad: list[DepthEntry] = []
     loanees: list[DepthEntry] = []
+    where = dict(destinations or {})
+
+    def why(pid: int | None, d: str) -> str:
+        to = where.get(pid) if pid is not None else None
+        return f"plan: {d}" + ("" if not to else f" (at {to})" if d == "extend" else f" to {to}")
+
     for role in roles:
         for e in role.squad:
             d = decisions.get(e.player_id) if e.player_id is not None else None
@@ -118,14 +142,14 @@ def apply_decisions(
                 squad.append(e)
             else:
                 status = decided_status(d, loanee=False)
-                squad.append(replace(e, status=status, reason=f"plan: {d}", term_reason=None))
+                squad.append(replace(e, status=status, reason=why(e.player_id, d), term_reason=None))
         for e in role.loanees:
             d = decisions.get(e.player_id) if e.player_id is not None else None
             if d is None:
                 loanees.append(e)
                 continue
             status = decided_status(d, loanee=True)
-            moved = replace(e, status=status, reason=f"plan: {d}", term_reason=None, rank_vaep=None)
+            moved = replace(e, status=status, reason=why(e.player_id, d), term_reason=None, rank_vaep=None)
             moved = replace(moved, rank_xgxa=None, of=0, words="")
             (squad if status in IN_SQUAD else loanees).append(moved)
     squad.extend(signings)
@@ -171,13 +195,19 @@ def facts_after(
     decisions: Mapping[int, str],
     names: Mapping[int, str],
     joining: Sequence[ListFact],
+    moves: Mapping[int, LoanFact] | None = None,
 ) -> tuple[list[LoanFact], list[ListFact]]:
     """The rules check's facts as the decisions change them: a loan out ends for a player sold,
-    recalled or integrated; the squad list loses the players sold or sent (back) on loan and gains
-    those recalled, integrated or signed (``joining``: their training status unknown unless the
-    club's squad file gave it); ``names``: the decided players' names as the list writes them."""
-    ended = {pid for pid, d in decisions.items() if d in BACK}
+    recalled or integrated; a loan-out to a named club (``moves``: the new loan, by player) takes
+    the place of the player's loans out, so it counts as international or domestic by that club's
+    country (unknown: "cannot check"); the squad list loses the players sold or sent (back) on loan
+    and gains those recalled, integrated or signed (``joining``: their training status unknown
+    unless the club's squad file gave it); ``names``: the decided players' names as the list
+    writes them."""
+    moved = dict(moves or {})
+    ended = {pid for pid, d in decisions.items() if d in BACK} | set(moved)
     kept = [f for f in loans if not (f.direction == "out" and f.player_id in ended)]
+    kept += list(moved.values())
     away = {names[pid] for pid, d in decisions.items() if d in AWAY and pid in names}
     new_list = [f for f in listed if f.player not in away]
     present = {f.player for f in new_list}

@@ -78,6 +78,7 @@ class SquadMember:
     role: str | None  # the role of most of his minutes for the owner (metrics/roles.py); None: did not play
     role_share: float | None
     minutes: float
+    file_role: str | None  # the role the club's squad file gives him (domain.ROLES); None: not given
     matches: int
     starts: int
     competitions: tuple[str, ...]
@@ -167,6 +168,7 @@ def _member(
         role=played.role if played else None,
         role_share=played.role_share if played else None,
         minutes=float(played.minutes) if played else 0.0,
+        file_role=row.get("role") or None,
         matches=played.matches if played else 0,
         starts=played.starts if played else 0,
         competitions=played.competitions if played else (),

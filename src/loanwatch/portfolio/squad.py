@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from loanwatch.domain import GOALKEEPER, ROLES
 from loanwatch.portfolio.cells import (
     CellError,
     cell_text,
@@ -96,6 +97,7 @@ SQUAD_ALIASES: dict[str, tuple[str, ...]] = {
         "vivaio italiano",
     ),
     "eu": ("eu", "eu status", "eu player", "eu national", "comunitario", "ue", "cittadino ue"),
+    "role": ("role", "position", "ruolo", "posizione", "poste"),
     "wage": (
         "wage",
         "wage eur",
@@ -119,6 +121,50 @@ class SquadRead:
     rows: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+# A squad file's role, in the words a club writes (en / it / fr), as domain.ROLES names it.
+ROLE_WORDS: dict[str, str] = {
+    **{r.replace("_", " "): r for r in ROLES},
+    "gk": GOALKEEPER,
+    "keeper": GOALKEEPER,
+    "portiere": GOALKEEPER,
+    "gardien": GOALKEEPER,
+    "gardien de but": GOALKEEPER,
+    "centre-back": "centre_back",
+    "center back": "centre_back",
+    "difensore centrale": "centre_back",
+    "centrale": "centre_back",
+    "défenseur central": "centre_back",
+    "full-back": "full_back",
+    "terzino": "full_back",
+    "arrière latéral": "full_back",
+    "mediano": "defensive_midfielder",
+    "milieu défensif": "defensive_midfielder",
+    "centrocampista": "central_midfielder",
+    "centrocampista centrale": "central_midfielder",
+    "milieu central": "central_midfielder",
+    "trequartista": "attacking_midfielder",
+    "milieu offensif": "attacking_midfielder",
+    "ala": "winger",
+    "ailier": "winger",
+    "attaccante": "striker",
+    "punta": "striker",
+    "centravanti": "striker",
+    "attaquant": "striker",
+    "avant-centre": "striker",
+}
+
+
+def _role(value: Any) -> str | None:
+    if is_empty(value):
+        return None
+    word = " ".join(cell_text(value).strip().casefold().replace("_", " ").split())
+    if word not in ROLE_WORDS:
+        raise CellError(
+            f"not a role: one of {', '.join(r.replace('_', ' ') for r in ROLES)} (or portiere, ...)"
+        )
+    return ROLE_WORDS[word]
 
 
 def _years(value: Any) -> int | None:
@@ -173,6 +219,7 @@ def _squad_row(
         "association_trained_years": association_years,
         "eu": parsed("eu", parse_yes_no, "yes/no"),
         "wage_eur": wage,
+        "role": parsed("role", _role, "role"),
     }
     try:
         player = resolver.player(name, birth_date)

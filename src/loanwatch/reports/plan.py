@@ -29,6 +29,11 @@ SOURCE_TEXTS = {
         "Profile: against %(peers)s players in his role (%(role)s) in %(competition)s %(season)s with "
         "%(minutes)s minutes or more."
     ),
+    "candidate": N_(
+        "%(name)s: his %(season)s season profile in %(competition)s (%(club)s, %(matches)s matches, "
+        "%(minutes)s minutes), stored by the models' training, against %(peers)s players of his role; "
+        "figures adjusted to %(league)s."
+    ),
     "depth": N_(
         "Rank: against the %(of)s players of his role at %(owner)s next season, on their %(season)s "
         "figures; his: %(matches)s matches, %(minutes)s minutes at %(club)s, adjusted to %(league)s."
@@ -41,6 +46,29 @@ STANDING = N_(
 STANDING_NONE = N_("No VAEP, xG or xA for him last season: no rank among the owner's players of his role.")
 AHEAD = N_("Ahead of him on VAEP per 90: %(names)s.")
 OUTLOOK = N_("Next season without a decision: %(status)s.")
+ROLE_SOURCES = {
+    "squad_file": N_("Role: from the club's squad file (no match of his in the data)."),
+    "provider": N_("Role: from the provider's player record (no match of his in the data)."),
+}
+SIGN_INSTEAD = N_("Whom to sign instead")
+CANDIDATE_SEARCH = N_(
+    "The closest to him by output among %(pool)s players of his role (%(role)s) in %(season)s, not at "
+    "%(owner)s, %(ages)s, with %(minutes)s minutes or more: per-90 percentiles in the role across the "
+    "season's competitions (%(peers)s players), adjusted to %(league)s."
+)
+AGE_CAP = N_("aged %(age)s or under on 1 July (he is %(his)s)")
+AGE_ANY = N_("of any age (his own is not known)")
+NO_CANDIDATES = {
+    "no_figures": N_(
+        "Whom to sign instead: no match of his last season in the data, nobody to compare him with."
+    ),
+    "no_role": N_("Whom to sign instead: his role is not known, nobody to compare him with."),
+    "no_output": N_("Whom to sign instead: no output figures (the models are not trained)."),
+    "no_pool": N_("Whom to sign instead: nobody of his role qualifies (age, minutes, not the owner's)."),
+}
+CANDIDATE_RANK = N_("%(vaep)s / %(xgxa)s of %(of)s")
+DESTINATION = N_("%(decision)s to %(club)s")  # a loan-out: where he goes
+KEPT_HOST = N_("%(decision)s (at %(club)s)")  # an extension: the host he stays at
 
 
 def source_text(lang: str, source: Mapping[str, Any]) -> str:
@@ -81,6 +109,16 @@ def change_word(lang: str, why: str) -> str:
     return _word(lang, vocab.DEPTH_STATUS, why)
 
 
+def decision_word(lang: str, decision: str, destination: str | None = None) -> str:
+    """A plan's decision in the reader's words, with where it sends the player: 'Loan out again to
+    Bologna', 'Extend the loan (at Atalanta)', 'Sell'."""
+    word = _word(lang, vocab.DECISIONS, decision)
+    if not destination:
+        return word
+    message = KEPT_HOST if decision == "extend" else DESTINATION
+    return translations(lang).gettext(message) % {"decision": word, "club": destination}
+
+
 def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
     """Where a loanee would rank among the owner's players of his role next season, who is ahead
     of him, and his status next season without a decision, in the reader's words."""
@@ -89,6 +127,8 @@ def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
         return []
     tr, fmt = translations(lang), Formatter(lang)
     lines = [tr.gettext(OUTLOOK) % {"status": _word(lang, vocab.DEPTH_STATUS, str(entry["status"]))}]
+    if entry.get("role_source") in ROLE_SOURCES:
+        lines.append(tr.gettext(ROLE_SOURCES[str(entry["role_source"])]))
     if entry.get("rank_vaep") is None and entry.get("rank_xgxa") is None:
         lines.append(tr.gettext(STANDING_NONE))
         return lines
@@ -112,12 +152,78 @@ def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
     return lines
 
 
+def candidate_block(lang: str, card: Mapping[str, Any]) -> dict[str, Any]:
+    """Whom to sign instead of a loanee, in the reader's words: the search (or why there is
+    nobody) and one row per candidate (club, age, minutes, figures and their gap to the loanee's,
+    the output distance, his rank among the owner's players of the role)."""
+    tr, fmt = translations(lang), Formatter(lang)
+    found = card.get("candidates") or []
+    search = card.get("candidate_search")
+    if not found:
+        missing = NO_CANDIDATES.get(str(card.get("candidates_missing") or ""))
+        return {"rows": [], "search": tr.gettext(missing) if missing else ""}
+    p = (search or {}).get("params") or {}
+    ages = (
+        tr.gettext(AGE_CAP) % {"age": fmt.num(p["age"]), "his": fmt.num(p.get("his_age"))}
+        if p.get("age") is not None
+        else tr.gettext(AGE_ANY)
+    )
+    words = tr.gettext(CANDIDATE_SEARCH) % {
+        "pool": fmt.num(p.get("pool")),
+        "role": _word(lang, vocab.ROLES, str(p.get("role") or "")),
+        "season": p.get("season", ""),
+        "owner": p.get("owner", ""),
+        "ages": ages,
+        "minutes": fmt.num(p.get("minutes")),
+        "peers": fmt.num(p.get("peers")),
+        "league": p.get("league", ""),
+    }
+
+    def figure(value: float | None, gap: float | None) -> str:
+        if value is None:
+            return "–"
+        return fmt.num(value, 2) + (
+            "" if gap is None else f" ({'+' if gap >= 0 else '−'}{fmt.num(abs(gap), 2)})"
+        )
+
+    rows = []
+    for c in found:
+        st = c.get("standing") or {}
+        f = st.get("figures") or {}
+        rank = (
+            tr.gettext(CANDIDATE_RANK)
+            % {
+                "vaep": fmt.num(st.get("rank_vaep")) if st.get("rank_vaep") is not None else "–",
+                "xgxa": fmt.num(st.get("rank_xgxa")) if st.get("rank_xgxa") is not None else "–",
+                "of": fmt.num(st.get("of")),
+            }
+            if st.get("of")
+            else "–"
+        )
+        rows.append(
+            {
+                "name": c["player"]["display_name"],
+                "club": c["club"],
+                "competition": c["competition"],
+                "age": fmt.num(c["age"]) if c.get("age") is not None else "?",
+                "minutes": fmt.num(c["minutes"]),
+                "vaep": figure(f.get("vaep_p90"), c.get("vaep_gap")),
+                "xgxa": figure(f.get("xgxa_weighted"), c.get("xgxa_gap")),
+                "distance": fmt.num(c["output_distance"], 1),
+                "rank": rank,
+                "source": source_text(lang, c["source"]),
+            }
+        )
+    return {"rows": rows, "search": words}
+
+
 def _card(lang: str, card: Mapping[str, Any], owner: str) -> dict[str, Any]:
     rec = card.get("recommendation")
     tr = translations(lang)
     return {
         **card,
         "standing_lines": standing_lines(lang, card, owner),
+        "market": candidate_block(lang, card),
         "rec": _recommendation(lang, rec),
         "closed": [tr.gettext(vocab.OPTIONS[a.option]) for a in rec.options if a.stance == "closed"]
         if rec is not None
@@ -138,6 +244,7 @@ def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
             cards=[_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
             word=lambda table, key: _word(lang, table, key),
             change_word=lambda why: change_word(lang, why),
+            decision_word=lambda decision, to=None: decision_word(lang, decision, to),
             count_text=lambda count, possible, limit: count_text(lang, count, possible, limit),
             generated=datetime.now(),
         )

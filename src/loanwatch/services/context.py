@@ -43,6 +43,9 @@ class Caches:
         self.season_profiles: dict[tuple[str, float], Any] = {}
         self.similar: object | None = None  # services/similar.py: the style vectors (StyleSpace)
         self.similar_profiles: dict[tuple[str, float], Any] = {}  # services/similar.py: season profiles
+        # services/similar.py: a season's output percentiles in the role (OutputSpace), by (season,
+        # minutes): one per context, so a plan's cards search one index
+        self.similar_output: dict[tuple[str, float], Any] = {}
 
 
 class Context:

@@ -13,9 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from loanwatch.access import SQUAD_TERMS, Permission, hidden_terms, sees_terms
-from loanwatch.domain import GOALKEEPER, season_name
+from loanwatch.domain import season_name
 from loanwatch.errors import InvalidInput, NotFound
-from loanwatch.market.depth import DepthEntry, Figures, depth_chart, loan_outlook, squad_outlook, weighted
+from loanwatch.market.depth import (
+    DepthEntry,
+    Figures,
+    depth_chart,
+    known_role,
+    loan_outlook,
+    squad_outlook,
+    weighted,
+)
 from loanwatch.market.squad import Played, build_squad, next_season, previous_season, season_first_day
 from loanwatch.services.context import Context, Service, writes
 from loanwatch.services.market_models import DepthChart, RulesCheck, Squad, SquadImport
@@ -312,12 +320,15 @@ class MarketService(Service):
                     (season_rows["player_id"] == m.player_id) & season_rows["club_id"].isin(owner_ids)
                 ]
                 figures = _figures(rows, clubs, ref.league, minutes_needed)
+            role, role_source = known_role(m.role, m.file_role, m.provider_role)
             squad_entries.append(
                 DepthEntry(
                     kind="squad",
                     player_id=m.player_id,
                     name=m.name,
-                    role=m.role,
+                    role=role,
+                    role_source=role_source,
+                    provider_role=m.provider_role,
                     status=outlook.status,
                     reason=outlook.reason,
                     term_reason=outlook.term_reason if see else None,
@@ -329,6 +340,7 @@ class MarketService(Service):
 
         players = {int(p["id"]): p for p in self.store.all_players()}
         contracts = {m.player_id: m.contract_end for m in squad.members if m.player_id is not None}
+        file_roles = {m.player_id: m.file_role for m in squad.members if m.player_id is not None}
         latest: dict[int, Mapping[str, Any]] = {}
         for s in sorted(self._owned_spells(club, last), key=lambda s: s["start_date"]):
             latest[int(s["player_id"])] = s
@@ -350,13 +362,19 @@ class MarketService(Service):
                 adjusted = adjust(spell_rows, reference=ref.league)
                 figures = _figures(adjusted, clubs, ref.league, minutes_needed)
             record = players.get(pid, {"id": pid})
+            # no match data: the club's squad file, else the provider's record (a goalkeeper is one)
+            provider_role = str(record.get("role") or "")
+            role, role_source = known_role(
+                figures.role if figures else None, file_roles.get(pid), provider_role
+            )
             loanee_entries.append(
                 DepthEntry(
                     kind="loanee",
                     player_id=pid,
                     name=display_name(record),
-                    # no match data: a goalkeeper is one all the same (the provider's role); others unknown
-                    role=figures.role if figures else (GOALKEEPER if record.get("role") == "GK" else None),
+                    role=role,
+                    role_source=role_source,
+                    provider_role=provider_role,
                     status=outlook.status,
                     reason=outlook.reason,
                     term_reason=outlook.term_reason if see else None,

@@ -477,7 +477,11 @@ class DemoResult(Model):
 
 class PlanDecision(Model):
     """A decision of a named plan (owner club, season, plan name) on one player (market/plan.py
-    DECISIONS); ``note`` is None for a role that may not see notes on the deal (access.py)."""
+    DECISIONS); ``note`` is None for a role that may not see notes on the deal (access.py).
+    ``destination``: the club a loan-out (or keeping him developing) sends him to, the host an
+    extension keeps (None: not given); ``destination_country``: that club's country as the data
+    gives it (the provider's area), None when the club is not in the data (unknown: the loan
+    rules say "cannot check")."""
 
     id: int | None = None
     owner: str
@@ -485,6 +489,8 @@ class PlanDecision(Model):
     plan: str
     player: PlayerRef
     decision: str
+    destination: str | None = None
+    destination_country: str | None = None
     note: str | None = None
     decided_by: str = ""
     decided_at: datetime | None = None
@@ -498,6 +504,31 @@ class CardSource(Model):
 
     what: str
     params: dict[str, Scalar] = {}
+
+
+class CardCandidate(Model):
+    """A player the club could sign instead of a loanee: one of the store's player-seasons of the
+    loanee's role, not the owner's, closest to the loanee by output (the search of ``market
+    similar``: the per-90 percentile profile in the role, league-adjusted; ``output_distance``,
+    0-100, and the metrics closest, ``close``). ``standing``: his last season's figures adjusted to
+    the owner's league and where he would rank among the owner's players of the role next season
+    (the depth chart's ranking, as the loanee's); ``vaep_gap`` / ``xgxa_gap``: his VAEP per 90 and
+    minutes-weighted xG+xA minus the loanee's (both adjusted alike; None: one is not known);
+    ``source``: the competition-season and the stored profile his figures come from."""
+
+    player: PlayerRef
+    club: str
+    competition: str
+    season: str
+    role: str
+    age: int | None = None  # on 1 July of next season, as the depth chart's
+    minutes: float
+    output_distance: float
+    close: list[SimilarFeature] = []
+    standing: DepthEntry | None = None
+    vaep_gap: float | None = None
+    xgxa_gap: float | None = None
+    source: CardSource
 
 
 class DecisionCard(Model):
@@ -522,6 +553,12 @@ class DecisionCard(Model):
     # of his role ranked ahead of him on VAEP per 90
     standing: DepthEntry | None = None
     ahead: list[DepthEntry] = []
+    # the market's evidence: whom to sign instead (CardCandidate, closest first), the search they
+    # come from (``candidate_search``: what="search", its season, role, age cap, minutes, pool), or
+    # why there are none (``candidates_missing``: market/plan.py MISSING_CANDIDATES)
+    candidates: list[CardCandidate] = []
+    candidate_search: CardSource | None = None
+    candidates_missing: str | None = None
     sources: list[CardSource] = []
 
 
@@ -608,6 +645,7 @@ class MarketPlan(Model):
                     "settled": bool(rec and any(a.decided for a in rec.options)),
                     "confidence": rec.confidence if rec else None,
                     "decision": d.decision if d else None,
+                    "destination": d.destination if d else None,
                     "follows": c.follows,
                     "note": d.note if d else None,
                 }
@@ -624,6 +662,7 @@ class MarketPlan(Model):
                         "settled": False,
                         "confidence": None,
                         "decision": d.decision,
+                        "destination": d.destination,
                         "follows": None,
                         "note": d.note,
                     }

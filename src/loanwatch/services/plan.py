@@ -7,9 +7,9 @@ a PDF or HTML for the director (with terms) or the coach (without: access.py, ap
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loanwatch.access import Permission, edition_role, redact_decision, require_view, sees_terms
 from loanwatch.domain import season_name
@@ -18,6 +18,7 @@ from loanwatch.market.depth import IN_SQUAD, STAYS, DepthEntry, RoleDepth
 from loanwatch.market.plan import (
     COUNTS,
     DEFAULT_PLAN,
+    NO_FIGURES,
     SIGNING,
     apply_decisions,
     check_decision,
@@ -27,6 +28,7 @@ from loanwatch.market.plan import (
 )
 from loanwatch.market.plan import counts as plan_counts
 from loanwatch.market.rulesets import season_year
+from loanwatch.services.candidates import market_evidence
 from loanwatch.services.context import Service, writes
 from loanwatch.services.market import MarketService
 from loanwatch.services.market_models import DepthChart
@@ -46,6 +48,9 @@ from loanwatch.services.players import PlayerService
 from loanwatch.services.portfolio import PortfolioService
 from loanwatch.services.reports import ReportService
 from loanwatch.services.tracking import TrackingService
+
+if TYPE_CHECKING:
+    from loanwatch.market.check import Finding, ListFact, LoanFact
 
 
 def next_season(day: date) -> str:
@@ -102,6 +107,7 @@ class PlanService(Service):
     def _decision(self, row: Mapping[str, Any]) -> PlanDecision:
         seen = redact_decision(row, self.ctx.role)
         players = PlayerService(self.ctx)
+        destination = seen.get("destination") or None
         return PlanDecision(
             id=int(seen["id"]),
             owner=str(seen["owner"]),
@@ -109,6 +115,8 @@ class PlanService(Service):
             plan=str(seen["plan"]),
             player=players.ref(int(seen["player_id"])),
             decision=str(seen["decision"]),
+            destination=destination,
+            destination_country=self._country(destination) if destination else None,
             note=str(seen["note"]) if "note" in seen else None,
             decided_by=str(seen["decided_by"]),
             decided_at=seen["decided_at"],
@@ -116,6 +124,32 @@ class PlanService(Service):
 
     def _loan_spells(self, owner: str) -> list[LoanSpell]:
         return PortfolioService(self.ctx).loan_spells(owner)
+
+    def _country(self, club: str) -> str | None:
+        """A club's country as the data gives it (the provider's area), None when the club is not
+        in the data or the data gives none."""
+        return MarketService(self.ctx)._areas().get(club.casefold()) or None
+
+    def _destination(self, decision: str, to: str | None, host: str | None, name: str) -> str | None:
+        """Where the decision sends the player: ``to`` (a club of the data by its name there, else as
+        written) for a loan-out or keeping him developing on loan; the host an extension keeps."""
+        from loanwatch.portfolio.resolve import same_club
+
+        wanted = (to or "").strip() or None
+        if decision == "extend":
+            if wanted is not None and (host is None or not same_club(host, wanted)):
+                raise InvalidInput(
+                    f"extend keeps {name}'s host club ({host}): loan-out --to {wanted} moves him"
+                )
+            return host
+        if wanted is None:
+            return None
+        if decision not in ("loan-out", "develop"):
+            raise InvalidInput(f"--to is for loan-out or develop (where he goes on loan), not {decision}")
+        for club in self.store.all_clubs():
+            if same_club(str(club["name"]), wanted):
+                return str(club["name"])
+        return wanted
 
     @writes
     def decide(
@@ -127,25 +161,33 @@ class PlanService(Service):
         owner: str | None = None,
         plan: str = DEFAULT_PLAN,
         note: str = "",
+        to: str | None = None,
     ) -> PlanDecision:
         """Record a decision on a player in the owner's plan for the season (replacing the one
         made before). ``sign`` is for a player the owner does not have on loan (a candidate in
-        the store); recall and extend for one of his loanees. Only a role that may decide the
+        the store); recall and extend for one of his loanees; ``to``: the club a loan-out (or
+        develop) sends him to (an extension keeps his host). Only a role that may decide the
         plan (access.py: the director) does."""
         self.ctx.require(Permission.DECIDE_PLAN)
         chosen = _decision_word(decision)
         club, year = self.owner(owner), self.season(season)
-        loanee = ref.id in {s.player_id for s in self._loan_spells(club)}
+        spells = sorted(
+            (s for s in self._loan_spells(club) if s.player_id == ref.id), key=lambda s: s.start_date
+        )
+        loanee = bool(spells)
+        host = spells[-1].host_club_name if spells else None
         if chosen == "sign" and loanee:
             raise InvalidInput(f"{ref.display_name} is on loan from {club}: sign is for a candidate")
         if chosen in ("recall", "extend") and not loanee:
             raise InvalidInput(f"{ref.display_name} is not on loan from {club}: {chosen} is for a loanee")
+        destination = self._destination(chosen, to, host, ref.display_name)
         self.store.set_decision(
             owner=club,
             season=year,
             plan=plan,
             player_id=ref.id,
             decision=chosen,
+            destination=destination,
             note=note.strip(),
             decided_by=self.ctx.user.name,
         )
@@ -207,6 +249,7 @@ class PlanService(Service):
         decided = {d.player.id: d for d in PlanService(ctx).decisions(season, club, plan)}
         reports, tracking = ReportService(ctx), TrackingService(ctx)
         spells = {s.id: s for s in PortfolioService(ctx).loan_spells(club)}
+        evidence = market_evidence(ctx, chart)
         cards = []
         for ref in PortfolioService(ctx).loanees(club):
             content = reports.report(ref, as_of, edition=shown, min_minutes=ctx.settings.min_minutes).content
@@ -220,6 +263,7 @@ class PlanService(Service):
             call = getattr(rec, "call", None)
             standing = loanees.get(ref.id)
             ahead = _ahead(standing, squads.get(standing.role or "", ())) if standing else []
+            found, search, missing = evidence.get(ref.id, ([], None, NO_FIGURES))
             cards.append(
                 DecisionCard(
                     player=ref,
@@ -234,6 +278,9 @@ class PlanService(Service):
                     follows=follows(decision.decision if decision else None, call),
                     standing=standing,
                     ahead=ahead,
+                    candidates=found,
+                    candidate_search=search,
+                    candidates_missing=missing,
                     sources=_sources(current, spell, content) + _depth_source(standing, chart),
                 )
             )
@@ -273,13 +320,19 @@ class PlanService(Service):
         )
 
     def _rules(
-        self, market: MarketService, chart: DepthChart, chosen: Mapping[int, str], after: Sequence[RoleDepth]
+        self,
+        market: MarketService,
+        chart: DepthChart,
+        decisions: Sequence[PlanDecision],
+        after: Sequence[RoleDepth],
     ) -> tuple[str, list[str], list[RuleChange]]:
         """The rules in force in the plan's season applied to the owner's loans and squad list as
         the data and the lists have them (``MarketService.rules_check``'s facts), and again with
-        the decisions applied (market/plan.py facts_after); one row per rule and scope."""
+        the decisions applied (market/plan.py facts_after: a loan-out to a named club is a loan of
+        the data's season to that club); one row per rule and scope."""
         from loanwatch.market.check import ListFact, check
 
+        chosen = {d.player.id: d.decision for d in decisions}
         club, season, data, rulesets, loans, listed, _ = market._rules_facts(chart.season, chart.owner, None)
         entries = [e for r in (*chart.roles, *after) for e in (*r.squad, *r.loanees)]
         names = {e.player_id: e.name for e in entries if e.player_id is not None}
@@ -290,13 +343,14 @@ class PlanService(Service):
             for pid, d in chosen.items()
             if d in ("recall", "integrate", "sign") and pid in joined
         ]
-        loans_after, listed_after = facts_after(loans, listed, chosen, names, joining)
+        moves = _moves(decisions, loans, listed, names, data, market._areas().get(club.casefold(), ""))
+        loans_after, listed_after = facts_after(loans, listed, chosen, names, joining, moves)
         sets = list(rulesets.values())
         before = check(sets, season, data, loans, listed)
-        now = {(f.ruleset, f.rule, f.scope): f for f in check(sets, season, data, loans_after, listed_after)}
+        now = {_rule_key(f): f for f in check(sets, season, data, loans_after, listed_after)}
         rows = []
         for f in before:
-            a = now.get((f.ruleset, f.rule, f.scope), f)
+            a = now.get(_rule_key(f), f)
             rows.append(
                 RuleChange(
                     ruleset=f.ruleset,
@@ -349,7 +403,8 @@ class PlanService(Service):
         chosen = {d.player.id: d.decision for d in decisions}
         signed = [d.player for d in decisions if d.decision == "sign"]
         signings = [self._signing(market, ref, chart) for ref in signed]
-        after = apply_decisions(chart.roles, chosen, chart.owner, signings)
+        where = {d.player.id: d.destination for d in decisions if d.destination}
+        after = apply_decisions(chart.roles, chosen, chart.owner, signings, where)
         before_in, after_in = in_squad(chart.roles), in_squad(after)
 
         def why(e: DepthEntry) -> str:
@@ -370,7 +425,7 @@ class PlanService(Service):
                 )
             )
         before_n, after_n = plan_counts(chart.roles), plan_counts(after)
-        rules_season, rulesets, findings = self._rules(market, chart, chosen, after)
+        rules_season, rulesets, findings = self._rules(market, chart, decisions, after)
         return PlanSquad(
             season=chart.season,
             last_season=chart.last_season,
@@ -411,6 +466,52 @@ class PlanService(Service):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(render_plan(document, lang, fmt))
         return out
+
+
+def _rule_key(finding: Finding) -> tuple[str, str, str]:
+    """A finding's rule and scope, the same before and after the decisions: a per-club cap's scope
+    names the club with the most loans ("loans out to one club (the most: Atalanta)"), which the
+    decisions may change."""
+    return finding.ruleset, finding.rule, finding.scope.split(" (the most:")[0]
+
+
+def _moves(
+    decisions: Sequence[PlanDecision],
+    loans: Sequence[LoanFact],
+    listed: Sequence[ListFact],
+    names: Mapping[int, str],
+    data_season: str,
+    home: str,
+) -> dict[int, LoanFact]:
+    """The loans out the decisions make: a loan-out (or develop) to a named club, as a loan of the
+    data's season (the season the rules check counts in) to it; international when the club's
+    country (the data's) is not the owner's, None when either is not known."""
+    from loanwatch.market.check import LoanFact
+    from loanwatch.market.squad import next_season as season_after
+    from loanwatch.market.squad import season_first_day
+
+    start = season_first_day(data_season)
+    end = season_first_day(season_after(data_season)) - timedelta(days=1)
+    trained = {f.player: f.club_trained for f in listed}
+    out: dict[int, LoanFact] = {}
+    for d in decisions:
+        if d.decision not in ("loan-out", "develop") or not d.destination:
+            continue
+        before = [f for f in loans if f.direction == "out" and f.player_id == d.player.id]
+        name = names.get(d.player.id) or d.player.display_name
+        there = d.destination_country or ""
+        out[d.player.id] = LoanFact(
+            player=before[-1].player if before else name,
+            player_id=d.player.id,
+            birth_date=d.player.birth_date,
+            direction="out",
+            other_club=d.destination,
+            start=start,
+            end=end,
+            international=None if not home or not there else home != there,
+            club_trained=before[-1].club_trained if before else trained.get(name),
+        )
+    return out
 
 
 def _ahead(entry: DepthEntry, squad: Sequence[DepthEntry]) -> list[DepthEntry]:

@@ -48,6 +48,25 @@ class StyleSpace:
     model: sim.StyleModel
 
 
+@dataclass(frozen=True)
+class OutputSpace:
+    """A season's player-seasons (one row per player, competition and club, as the season profile
+    has them) with their per-90 rates adjusted to the reference league and ranked as percentiles
+    (``<metric>_mkt``) among the qualified players (``min_minutes``) of the same role across every
+    competition of the season: the search by output. Cached per context and (season, minutes)."""
+
+    season: str
+    min_minutes: float
+    reference: str
+    frame: pd.DataFrame
+    metrics: list[str]  # the profile's metrics the season has values of (reports.data.PROFILE_METRICS)
+
+    def peers(self, role: str) -> int:
+        """How many qualified player-seasons of ``role`` the percentiles are ranked among."""
+        f = self.frame
+        return int(((f["role"] == role) & (f["minutes"] >= self.min_minutes)).sum())
+
+
 def _feature(f: sim.Feature, kind: str) -> SimilarFeature:
     return SimilarFeature(
         kind=kind,
@@ -82,9 +101,7 @@ class SimilarService(Service):
                     store.save_style_counts(season_id, current[season_id], self._count(season_id))
                     built += 1
         self.ctx.caches.similar = None if built else self.ctx.caches.similar
-        return StyleBuild(
-            partitions=len(current), built=built, seconds=round(time.perf_counter() - start, 2)
-        )
+        return StyleBuild(partitions=len(current), built=built, seconds=round(time.perf_counter() - start, 2))
 
     def _count(self, season_id: int) -> list[tuple[int, str, float, dict[int, int]]]:
         from loanwatch.metrics.roles import left_to_right
@@ -134,9 +151,7 @@ class SimilarService(Service):
         per = pd.Series(keys["minutes"].to_numpy(), index=np.arange(len(keys)))
         return {g: sim.heatmap_matrix(counts, per, g) for g in sim.ACTION_GROUPS}
 
-    def _heatmaps_at(
-        self, space: StyleSpace, positions: Sequence[int]
-    ) -> dict[int, dict[str, list[float]]]:
+    def _heatmaps_at(self, space: StyleSpace, positions: Sequence[int]) -> dict[int, dict[str, list[float]]]:
         """The heatmaps of a few player-seasons (positions in ``space.keys``), read from their
         stored counts alone."""
         keys = space.keys.iloc[list(positions)].reset_index(drop=True)
@@ -214,10 +229,42 @@ class SimilarService(Service):
         cache = self.ctx.caches.similar_profiles
         key = (season, min_minutes)
         if key not in cache:
-            cache[key] = stored_profiles(
+            cache[key] = stored_profiles(self.store, season_name=season, min_minutes=min_minutes) or profiles(
                 self.store, season_name=season, min_minutes=min_minutes
-            ) or profiles(self.store, season_name=season, min_minutes=min_minutes)
+            )
         return cache[key]
+
+    def output_space(
+        self, season: str, min_minutes: float | None = None, *, profiles: Profiles | None = None
+    ) -> OutputSpace:
+        """The season's output percentiles within the role, league-adjusted (:class:`OutputSpace`),
+        computed once per context; ``profiles``: the season's profiles when the caller read them
+        already (the market plan's depth chart: the same stored profiles, read once)."""
+        from loanwatch.metrics.league import DEFAULT_REFERENCE, adjust, load_strengths
+        from loanwatch.metrics.profile import percentiles_in_groups
+        from loanwatch.reports.data import PROFILE_METRICS
+
+        minutes = self.ctx.settings.min_minutes if min_minutes is None else float(min_minutes)
+        cache = self.ctx.caches.similar_output
+        key = (season, minutes)
+        if key in cache:
+            return cache[key]  # type: ignore[no-any-return]
+        prof = (profiles if profiles is not None else self._profiles(season, minutes)).season.copy()
+        strengths = load_strengths(settings=self.ctx.settings)
+        reference = DEFAULT_REFERENCE if DEFAULT_REFERENCE in strengths else next(iter(strengths))
+        metrics: list[str] = []
+        if not prof.empty:
+            prof = adjust(prof, strengths, reference=reference)
+            metrics = [
+                m for m, _g in PROFILE_METRICS if f"{m}_p90" in prof and prof[f"{m}_p90"].notna().any()
+            ]
+            qualified = prof.loc[prof["minutes"] >= minutes]
+            prof = percentiles_in_groups(
+                prof, qualified, ["role"], [(f"{m}_mkt", f"{m}_p90_adj", 1.0) for m in metrics]
+            )
+        space = OutputSpace(season, minutes, reference, prof, metrics)
+        cache[key] = space
+        return space
 
     def similar(
         self,
@@ -236,9 +283,6 @@ class SimilarService(Service):
         ``role`` (default: the target's; ``any``: every role), at most ``max_age`` at the
         season's end (his last match in it), in ``competitions`` (default: every one)."""
         from loanwatch.domain import ROLES
-        from loanwatch.metrics.league import DEFAULT_REFERENCE, adjust, load_strengths
-        from loanwatch.metrics.profile import percentiles_in_groups
-        from loanwatch.reports.data import PROFILE_METRICS
 
         min_minutes = self.ctx.settings.min_minutes if min_minutes is None else float(min_minutes)
         if role is not None and role != ANY_ROLE and role not in ROLES:
@@ -251,18 +295,8 @@ class SimilarService(Service):
         if season is None:
             last = matches.loc[matches["season_id"].isin(mine["season_id"])].iloc[-1]
             season = str(last["season"])
-        prof = self._profiles(season, min_minutes).season.copy()
-        strengths = load_strengths(settings=self.ctx.settings)
-        prof = adjust(
-            prof,
-            strengths,
-            reference=DEFAULT_REFERENCE if DEFAULT_REFERENCE in strengths else next(iter(strengths)),
-        )
-        metrics = [m for m, _g in PROFILE_METRICS if prof[f"{m}_p90"].notna().any()]
-        qualified = prof.loc[prof["minutes"] >= min_minutes]
-        prof = percentiles_in_groups(
-            prof, qualified, ["role"], [(f"{m}_mkt", f"{m}_p90_adj", 1.0) for m in metrics]
-        )
+        output = self.output_space(season, min_minutes)
+        prof, metrics = output.frame, output.metrics
         target_rows = prof.loc[prof["player_id"] == ref.id].sort_values("minutes", ascending=False)
         if target_rows.empty:
             raise NotEnoughData(f"{ref.display_name} did not play in {season}: choose another --season")
@@ -296,9 +330,7 @@ class SimilarService(Service):
                 choices = ", ".join(sorted(set(prof["competition"])))
                 raise InvalidInput(f"no competition {', '.join(unknown)} in {season}: one of {choices}")
             pool = pool.loc[pool["competition"].str.casefold().isin(names)]
-        pool["age"] = [
-            age(int(p), int(s)) for p, s in zip(pool["player_id"], pool["season_id"], strict=True)
-        ]
+        pool["age"] = [age(int(p), int(s)) for p, s in zip(pool["player_id"], pool["season_id"], strict=True)]
         if max_age is not None:
             pool = pool.loc[pool["age"].notna() & (pool["age"] <= max_age)]
 

@@ -24,11 +24,19 @@ class PlanStore(StoreBase):
         decision: str,
         note: str,
         decided_by: str,
+        destination: str | None = None,
     ) -> tuple[int, bool]:
-        """Record the player's decision in the plan, replacing one made before; (id, is_new)."""
+        """Record the player's decision in the plan, replacing one made before; (id, is_new).
+        ``destination``: the club a loan-out sends him to (None: not given)."""
         d = t.plan_decisions
         key = (d.c.owner == owner, d.c.season == season, d.c.plan == plan, d.c.player_id == player_id)
-        values = {"decision": decision, "note": note, "decided_by": decided_by, "decided_at": datetime.now()}
+        values = {
+            "decision": decision,
+            "destination": destination,
+            "note": note,
+            "decided_by": decided_by,
+            "decided_at": datetime.now(),
+        }
         with self.engine.begin() as conn:
             found = conn.execute(select(d.c.id).where(*key)).scalar()
             if found is not None:

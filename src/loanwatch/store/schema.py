@@ -236,6 +236,7 @@ squad_players = Table(
     Column("association_trained_years", Integer),
     Column("eu", Boolean),
     Column("wage_eur", Integer),  # a contract term: hidden from the roles that may not see terms
+    Column("role", String(32)),  # the file's role (domain.ROLES), NULL: not given (0018)
     Column("source", Text, nullable=False, default=""),  # file and row it came from
     UniqueConstraint("owner_club", "season", "player_key", name="uq_squad_players_owner_season_player"),
 )
@@ -458,6 +459,8 @@ plan_decisions = Table(
     Column("plan", Text, nullable=False, default="main"),
     Column("player_id", Integer, ForeignKey("players.id"), nullable=False),
     Column("decision", String(16), nullable=False),  # market/plan.py DECISIONS
+    # the club a loan-out sends him to (--to), the host an extension keeps; NULL: not given (0018)
+    Column("destination", Text),
     Column("note", Text, nullable=False, default=""),
     Column("decided_by", Text, nullable=False, default=""),
     Column("decided_at", DateTime, nullable=False),
