@@ -10,7 +10,7 @@ same reasons in the same words) and where each figure comes from (:func:`source_
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -126,22 +126,34 @@ def _card(lang: str, card: Mapping[str, Any], owner: str) -> dict[str, Any]:
     }
 
 
-def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
-    """The plan (``MarketPlan.document()``) as HTML in ``lang``."""
+def plan_context(data: Mapping[str, Any], lang: str = "en") -> dict[str, Any]:
+    """What the plan's templates render (``MarketPlan.document()`` with its cards and helpers in
+    ``lang``): the document's and the web page's one context."""
     check_lang(lang)
     check_edition(str(data["edition"]))
-    return (
-        environment(lang)
-        .get_template("plan.html.j2")
-        .render(
-            p=data,
-            cards=[_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
-            word=lambda table, key: _word(lang, table, key),
-            change_word=lambda why: change_word(lang, why),
-            count_text=lambda count, possible, limit: count_text(lang, count, possible, limit),
-            generated=datetime.now(),
-        )
-    )
+    return {
+        "p": data,
+        "cards": [_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
+        "word": lambda table, key: _word(lang, table, key),
+        "change_word": lambda why: change_word(lang, why),
+        "count_text": lambda count, possible, limit: count_text(lang, count, possible, limit),
+        "generated": datetime.now(),
+    }
+
+
+def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
+    """The plan (``MarketPlan.document()``) as HTML in ``lang``."""
+    return environment(lang).get_template("plan.html.j2").render(**plan_context(data, lang))
+
+
+def render_plan_body(
+    data: Mapping[str, Any], lang: str = "en", tools: Callable[..., Any] | None = None
+) -> str:
+    """The plan's body (decisions, squad, counts, rules, cards: the document's own template and
+    words) as an HTML fragment for a page; ``tools(kind, item)`` adds the page's forms (see
+    ``_plan_body.html.j2``)."""
+    extra = {"tools": tools} if tools is not None else {}
+    return environment(lang).get_template("_plan_body.html.j2").render(**plan_context(data, lang), **extra)
 
 
 def render_plan(data: Mapping[str, Any], lang: str = "en", fmt: str = "pdf") -> bytes:
