@@ -74,11 +74,21 @@ def count_text(lang: str, count: int, possible: int | None, limit: int | None) -
     return f"{counted} / {fmt.num(limit)}" if limit is not None else counted
 
 
-def change_word(lang: str, why: str) -> str:
+def status_words(edition: str) -> Mapping[str, str]:
+    """Next season's statuses in the edition's words: the coach's names no term (access.py)."""
+    return vocab.DEPTH_STATUS if edition == "director" else vocab.DEPTH_STATUS_COACH
+
+
+def count_words(edition: str) -> Mapping[str, str]:
+    """The plan's counts in the edition's words: the coach's names no term (access.py)."""
+    return vocab.PLAN_COUNTS if edition == "director" else vocab.PLAN_COUNTS_COACH
+
+
+def change_word(lang: str, why: str, edition: str = "coach") -> str:
     """Why a player joins or leaves a role in the plan: the decision, else his status next season."""
     if why in vocab.DECISIONS:
         return translations(lang).gettext(vocab.DECISIONS[why]).lower()
-    return _word(lang, vocab.DEPTH_STATUS, why)
+    return _word(lang, status_words(edition), why)
 
 
 def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
@@ -88,7 +98,8 @@ def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
     if not entry:
         return []
     tr, fmt = translations(lang), Formatter(lang)
-    lines = [tr.gettext(OUTLOOK) % {"status": _word(lang, vocab.DEPTH_STATUS, str(entry["status"]))}]
+    words = status_words(str(card.get("edition") or "coach"))
+    lines = [tr.gettext(OUTLOOK) % {"status": _word(lang, words, str(entry["status"]))}]
     if entry.get("rank_vaep") is None and entry.get("rank_xgxa") is None:
         lines.append(tr.gettext(STANDING_NONE))
         return lines
@@ -135,7 +146,8 @@ def plan_context(data: Mapping[str, Any], lang: str = "en") -> dict[str, Any]:
         "p": data,
         "cards": [_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
         "word": lambda table, key: _word(lang, table, key),
-        "change_word": lambda why: change_word(lang, why),
+        "change_word": lambda why: change_word(lang, why, str(data["edition"])),
+        "count_words": count_words(str(data["edition"])),
         "count_text": lambda count, possible, limit: count_text(lang, count, possible, limit),
         "generated": datetime.now(),
     }

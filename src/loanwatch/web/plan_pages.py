@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from loanwatch.access import Permission, may
-from loanwatch.errors import InvalidInput, NotFound
+from loanwatch.errors import Ambiguous, InvalidInput, NotFound
 from loanwatch.market.plan import DECISIONS, DEFAULT_PLAN
 from loanwatch.reports.plan import render_plan_body
 from loanwatch.reports.render import FORMATS
@@ -122,13 +122,15 @@ def plan_page(request: Request, svc: ServicesDep) -> Response:
     )
 
 
-def _after_change(request: Request, svc: Services, f: dict[str, str], anchor: str = "") -> Response:
-    """What a form's post answers: the plan's body for htmx, else back to the page."""
+def _after_change(
+    request: Request, svc: Services, f: dict[str, str], anchor: str = "", error: str = ""
+) -> Response:
+    """What a form's post answers: the plan's body for htmx (with the error the service gave, if
+    any: htmx swaps no error answer), else back to the page."""
     lang, as_of = reader(request, any_lang=True)
     if is_htmx(request):
-        return page(
-            request, "partials/plan_body.html", lang, svc, body=plan_body(request, svc, lang, f, as_of)
-        )
+        body = plan_body(request, svc, lang, f, as_of)
+        return page(request, "partials/plan_body.html", lang, svc, body=body, error=error)
     target = request.url_for("plan").path + "?" + plan_query(f) + (f"#{anchor}" if anchor else "")
     return RedirectResponse(target, status_code=303)
 
@@ -158,16 +160,21 @@ def decide(
     a provider id, ``decision`` sign); the service refuses a role that may not (403)."""
     svc.ctx.require(Permission.DECIDE_PLAN)  # a coach hears 403 before anything about the form
     f = posted_frame(svc, owner, season, plan)
-    if player_id.strip():
-        try:
-            ref = svc.players.ref(int(player_id))
-        except ValueError:
-            raise InvalidInput(f"player_id: {player_id!r} is not a number") from None
-    elif player.strip():
-        ref = svc.players.resolve(player.strip())
-    else:
-        raise InvalidInput("a decision needs a player: his card, or a name or id to sign")
-    svc.plan.decide(ref, decision or SIGN, season=f["season"], owner=f["owner"], plan=f["plan"], note=note)
+    try:
+        if player_id.strip():
+            try:
+                ref = svc.players.ref(int(player_id))
+            except ValueError:
+                raise InvalidInput(f"player_id: {player_id!r} is not a number") from None
+        elif player.strip():
+            ref = svc.players.resolve(player.strip())
+        else:
+            raise InvalidInput("a decision needs a player: his card, or a name or id to sign")
+        svc.plan.decide(ref, decision, season=f["season"], owner=f["owner"], plan=f["plan"], note=note)
+    except (InvalidInput, NotFound, Ambiguous) as err:  # a name of nobody or of several, a wrong decision
+        if not is_htmx(request):
+            raise
+        return _after_change(request, svc, f, error=str(err))
     return _after_change(request, svc, f, f"card-{ref.id}")
 
 
