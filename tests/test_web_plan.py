@@ -24,7 +24,8 @@ SCREENS = Path("/tmp/loanwatch-web-screens")
 SEASON = "2018/19"
 PLAN = f"/plan?owner=Juventus&season={SEASON.replace('/', '%2F')}"
 DEAL_NOTE = "Crotone bid expected in June"  # a deal note: the director's only
-FRENCH_TERMS = re.compile(r"option d'achat|obligation d'achat|clause|frais|€|\bEUR\b", re.I)  # webtools.TERM_TEXT's
+# webtools.TERM_TEXT is English and Italian; the French page's terms:
+FRENCH_TERMS = re.compile(r"option d'achat|obligation d'achat|clause|frais|€|\bEUR\b", re.I)
 
 
 @pytest.fixture(scope="module")

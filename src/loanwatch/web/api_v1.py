@@ -347,6 +347,7 @@ NO_PLAN: Answers = {
     responses=FORBIDDEN | NO_PLAN,
 )
 def market_plan(
+    request: Request,
     svc: ServicesDep,
     as_of: Day,
     season: Season = None,
@@ -357,8 +358,18 @@ def market_plan(
     """The plan as the user's role reads it (``PlanService.plan``, what the page and the PDF show):
     its decisions, one card per loanee, the squad, depth and rules before and after the decisions;
     the coach's edition without contract terms or deal notes (a coach asking for the director's:
-    403)."""
-    return svc.plan.plan(season, owner, plan, as_of=as_of, edition=edition.value if edition else None)
+    403). Computed once per edition, plan, as-of date, data stamp and state of its decisions (the
+    app's cache, shared with the page)."""
+    from loanwatch.web.plan_pages import cached_plan
+
+    shown = edition.value if edition is not None else ("director" if sees_terms(svc.ctx.role) else "coach")
+    chosen = {
+        "owner": svc.plan.owner(owner),
+        "season": svc.plan.season(season),
+        "plan": plan,
+        "edition": shown,
+    }
+    return cached_plan(request, svc, chosen, as_of)
 
 
 class DecisionIn(BaseModel):

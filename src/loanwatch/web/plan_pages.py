@@ -20,7 +20,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from loanwatch.access import Permission, may
+from loanwatch.access import Permission, edition_role, may, require_view
 from loanwatch.errors import Ambiguous, InvalidInput, NotFound
 from loanwatch.market.plan import DECISIONS, DEFAULT_PLAN
 from loanwatch.reports.plan import render_plan_body
@@ -59,9 +59,11 @@ def frame(request: Request, svc: Services) -> dict[str, str]:
     }
 
 
-def market_plan(request: Request, svc: Services, f: dict[str, str], as_of: date | None) -> MarketPlan:
+def cached_plan(request: Request, svc: Services, f: dict[str, str], as_of: date | None) -> MarketPlan:
     """The plan as the edition reads it, computed once per edition, frame, as-of date, data stamp
-    and state of its decisions (a decision, or its note, makes a new entry)."""
+    and state of its decisions (a decision, or its note, makes a new entry); the edition's role is
+    checked first (a coach asking for the director's: Forbidden), as the service would."""
+    require_view(svc.ctx.role, edition_role(f["edition"]))
     decided = tuple(
         (d.player.id, d.decision, str(d.decided_at), d.note)
         for d in svc.plan.decisions(f["season"], f["owner"], f["plan"])
@@ -96,7 +98,7 @@ def tools_for(request: Request, svc: Services, lang: str, f: dict[str, str]) -> 
 
 
 def plan_body(request: Request, svc: Services, lang: str, f: dict[str, str], as_of: date | None) -> Markup:
-    plan = market_plan(request, svc, f, as_of)
+    plan = cached_plan(request, svc, f, as_of)
     return Markup(render_plan_body(plan.document(), lang, tools_for(request, svc, lang, f)))
 
 
