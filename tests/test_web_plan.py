@@ -184,6 +184,7 @@ def test_the_plan_api(clients: Clients, ids: dict[str, int]) -> None:
     log = director.get("/api/v1/audit", params={"user": "director"}).json()
     actions = [e["action"] for e in log if e["target"] == f"player {ids['Chiesa']}"]
     assert actions[:2] == ["undecided plan", "decided plan"]
+    assert {e["detail"].get("name") for e in log[:2]} == {"Federico Chiesa"}
     assert "a winger" not in str(log)
 
 

@@ -151,7 +151,13 @@ class PlanService(Service):
         )
         # the audit log names the decision, not its note (a deal note stays in the plan)
         self.ctx.record(
-            "decided plan", f"player {ref.id}", decision=chosen, owner=club, season=year, plan=plan
+            "decided plan",
+            f"player {ref.id}",
+            name=ref.display_name,
+            decision=chosen,
+            owner=club,
+            season=year,
+            plan=plan,
         )
         return next(d for d in self.decisions(year, club, plan) if d.player.id == ref.id)
 
@@ -164,7 +170,14 @@ class PlanService(Service):
         club, year = self.owner(owner), self.season(season)
         removed = self.store.remove_decision(owner=club, season=year, plan=plan, player_id=ref.id)
         if removed:
-            self.ctx.record("undecided plan", f"player {ref.id}", owner=club, season=year, plan=plan)
+            self.ctx.record(
+                "undecided plan",
+                f"player {ref.id}",
+                name=ref.display_name,
+                owner=club,
+                season=year,
+                plan=plan,
+            )
         return removed
 
     def decisions(
