@@ -29,7 +29,7 @@ from loanwatch.services import Services
 from loanwatch.services.models import MarketPlan
 from loanwatch.web.cache import cache_of
 from loanwatch.web.deps import CSRF, ServicesDep, csrf_token
-from loanwatch.web.pages import edition_of, is_htmx, page, reader
+from loanwatch.web.pages import edition_of, helpers, is_htmx, page, reader
 from loanwatch.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -78,8 +78,6 @@ def tools_for(request: Request, svc: Services, lang: str, f: dict[str, str]) -> 
     """The forms the plan's body shows a role that may decide: ``tools(kind, item)``."""
     if not may(svc.ctx.role, Permission.DECIDE_PLAN) or f["edition"] != edition_of(svc):
         return None  # read only: a role that may not decide, or the director reading the coach's edition
-    from loanwatch.web.pages import helpers
-
     partial = templates.env.get_template("partials/plan_tools.html")
     context = {
         **helpers(lang),
@@ -133,7 +131,8 @@ def _after_change(
     if is_htmx(request):
         body = plan_body(request, svc, lang, f, as_of)
         return page(request, "partials/plan_body.html", lang, svc, body=body, error=error)
-    target = request.url_for("plan").path + "?" + plan_query(f) + (f"#{anchor}" if anchor else "")
+    query = plan_query(f, request.query_params.get("lang"))
+    target = request.url_for("plan").path + "?" + query + (f"#{anchor}" if anchor else "")
     return RedirectResponse(target, status_code=303)
 
 
