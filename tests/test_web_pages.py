@@ -27,20 +27,11 @@ from conftest import copy_store
 from loanwatch.access import Role
 from loanwatch.api import Loanwatch
 from loanwatch.services import Context, Services, User
-from webtools import add_users, csrf_of, free_port, password
+from webtools import FEES, TERM_TEXT, add_users, csrf_of, free_port, password
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENS = Path("/tmp/loanwatch-web-screens")
 GROUP_LIST = Path(__file__).resolve().parents[1] / "data" / "portfolios" / "group-2017-18.csv"
-# What a page must never show a role without the terms: the loan lists' fees as printed, and the
-# terms' headings and words (the report's own term headings: test_access.TERM_HEADINGS).
-TERM_TEXT = re.compile(
-    r"Option to buy|Obligation to buy|Obligation condition|Recall clause|Notes on the deal|"
-    r"\bfees?\b|obligation|option to buy|diritto di riscatto|obbligo di riscatto|€|EUR",
-    re.I,
-)
-FEES = re.compile(r"\b\d{1,3}(?:[,.\u202f\u00a0 ]\d{3}){2,}\b")  # 15,000,000 / 15.000.000 / 15 000 000
-
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium (scripts/system-deps.sh)")
 
 

@@ -22,6 +22,14 @@ from loanwatch.services import Context, Services, User
 from loanwatch.settings import Settings
 
 ROLES = tuple(Role)
+# What a page must never show a role without the terms: the loan lists' fees as printed, and the
+# terms' headings and words (the report's own term headings: test_access.TERM_HEADINGS).
+TERM_TEXT = re.compile(
+    r"Option to buy|Obligation to buy|Obligation condition|Recall clause|Notes on the deal|"
+    r"\bfees?\b|obligation|option to buy|diritto di riscatto|obbligo di riscatto|€|EUR",
+    re.I,
+)
+FEES = re.compile(r"\b\d{1,3}(?:[,.\u202f\u00a0 ]\d{3}){2,}\b")  # 15,000,000 / 15.000.000 / 15 000 000
 
 
 def password(role: Role | str) -> str:

@@ -10,7 +10,7 @@ same reasons in the same words) and where each figure comes from (:func:`source_
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -102,11 +102,21 @@ def count_text(lang: str, count: int, possible: int | None, limit: int | None) -
     return f"{counted} / {fmt.num(limit)}" if limit is not None else counted
 
 
-def change_word(lang: str, why: str) -> str:
+def status_words(edition: str) -> Mapping[str, str]:
+    """Next season's statuses in the edition's words: the coach's names no term (access.py)."""
+    return vocab.DEPTH_STATUS if edition == "director" else vocab.DEPTH_STATUS_COACH
+
+
+def count_words(edition: str) -> Mapping[str, str]:
+    """The plan's counts in the edition's words: the coach's names no term (access.py)."""
+    return vocab.PLAN_COUNTS if edition == "director" else vocab.PLAN_COUNTS_COACH
+
+
+def change_word(lang: str, why: str, edition: str = "coach") -> str:
     """Why a player joins or leaves a role in the plan: the decision, else his status next season."""
     if why in vocab.DECISIONS:
         return translations(lang).gettext(vocab.DECISIONS[why]).lower()
-    return _word(lang, vocab.DEPTH_STATUS, why)
+    return _word(lang, status_words(edition), why)
 
 
 def decision_word(lang: str, decision: str, destination: str | None = None) -> str:
@@ -126,7 +136,8 @@ def standing_lines(lang: str, card: Mapping[str, Any], owner: str) -> list[str]:
     if not entry:
         return []
     tr, fmt = translations(lang), Formatter(lang)
-    lines = [tr.gettext(OUTLOOK) % {"status": _word(lang, vocab.DEPTH_STATUS, str(entry["status"]))}]
+    words = status_words(str(card.get("edition") or "coach"))
+    lines = [tr.gettext(OUTLOOK) % {"status": _word(lang, words, str(entry["status"]))}]
     if entry.get("role_source") in ROLE_SOURCES:
         lines.append(tr.gettext(ROLE_SOURCES[str(entry["role_source"])]))
     if entry.get("rank_vaep") is None and entry.get("rank_xgxa") is None:
@@ -232,23 +243,36 @@ def _card(lang: str, card: Mapping[str, Any], owner: str) -> dict[str, Any]:
     }
 
 
-def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
-    """The plan (``MarketPlan.document()``) as HTML in ``lang``."""
+def plan_context(data: Mapping[str, Any], lang: str = "en") -> dict[str, Any]:
+    """What the plan's templates render (``MarketPlan.document()`` with its cards and helpers in
+    ``lang``): the document's and the web page's one context."""
     check_lang(lang)
     check_edition(str(data["edition"]))
-    return (
-        environment(lang)
-        .get_template("plan.html.j2")
-        .render(
-            p=data,
-            cards=[_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
-            word=lambda table, key: _word(lang, table, key),
-            change_word=lambda why: change_word(lang, why),
-            decision_word=lambda decision, to=None: decision_word(lang, decision, to),
-            count_text=lambda count, possible, limit: count_text(lang, count, possible, limit),
-            generated=datetime.now(),
-        )
-    )
+    return {
+        "p": data,
+        "cards": [_card(lang, c, str(data["owner"])) for c in data.get("cards") or []],
+        "word": lambda table, key: _word(lang, table, key),
+        "change_word": lambda why: change_word(lang, why, str(data["edition"])),
+        "decision_word": lambda decision, to=None: decision_word(lang, decision, to),
+        "count_words": count_words(str(data["edition"])),
+        "count_text": lambda count, possible, limit: count_text(lang, count, possible, limit),
+        "generated": datetime.now(),
+    }
+
+
+def render_plan_html(data: Mapping[str, Any], lang: str = "en") -> str:
+    """The plan (``MarketPlan.document()``) as HTML in ``lang``."""
+    return environment(lang).get_template("plan.html.j2").render(**plan_context(data, lang))
+
+
+def render_plan_body(
+    data: Mapping[str, Any], lang: str = "en", tools: Callable[..., Any] | None = None
+) -> str:
+    """The plan's body (decisions, squad, counts, rules, cards: the document's own template and
+    words) as an HTML fragment for a page; ``tools(kind, item)`` adds the page's forms (see
+    ``_plan_body.html.j2``)."""
+    extra = {"tools": tools} if tools is not None else {}
+    return environment(lang).get_template("_plan_body.html.j2").render(**plan_context(data, lang), **extra)
 
 
 def render_plan(data: Mapping[str, Any], lang: str = "en", fmt: str = "pdf") -> bytes:

@@ -230,6 +230,10 @@ PLAN_COUNTS = {
     "leaving": N_("Leaving (sold, bought by the host club, contract ended)"),
     "open": N_("Open: an option to buy not known to be exercised"),
 }
+# The coach's edition of the plan names no contract term (access.py): a host club's open option to
+# buy is a status "not settled yet" there, the director's edition says which term keeps it open.
+DEPTH_STATUS_COACH = {**DEPTH_STATUS, "decision": N_("not settled yet")}
+PLAN_COUNTS_COACH = {**PLAN_COUNTS, "open": N_("Not settled yet: whether they stay or leave is not known")}
 # A rule's finding (market/check.py FINDING_STATUSES).
 FINDINGS = {
     "breach": N_("breach"),

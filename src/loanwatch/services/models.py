@@ -636,6 +636,7 @@ class MarketPlan(Model):
             d = decided.get(c.player.id)
             rows.append(
                 {
+                    "player_id": c.player.id,
                     "name": c.player.display_name,
                     "now": c.spell.host_club_name if c.spell else "",
                     "card": True,
@@ -655,6 +656,7 @@ class MarketPlan(Model):
             if d.player.id not in carded:
                 rows.append(
                     {
+                        "player_id": d.player.id,
                         "name": d.player.display_name,
                         "now": "",
                         "card": False,

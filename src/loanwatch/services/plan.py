@@ -191,6 +191,16 @@ class PlanService(Service):
             note=note.strip(),
             decided_by=self.ctx.user.name,
         )
+        # the audit log names the decision, not its note (a deal note stays in the plan)
+        self.ctx.record(
+            "decided plan",
+            f"player {ref.id}",
+            name=ref.display_name,
+            decision=chosen,
+            owner=club,
+            season=year,
+            plan=plan,
+        )
         return next(d for d in self.decisions(year, club, plan) if d.player.id == ref.id)
 
     @writes
@@ -200,7 +210,17 @@ class PlanService(Service):
         """Remove the player's decision from the plan; False when it had none."""
         self.ctx.require(Permission.DECIDE_PLAN)
         club, year = self.owner(owner), self.season(season)
-        return self.store.remove_decision(owner=club, season=year, plan=plan, player_id=ref.id)
+        removed = self.store.remove_decision(owner=club, season=year, plan=plan, player_id=ref.id)
+        if removed:
+            self.ctx.record(
+                "undecided plan",
+                f"player {ref.id}",
+                name=ref.display_name,
+                owner=club,
+                season=year,
+                plan=plan,
+            )
+        return removed
 
     def decisions(
         self, season: str | None = None, owner: str | None = None, plan: str = DEFAULT_PLAN

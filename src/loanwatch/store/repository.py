@@ -60,8 +60,9 @@ class Store(
 
     def data_version(self) -> tuple[str, ...]:
         """A stamp that changes when what a page shows may have changed: an ingest run, a model
-        trained, a loan spell added or its terms changed, an alert stored or dismissed, a note or
-        a watched player added (one query of a few aggregates: cheap enough for every request)."""
+        trained, a loan spell added or its terms changed, an alert stored or dismissed, a note, a
+        watched player or a squad list's player added (one query of a few aggregates: cheap
+        enough for every request)."""
         s = t.loan_spells.c
         terms = (
             func.coalesce(s.option_fee_eur, 0)
@@ -84,6 +85,10 @@ class Store(
             select(func.max(t.alerts.c.dismissed_at)),
             select(func.max(t.scout_notes.c.id)),
             select(func.count()).select_from(t.watchlist_players),
+            # the squad lists (the market plan's depth chart reads them): rows added, contract ends given
+            select(func.count()).select_from(t.squad_players),
+            select(func.max(t.squad_players.c.id)),
+            select(func.count(t.squad_players.c.contract_end)),
         )
         with self.engine.connect() as conn:
             row = conn.execute(select(*(p.scalar_subquery() for p in parts))).one()

@@ -19,8 +19,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from loanwatch.access import EDITIONS, Role, sees_terms
+from loanwatch.access import EDITIONS, Permission, Role, sees_terms
 from loanwatch.errors import InvalidInput, NotFound
+from loanwatch.market.plan import DECISIONS, DEFAULT_PLAN
 from loanwatch.reports.i18n import LANGUAGES
 from loanwatch.services import Services
 from loanwatch.services.models import (
@@ -30,6 +31,8 @@ from loanwatch.services.models import (
     Career,
     Form,
     LoanSpell,
+    MarketPlan,
+    PlanDecision,
     Player,
     PlayerRef,
     ScoutNote,
@@ -54,6 +57,7 @@ AMBIGUOUS: Answers = {
 # The vocabularies' values, as OpenAPI enums (their one home: reports.i18n, access).
 Lang = StrEnum("Lang", {code: code for code in LANGUAGES})  # type: ignore[misc]
 Edition = StrEnum("Edition", {name: name for name in EDITIONS})  # type: ignore[misc]
+Decision = StrEnum("Decision", {name.replace("-", "_"): name for name in DECISIONS})  # type: ignore[misc]
 
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)  # the dates an as-of may be
@@ -317,6 +321,108 @@ class WatchIn(BaseModel):
 )
 def watch(svc: ServicesDep, body: WatchIn) -> Player:
     return svc.tracking.watch(svc.players.ref(body.player_id), body.watchlist.strip(), body.note)
+
+
+# -- the market plan -------------------------------------------------------------------------------
+
+Season = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}/\d{2}$", description="e.g. 2018/19; default: the season after the data's"),
+]
+PlanOwner = Annotated[
+    str | None, Query(max_length=200, description="the owner club; default: the store's one owner")
+]
+PlanName = Annotated[str, Query(min_length=1, max_length=100, description="the plan's name (drafts)")]
+NO_PLAN: Answers = {
+    404: {"model": Error, "description": "no such player, or no loan owned by that club"},
+    422: {"model": Error, "description": "a season not like 2018/19, several owners and none chosen"},
+}
+
+
+@router.get(
+    "/plan",
+    response_model=MarketPlan,
+    tags=["plan"],
+    summary="The market plan of an owner club for a season",
+    responses=FORBIDDEN | NO_PLAN,
+)
+def market_plan(
+    request: Request,
+    svc: ServicesDep,
+    as_of: Day,
+    season: Season = None,
+    owner: PlanOwner = None,
+    plan: PlanName = DEFAULT_PLAN,
+    edition: Edition | None = None,
+) -> MarketPlan:
+    """The plan as the user's role reads it (``PlanService.plan``, what the page and the PDF show):
+    its decisions, one card per loanee, the squad, depth and rules before and after the decisions;
+    the coach's edition without contract terms or deal notes (a coach asking for the director's:
+    403). Computed once per edition, plan, as-of date, data stamp and state of its decisions (the
+    app's cache, shared with the page)."""
+    from loanwatch.web.plan_pages import cached_plan
+
+    shown = edition.value if edition is not None else ("director" if sees_terms(svc.ctx.role) else "coach")
+    chosen = {
+        "owner": svc.plan.owner(owner),
+        "season": svc.plan.season(season),
+        "plan": plan,
+        "edition": shown,
+    }
+    return cached_plan(request, svc, chosen, as_of)
+
+
+class DecisionIn(BaseModel):
+    player_id: int = Field(ge=1, le=MAX_ID)
+    decision: Decision
+    note: str = Field("", max_length=2000, description="the director's note on the deal")
+    season: str | None = Field(None, pattern=r"^\d{4}/\d{2}$")
+    owner: str | None = Field(None, max_length=200)
+    plan: str = Field(DEFAULT_PLAN, min_length=1, max_length=100)
+
+
+@router.post(
+    "/plan/decisions",
+    response_model=PlanDecision,
+    status_code=201,
+    tags=["plan"],
+    summary="Decide on a player in the plan (director, admin)",
+    responses=FORBIDDEN | NO_PLAN,
+)
+def decide(svc: ServicesDep, body: DecisionIn) -> PlanDecision:
+    """Record a decision (it replaces the player's earlier one): recall, extend, sell, loan-out,
+    develop, integrate for a loanee; sign for a candidate."""
+    svc.ctx.require(Permission.DECIDE_PLAN)
+    return svc.plan.decide(
+        svc.players.ref(body.player_id),
+        body.decision.value,
+        season=body.season,
+        owner=body.owner,
+        plan=body.plan,
+        note=body.note,
+    )
+
+
+@router.delete(
+    "/plan/decisions/{player_id}",
+    status_code=204,
+    response_class=Response,
+    tags=["plan"],
+    summary="Remove a player's decision from the plan (director, admin)",
+    responses=FORBIDDEN | NO_PLAN,
+)
+def undecide(
+    svc: ServicesDep,
+    player_id: PlayerId,
+    season: Season = None,
+    owner: PlanOwner = None,
+    plan: PlanName = DEFAULT_PLAN,
+) -> Response:
+    svc.ctx.require(Permission.DECIDE_PLAN)
+    ref = svc.players.ref(player_id)
+    if not svc.plan.undecide(ref, season=season, owner=owner, plan=plan):
+        raise NotFound(f"{ref.display_name} has no decision in plan {plan!r}")
+    return Response(status_code=204)
 
 
 # -- reports ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from loanwatch.settings import Settings
-from loanwatch.web import api_v1, auth, docs, errors, pages
+from loanwatch.web import api_v1, auth, docs, errors, pages, plan_pages
 from loanwatch.web.deps import WebState
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_v1.router)
     app.include_router(docs.router)
     app.include_router(pages.router)
+    app.include_router(plan_pages.router)
     errors.install(app)
     plain_openapi = app.openapi
 
