@@ -300,6 +300,11 @@ def test_the_2017_18_loan_lists_under_the_2024_25_rules(lw: Loanwatch) -> None:
     # 24 played for Juventus; Bentancur (born 1997) is under the age limit; one club-trained
     # (Marchisio) is known: 23 players for 18 to 25 places: cannot check, never ok.
     assert (serie_a.status, serie_a.count, serie_a.possible) == (CANNOT_CHECK, 23, 23)
+    # the places depend on the unknown training too: 18 for sure, 25 at most, shown as a range
+    assert (serie_a.limit, serie_a.limit_at_most) == (18, 25)
+    from loanwatch.reports.plan import count_text
+
+    assert count_text("it", 23, 24, 18, 25) == "23–24 / 18–25" and count_text("en", 1, 1, 6) == "1 / 6"
     assert [n for n, _ in serie_a.exempt] == ["Rodrigo Bentancur"]
     assert "club-trained status unknown for 22 players" in serie_a.words
     code, text, _ = _invoke(

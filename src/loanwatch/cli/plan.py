@@ -189,8 +189,14 @@ def print_plan(result: MarketPlan) -> None:
                 rules.add_row(
                     f"{f.title} ({f.ruleset})",
                     f.scope,
-                    _finding(f.before, f.before_count, f.before_possible, f.limit),
-                    _finding(f.after, f.after_count, f.after_possible, f.limit),
+                    _finding(f.before, f.before_count, f.before_possible, f.limit, f.limit_at_most),
+                    _finding(
+                        f.after,
+                        f.after_count,
+                        f.after_possible,
+                        f.limit if f.after_limit is None else f.after_limit,
+                        f.after_limit_at_most,
+                    ),
                 )
             console.print(rules)
         for note in squad.notes:
@@ -295,13 +301,18 @@ def candidate_lines(card: DecisionCard) -> list[str]:
     return lines
 
 
-def _finding(status: str, count: int | None, possible: int | None, limit: int | None) -> str:
-    """'ok 2 / 6', 'cannot check 1-2 / 6' (counted for sure, at most where unknown)."""
+def _finding(
+    status: str, count: int | None, possible: int | None, limit: int | None, most: int | None = None
+) -> str:
+    """'ok 2 / 6', 'cannot check 1-2 / 6' (counted for sure, at most where unknown), 'cannot check
+    23-24 / 18-25' (the limit too depends on what is unknown)."""
     words = status.replace("_", " ")
     if count is None:
         return words
     counted = str(count) if possible in (None, count) else f"{count}-{possible}"
-    return f"{words} {counted}" + (f" / {limit}" if limit is not None else "")
+    if limit is None:
+        return f"{words} {counted}"
+    return f"{words} {counted} / {limit}" + (f"-{most}" if most not in (None, limit) else "")
 
 
 def _call(card: DecisionCard) -> str:

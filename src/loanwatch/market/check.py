@@ -42,8 +42,10 @@ FINDING_STATUSES = (BREACH, NEAR_BREACH, CANNOT_CHECK, OK, NOT_APPLICABLE)
 class Finding:
     """One rule applied to one scope: the rule set and article it comes from (``quote``: its
     sentence; ``primary`` False: read in a report of the text), what was counted (``count`` for
-    sure, ``possible`` at most, against ``limit``), who counts, who is exempt and why, who cannot
-    be told, and the day the count was highest (``on``)."""
+    sure, ``possible`` at most, against ``limit``; ``limit_at_most``: the limit at most when it
+    depends on what cannot be told, e.g. a list's places for players whose training is unknown),
+    who counts, who is exempt and why, who cannot be told, and the day the count was highest
+    (``on``)."""
 
     ruleset: str
     rule: str
@@ -61,6 +63,7 @@ class Finding:
     limit: int | None
     count: int | None
     possible: int | None
+    limit_at_most: int | None = None
     counted: tuple[str, ...] = ()
     exempt: tuple[tuple[str, str], ...] = ()  # (player, why)
     unknown: tuple[tuple[str, str], ...] = ()  # (player, what is not known)
@@ -643,6 +646,7 @@ def _squad_list(
             scope,
             status,
             limit=high if status == BREACH else low,
+            limit_at_most=high if status == CANNOT_CHECK and high != low else None,
             count=n_low,
             possible=n_high,
             counted=tuple(p.player for p in counted),

@@ -95,11 +95,17 @@ def source_text(lang: str, source: Mapping[str, Any]) -> str:
         return ""
 
 
-def count_text(lang: str, count: int, possible: int | None, limit: int | None) -> str:
-    """What a rule counted: '17 / 25', or '17–23 / 25' when some players cannot be told."""
+def count_text(
+    lang: str, count: int, possible: int | None, limit: int | None, limit_at_most: int | None = None
+) -> str:
+    """What a rule counted: '17 / 25', '17–23 / 25' when some players cannot be told, '23–24 /
+    18–25' when the limit itself depends on them (a list's places for the locally trained)."""
     fmt = Formatter(lang)
     counted = fmt.num(count) if possible in (None, count) else f"{fmt.num(count)}–{fmt.num(possible)}"
-    return f"{counted} / {fmt.num(limit)}" if limit is not None else counted
+    if limit is None:
+        return counted
+    most = f"–{fmt.num(limit_at_most)}" if limit_at_most not in (None, limit) else ""
+    return f"{counted} / {fmt.num(limit)}{most}"
 
 
 def status_words(edition: str) -> Mapping[str, str]:
@@ -255,7 +261,9 @@ def plan_context(data: Mapping[str, Any], lang: str = "en") -> dict[str, Any]:
         "change_word": lambda why: change_word(lang, why, str(data["edition"])),
         "decision_word": lambda decision, to=None: decision_word(lang, decision, to),
         "count_words": count_words(str(data["edition"])),
-        "count_text": lambda count, possible, limit: count_text(lang, count, possible, limit),
+        "count_text": lambda count, possible, limit, most=None: count_text(
+            lang, count, possible, limit, most
+        ),
         "generated": datetime.now(),
     }
 

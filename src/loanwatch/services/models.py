@@ -117,7 +117,6 @@ class LoanSpell(Model):
     terms: LoanTerms | None = None
 
 
-
 # -- tracking --------------------------------------------------------------------------------------
 
 
@@ -155,7 +154,6 @@ class Form(Model):
     spell_id: int | None = None
     words: str = ""
     figures: dict[str, object] = {}
-
 
     def as_dict(self) -> dict[str, object]:
         """The flat dict the reports read (trend_from_form, the form section)."""
@@ -250,7 +248,6 @@ class Move(Model):
     to_club: str
     kind: str
     words: str
-
 
 
 class Career(Model):
@@ -578,7 +575,8 @@ class RuleChange(Model):
     """One rule of a rule set applied to one scope, before and after the plan's decisions (the
     rules check of ``MarketService.rules_check``, run again on the changed loans and list):
     status (market/check.py: breach, near_breach, cannot_check, ok, not_applicable), count, the
-    possible count where some players cannot be told, the limit."""
+    possible count where some players cannot be told, the limit (and the limit at most, when it
+    depends on what cannot be told: a list's places for players of unknown training)."""
 
     ruleset: str
     rule: str
@@ -592,6 +590,9 @@ class RuleChange(Model):
     after: str
     after_count: int | None
     after_possible: int | None
+    limit_at_most: int | None = None
+    after_limit: int | None = None
+    after_limit_at_most: int | None = None
     words: str = ""  # the check's own explanation, after the decisions (English)
 
 

@@ -385,6 +385,9 @@ class PlanService(Service):
                     after=a.status,
                     after_count=a.count,
                     after_possible=a.possible,
+                    limit_at_most=f.limit_at_most,
+                    after_limit=a.limit,
+                    after_limit_at_most=a.limit_at_most,
                     words=a.words,
                 )
             )
