@@ -218,6 +218,20 @@ def _scope(ruleset: RuleSet) -> str | None:
     return None
 
 
+def _loan_exempt(
+    exemptions: Sequence[Exemption], loan: LoanFact, data_season: str
+) -> tuple[bool | None, str, str]:
+    """:func:`_exempt` for a loan: its player's birth date and training, the loan's dates."""
+    return _exempt(
+        exemptions,
+        birth=loan.birth_date,
+        club_trained=loan.club_trained,
+        start=loan.start,
+        end=loan.end,
+        data_season=data_season,
+    )
+
+
 def _loan_state(
     loan: LoanFact, scope: str | None, exemptions: Sequence[Exemption], data_season: str
 ) -> _Counted | None:
@@ -227,14 +241,7 @@ def _loan_state(
         inside = None if loan.international is None else loan.international == (scope == "international")
     if inside is False:
         return None
-    exempt, why, kind = _exempt(
-        exemptions,
-        birth=loan.birth_date,
-        club_trained=loan.club_trained,
-        start=loan.start,
-        end=loan.end,
-        data_season=data_season,
-    )
+    exempt, why, kind = _loan_exempt(exemptions, loan, data_season)
     where = dict(name=loan.player, start=loan.start, end=loan.end, club=loan.other_club)
     if exempt is True:
         return _Counted(counts=False, why=why, **where)  # type: ignore[arg-type]
@@ -376,14 +383,7 @@ def _unsettled(
 ) -> _Counted:
     """A loan that counts, against exemptions the text read does not settle for this limit: one
     they would (or might) exempt cannot be told; one none of them exempts still counts."""
-    exempt, why, kind = _exempt(
-        exemptions,
-        birth=loan.birth_date,
-        club_trained=loan.club_trained,
-        start=loan.start,
-        end=loan.end,
-        data_season=data_season,
-    )
+    exempt, why, kind = _loan_exempt(exemptions, loan, data_season)
     if exempt is False:
         return state
     if exempt is None:  # not known whether he is exempt, nor whether it would count here
